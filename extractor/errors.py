@@ -1,0 +1,45 @@
+"""Named exceptions; the CLI turns each into a clear message and exit code."""
+
+from __future__ import annotations
+
+
+class PolicyFactsError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+    status = "failed"
+
+
+class UnsupportedFileType(PolicyFactsError):
+    """The file is neither PDF, HTML, Markdown nor plain text."""
+
+
+class EmptyDocument(PolicyFactsError):
+    """The file is empty or holds no text at all."""
+
+
+class CorruptDocument(PolicyFactsError):
+    """The file cannot be read as what it claims to be (truncated, damaged)."""
+
+
+class EncryptedDocument(PolicyFactsError):
+    """The PDF is encrypted and no (right) password was given."""
+
+    status = "encrypted"
+
+
+class NeedsOCR(PolicyFactsError):
+    """The PDF has pages but no text layer."""
+
+    status = "needs_ocr"
+
+    def __init__(self, message: str, page_count: int | None = None):
+        super().__init__(message)
+        self.page_count = page_count
+
+
+class UndecodableText(PolicyFactsError):
+    """The bytes cannot be decoded as text in any supported encoding."""
+
+
+class DocumentTooLarge(PolicyFactsError):
+    """The document exceeds a size or time limit."""

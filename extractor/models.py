@@ -1,0 +1,137 @@
+"""Plain pydantic models passed between the pipeline's stages.
+
+parse → :class:`ParsedDocument` (pages of text, tables, metadata)
+segment → :class:`Sentence`
+numbers → :class:`NumberMention`
+facts → :class:`Fact`
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DocType = Literal["pdf", "html", "text"]
+Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multiple", "other"]
+Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
+Modality = Literal["actual", "target", "forecast"]
+
+
+class Page(BaseModel):
+    """The running text of one page (a web page is one page, ``number`` None).
+
+    Paragraphs are separated by ``"\\n"``; wrapped lines inside a paragraph are
+    already joined. Tables found on the page are not in ``text``.
+    """
+
+    number: int | None = None
+    text: str = ""
+
+
+class TableCell(BaseModel):
+    row: int  # 0-based, counted over the whole table including header rows
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+
+
+class Table(BaseModel):
+    """A table as laid out in the source: header rows, then data rows."""
+
+    page: int | None = None  # 1-based page where the table starts
+    pages: list[int] = Field(default_factory=list)  # every page it covers
+    caption: str | None = None  # the title line above the table
+    unit: str | None = None  # from a 单位 line, e.g. "亿元"
+    header_rows: int = 1
+    n_rows: int = 0
+    n_cols: int = 0
+    cells: list[TableCell] = Field(default_factory=list)
+    bbox: tuple[float, float, float, float] | None = None
+    method: str = "ruled"  # ruled | aligned | html
+
+    def grid(self) -> list[list[str]]:
+        """Rows × columns of cell text, spanning cells repeated over their span."""
+        out = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, min(c.row + c.row_span, self.n_rows)):
+                for k in range(c.col, min(c.col + c.col_span, self.n_cols)):
+                    out[r][k] = c.text
+        return out
+
+
+class ParsedDocument(BaseModel):
+    """What a parser returns: the document's text by page, its tables and metadata."""
+
+    path: str
+    doc_type: DocType
+    title: str | None = None
+    published: str | None = None  # ISO date
+    author: str | None = None
+    publisher: str | None = None
+    source_url: str | None = None
+    page_count: int | None = None
+    pages: list[Page] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)
+
+
+class Sentence(BaseModel):
+    """A sentence with its place in the document."""
+
+    index: int  # 0-based over the whole document
+    page: int | None
+    paragraph: int  # 0-based paragraph index over the whole document
+    text: str
+    char_start: int  # offsets into the page's text
+    char_end: int
+
+
+class NumberMention(BaseModel):
+    """A number found in text, read with its unit, magnitude and qualifier."""
+
+    start: int  # offsets of ``quote`` in the text that was searched
+    end: int
+    quote: str  # as written, with its unit: "1234.1 亿元", "两成", "第三位"
+    value: float  # as stated in ``unit`` (signed when the wording says decline)
+    unit: str | None = None  # as written: 亿元, %, 个百分点, 家, 万吨, 倍, 位
+    value_norm: float | None = None  # in base units (元, dollars, percent, tonnes, count)
+    unit_norm: str | None = None  # CNY USD EUR % pp t rank x, or a measure word
+    qualifier: Qualifier = "eq"
+    low: float | None = None  # range bounds, in ``unit``
+    high: float | None = None
+    kind_hint: Kind | None = None  # what the form alone says: rank, share (fraction), multiple, pp_change
+    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range
+
+
+class Fact(BaseModel):
+    """One numeric fact with its attributes and provenance."""
+
+    doc_id: int | None = None
+    page: int | None = None
+    sentence_index: int | None = None
+    sentence: str
+    quote: str
+    value: float
+    unit: str | None = None
+    value_norm: float | None = None
+    unit_norm: str | None = None
+    kind: Kind = "other"
+    qualifier: Qualifier = "eq"
+    modality: Modality = "actual"
+    region: str | None = None
+    period: str | None = None
+    metric: str | None = None
+    low: float | None = None
+    high: float | None = None
+    char_start: int | None = None  # offsets of quote in the page text
+    char_end: int | None = None
+    method: str = "regex"  # regex | table
+    table_index: int | None = None  # position of the table in ParsedDocument.tables
+    table_row: int | None = None
+    table_col: int | None = None

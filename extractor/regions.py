@@ -1,0 +1,107 @@
+"""Find places and organisations in text and normalise them (杭州 → 杭州市).
+
+The gazetteer is data: ``patterns/regions.csv`` (Chinese administrative
+divisions) and ``patterns/places.yml`` (the country and the world, macro
+regions, foreign countries, organisations, ambiguous short names).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .patterns import load, patterns_dir
+
+
+@dataclass(frozen=True)
+class Place:
+    surface: str
+    name: str  # normalised: 杭州市, 浙江省, 中国, 全球, 阿里巴巴
+    level: str  # province | city | district | national | macro | country | org | self_province | self_city
+    province: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, tuple[str, str, str | None]]  # surface → (name, level, province)
+    pattern: re.Pattern[str]
+
+    def find(self, text: str) -> list[Place]:
+        """Every place in ``text``, longest match first, left to right."""
+        out = []
+        for m in self.pattern.finditer(text):
+            name, level, province = self.entries[m.group()]
+            out.append(Place(m.group(), name, level, province, m.start(), m.end()))
+        return out
+
+    def lookup(self, surface: str) -> Place | None:
+        """Normalise one exact surface form (a table row label, a title word)."""
+        hit = self.entries.get(surface.strip())
+        if hit is None:
+            return None
+        return Place(surface, hit[0], hit[1], hit[2], 0, len(surface))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    places = load("places.yml")
+    ambiguous = set(places.get("ambiguous_short_names") or [])
+    entries: dict[str, tuple[str, str, str | None]] = {}
+    with open(patterns_dir() / "regions.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names_seen: dict[str, int] = {}
+    for r in rows:
+        names_seen[r["name"]] = names_seen.get(r["name"], 0) + 1
+    for r in rows:
+        level, name, short = r["level"], r["name"], r["short"]
+        if level == "district":
+            # districts only by their full, unique name of 3+ characters
+            if names_seen[name] == 1 and len(name) >= 3:
+                entries.setdefault(name, (name, level, r["province"] or None))
+            continue
+        entries.setdefault(name, (name, level, r["province"] or None))
+        if short and short != name and short not in ambiguous and len(short) >= 2:
+            entries.setdefault(short, (name, level, r["province"] or None))
+    for surface, name in (places.get("national") or {}).items():
+        if name:
+            entries[surface] = (name, "national", None)
+    for group, level in (("macro_regions", "macro"), ("countries", "country"), ("organisations", "org")):
+        for surface, name in (places.get(group) or {}).items():
+            entries[surface] = (name, level, None)
+    for key, level in (("province", "self_province"), ("city", "self_city")):
+        for surface in (places.get("self_reference") or {}).get(key, []):
+            entries[surface] = (surface, level, None)
+    alternatives = sorted(entries, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(a) for a in alternatives))
+    return Gazetteer(entries, pattern)
+
+
+def document_places(title: str | None, text: str) -> tuple[str | None, str | None]:
+    """The document's own province and city, from its title, else its opening text."""
+    gz = gazetteer()
+    province = city = None
+    for source in (title or "", text[:600]):
+        for p in gz.find(source):
+            if p.level == "city" and city is None:
+                city = p.name
+                province = province or p.province
+            elif p.level == "province" and province is None:
+                province = p.name
+            elif p.level == "district" and city is None:
+                province = province or p.province
+        if province or city:
+            break
+    return province, city
+
+
+def resolve(place: Place, doc_province: str | None, doc_city: str | None) -> str | None:
+    """The normalised region a place stands for in this document."""
+    if place.level == "self_province":
+        return doc_province
+    if place.level == "self_city":
+        return doc_city or doc_province
+    return place.name

@@ -1,0 +1,38 @@
+from extractor.regions import document_places, gazetteer, resolve
+
+
+def names(text: str) -> list[str]:
+    return [p.name for p in gazetteer().find(text)]
+
+
+def test_short_and_full_names_normalise():
+    assert names("杭州数字服务贸易") == ["杭州市"]
+    assert names("浙江省国际数字贸易") == ["浙江省"]
+    assert names("浙江跨境电商") == ["浙江省"]
+    assert names("宁波、温州、金华") == ["宁波市", "温州市", "金华市"]
+
+
+def test_country_world_macro_and_organisations():
+    assert names("全国第二") == ["中国"]
+    assert names("我国数字贸易") == ["中国"]
+    assert names("全球数字服务出口") == ["全球"]
+    assert names("东部地区可数字化交付") == ["东部地区"]
+    assert names("阿里巴巴国际站浙江大区") == ["阿里巴巴国际站", "浙江省"]
+    assert names("美国GDP") == ["美国"]
+
+
+def test_ambiguous_short_names_are_not_places():
+    assert names("阿里国际") == ["阿里巴巴"]  # the company, not 阿里地区
+    assert "朝阳市" not in names("朝阳产业")
+
+
+def test_self_reference_resolves_against_the_document():
+    p = gazetteer().find("占全省比重")[0]
+    assert resolve(p, "浙江省", "杭州市") == "浙江省"
+    p = gazetteer().find("全市实现")[0]
+    assert resolve(p, "浙江省", "杭州市") == "杭州市"
+
+
+def test_document_places_from_title():
+    assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市")
+    assert document_places(None, "上半年浙江出口增长两成") == ("浙江省", None)

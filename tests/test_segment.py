@@ -1,0 +1,53 @@
+from extractor.models import Page
+from extractor.segment import sentences, split_sentences, words
+
+
+def texts(s: str) -> list[str]:
+    return [s[a:b] for a, b in split_sentences(s)]
+
+
+def test_splits_on_terminators_and_paragraphs():
+    t = "今年上半年，浙江省进出口2.26万亿元。其中出口1.66万亿元！进口呢？增长9.8%；\n新段落没有句号"
+    assert texts(t) == [
+        "今年上半年，浙江省进出口2.26万亿元。",
+        "其中出口1.66万亿元！",
+        "进口呢？",
+        "增长9.8%；",
+        "新段落没有句号",
+    ]
+
+
+def test_never_splits_inside_a_number():
+    t = "同比增长23.4%，达到1,234.56亿元。下降-3.2%。"
+    assert texts(t) == ["同比增长23.4%，达到1,234.56亿元。", "下降-3.2%。"]
+
+
+def test_closing_quote_stays_with_its_sentence():
+    t = "他表示：“出口增长了23.8%。”随后离开。"
+    assert texts(t) == ["他表示：“出口增长了23.8%。”", "随后离开。"]
+
+
+def test_offsets_point_into_page_text():
+    pages = [Page(number=1, text="第一句。第二句。\n第二段。"), Page(number=2, text="第三页。")]
+    out = sentences(pages)
+    assert [s.text for s in out] == ["第一句。", "第二句。", "第二段。", "第三页。"]
+    for s in out:
+        page = pages[0] if s.page == 1 else pages[1]
+        assert page.text[s.char_start : s.char_end] == s.text
+    assert [s.paragraph for s in out] == [0, 0, 1, 2]
+    assert [s.index for s in out] == [0, 1, 2, 3]
+
+
+def test_very_long_sentence_is_cut_at_commas():
+    t = "，".join(["数字贸易额4300亿元"] * 200) + "。"
+    parts = texts(t)
+    assert len(parts) > 1
+    assert "".join(parts) == t
+
+
+def test_words_keep_numbers_whole_and_use_the_user_dictionary():
+    w = words("上半年浙江跨境电商出口同比增长23.8%，下降-3.2%，快出3.5个百分点")
+    assert "23.8%" in w
+    assert "-3.2%" in w
+    assert "跨境电商" in w
+    assert "3.5" in w
