@@ -1,0 +1,183 @@
+"""Datasette plugin: Chinese search for the facts table and a ``/-/search`` page.
+
+* ``escape_fts()`` - the SQL function Datasette's ``?_search=`` wraps the query
+  in - is replaced, in databases that hold ``facts_fts``, by
+  :func:`extractor.search.escape_fts`, which turns ``跨境电商`` into the bigram
+  phrase ``"跨境 境电 电商"``. The search box keeps what the user typed.
+* ``?_search=`` on the facts table also gets a post-filter: the sentence must
+  contain every term literally, so results are exactly those sentences.
+* ``/-/search?q=`` (and ``/-/search.json``) lists matching facts with their
+  document, page and the query highlighted.
+
+Settings (``plugins: policy-facts:`` in metadata): ``database`` (default: the
+first database with a ``facts_fts`` table) and ``page_size`` (default 50).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from datasette import NotFound, Response, hookimpl
+from datasette.filters import FilterArguments
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from . import search
+
+PLUGIN = "policy-facts"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_PAGE_SIZE = 1000
+
+
+def _has_fts(conn: sqlite3.Connection) -> bool:
+    sql = "select 1 from sqlite_master where name = ? and type = 'table'"
+    return conn.execute(sql, [search.FTS_TABLE]).fetchone() is not None
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    # trylast: run after datasette.sql_functions, which registers the default escape_fts
+    if database in ("_internal", "_memory"):
+        return
+    try:
+        if not _has_fts(conn):
+            return
+    except sqlite3.DatabaseError:
+        return
+    conn.create_function("escape_fts", 1, search.escape_fts, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    # The plugin is a module, not a package, so Datasette doesn't find templates/ itself
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
+
+
+@hookimpl
+def filters_from_request(request, database: str, table: str, datasette) -> Any:
+    async def inner() -> FilterArguments | None:
+        query = request.args.get("_search", "").strip()
+        if not query or table != "facts" or _search_mode_raw(request, datasette, database, table):
+            return None
+        db = datasette.get_database(database)
+        if not await db.table_exists(search.FTS_TABLE):
+            return None
+        terms = search.term_params(query, prefix="pf_term")
+        where = search.contains_sql("sentence", len(terms), prefix="pf_term")
+        return FilterArguments([where], terms) if terms else None
+
+    return inner
+
+
+def _search_mode_raw(request, datasette, database: str, table: str) -> bool:
+    mode = request.args.get("_searchmode")
+    if mode in ("raw", "escaped"):
+        return mode == "raw"
+    return datasette.table_metadata(database, table).get("searchmode") == "raw"
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/search(\.(?P<format>json))?$", search_view)]
+
+
+@hookimpl
+def menu_links(datasette) -> list[dict[str, str]]:
+    return [{"href": datasette.urls.path("/-/search"), "label": "Search facts"}]
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config(PLUGIN) or {}
+
+
+async def facts_database(datasette) -> str | None:
+    """The database to search: the configured one if attached, else the first with ``facts_fts``."""
+    configured = _config(datasette).get("database")
+    if configured in datasette.databases:
+        return configured
+    for name, db in datasette.databases.items():
+        if name in ("_internal", "_memory"):
+            continue
+        if await db.table_exists(search.FTS_TABLE) and await db.table_exists("facts"):
+            return name
+    return None
+
+
+def _number(value: float | None) -> str:
+    """``57806000000.0`` → ``57,806,000,000``; ``12.5`` → ``12.5``."""
+    if value is None:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e18:
+        return f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def _int_arg(request, name: str, default: int, high: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        value = default
+    return max(0, min(value, high))
+
+
+async def search_view(datasette, request) -> Response:
+    """``/-/search?q=…[&_size=50&_offset=0]`` as HTML, or ``/-/search.json``."""
+    database = await facts_database(datasette)
+    if database is None:
+        raise NotFound("No database with a facts_fts table")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, "facts")), ("view-database", database), "view-instance"]
+    )
+    query = request.args.get("q", "").strip()
+    page_size = _int_arg(request, "_size", int(_config(datasette).get("page_size", 50)), MAX_PAGE_SIZE)
+    offset = _int_arg(request, "_offset", 0, 10**9)
+    rows: list[dict] = []
+    count = 0
+    match = None
+    if query:
+        try:
+            select, count_sql, params = search.search_sql(query, limit=page_size, offset=offset)
+        except ValueError:
+            pass
+        else:
+            db = datasette.get_database(database)
+            match = params["match"]
+            rows = [dict(r) for r in (await db.execute(select, params)).rows]
+            count = (await db.execute(count_sql, params)).rows[0][0]
+    for row in rows:
+        row["fact_url"] = datasette.urls.row(database, "facts", str(row["id"]))
+        row["document_url"] = datasette.urls.row(database, "documents", str(row["doc_id"]))
+    next_offset = offset + page_size if offset + len(rows) < count else None
+    if request.url_vars.get("format") == "json":
+        return Response.json(
+            {
+                "q": query,
+                "database": database,
+                "match": match,
+                "count": count,
+                "offset": offset,
+                "next_offset": next_offset,
+                "rows": rows,
+            },
+            default=repr,
+        )
+    for row in rows:
+        row["highlighted"] = search.highlight(row["sentence"], query)
+        row["value_norm_display"] = _number(row["value_norm"])
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_search.html",
+            {
+                "q": query,
+                "database": database,
+                "count": count,
+                "rows": rows,
+                "offset": offset,
+                "page_size": page_size,
+                "next_offset": next_offset,
+                "facts_url": datasette.urls.table(database, "facts"),
+            },
+            request=request,
+        )
+    )

@@ -1,0 +1,203 @@
+"""The Datasette side: metadata, facets, the plugin and Chinese search, in-process."""
+
+import asyncio
+import html
+import sqlite3
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from extractor.models import Fact, ParsedDocument, Sentence
+from extractor.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+XSS = "<script>alert(1)</script>"
+
+# (sentence, quote, value, region): the queries below must find exactly the
+# sentences holding them, and none of the near misses.
+SENTENCES = [
+    ("2023年杭州数字服务贸易进出口578.06亿元，增长12.5%。", "578.06亿元", 578.06, "杭州"),
+    ("2023年杭州数字服务贸易进出口578.06亿元，增长12.5%。", "12.5%", 12.5, "杭州"),
+    ("浙江跨境电商出口增长23.8%。", "23.8%", 23.8, "浙江"),
+    ("杭州跨境电商综试区新增企业1200家。", "1200家", 1200, "杭州"),
+    ("全市跨境电商进出口额达到1000亿元。", "1000亿元", 1000, "杭州"),  # region only
+    ("州杭两地合作项目12个。", "12个", 12, None),  # 州杭, not 杭州
+    ("杭嘉湖地区粮食产量增长3.2%。", "3.2%", 3.2, None),  # 杭 alone
+    ("跨境 电商平台交易额增长15%。", "15%", 15, None),  # 跨境 电商, split
+    ("数字服务贸易出口增长8%。", "8%", 8, None),
+    ("数字服务贸易进、出口额达到300亿元。", "300亿元", 300, None),
+    (f"{XSS}杭州测试3个", "3个", 3, None),
+]
+QUERIES = ["杭州", "跨境电商", "数字服务贸易进出口", "杭", "23.8", "杭州 跨境电商", "GDP"]
+
+
+def fake_facts(rows) -> tuple[list, list[Fact]]:
+    sentences, facts = [], []
+    for text, quote, value, region in rows:
+        if not sentences or sentences[-1].text != text:
+            sentences.append(Sentence(index=len(sentences), page=1, paragraph=len(sentences), text=text,
+                                      char_start=0, char_end=len(text)))
+        s = sentences[-1]
+        facts.append(Fact(page=1, sentence_index=s.index, sentence=text, quote=quote, value=value,
+                          region=region, period="2023", kind="count" if quote.endswith(("家", "个")) else "amount",
+                          unit_norm="CNY" if "亿元" in quote else None,
+                          char_start=text.index(quote), char_end=text.index(quote) + len(quote)))
+    return sentences, facts
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ds") / "facts.db"
+    with Store(path) as store:
+        half = len(SENTENCES) // 2
+        for n, rows in enumerate((SENTENCES[:half], SENTENCES[half:])):
+            sentences, facts = fake_facts(rows)
+            doc = ParsedDocument(path=f"doc{n}.html", doc_type="html", title=f"{XSS}报告{n}")
+            store.save_document(doc, path=f"doc{n}.html", sha256=str(n) * 64, size_bytes=100,
+                                sentences=sentences, facts=facts)
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+    return path
+
+
+@pytest.fixture
+def get(db_path, policy_facts_plugin):
+    """``get(path)`` → httpx response from a fresh in-process Datasette."""
+    metadata = yaml.safe_load((ROOT / "datasette-metadata.yml").read_text(encoding="utf-8"))
+
+    def get(path: str):
+        async def run():
+            ds = Datasette([str(db_path)], metadata=metadata)
+            return await ds.client.get(path)
+
+        return asyncio.run(run())
+
+    return get
+
+
+def expected_ids(db_path, query: str) -> list[int]:
+    terms = query.lower().split()
+    with Store(db_path) as store:
+        rows = store.db.execute("select id, sentence from facts").fetchall()
+    return sorted(i for i, s in rows if all(t in s.lower() for t in terms))
+
+
+def q(text: str) -> str:
+    return urllib.parse.quote(text)
+
+
+def test_metadata_applied(get):
+    meta = get("/-/metadata.json").json()
+    assert meta["title"] == "Policy facts"
+    facts = meta["databases"]["facts"]["tables"]["facts"]
+    assert facts["fts_table"] == "facts_fts" and facts["fts_pk"] == "id"
+    page = get("/facts/facts")
+    assert page.status_code == 200
+    assert "yuan (元) for CNY" in html.unescape(page.text)  # value_norm's description
+    assert 'name="_search"' in page.text  # search box shown
+    assert get("/facts").status_code == 200 and "facts_fts" not in get("/facts.json").json()["tables"][0]["name"]
+
+
+def test_every_column_described(db_path):
+    metadata = yaml.safe_load((ROOT / "datasette-metadata.yml").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["facts"]["tables"]
+    with Store(db_path) as store:
+        for table in store.db.table_names():
+            if table.startswith("facts_fts_"):
+                continue  # FTS5 shadow tables
+            assert tables[table]["description"], table
+            columns = [c.name for c in store.db[table].columns]
+            assert sorted(tables[table]["columns"]) == sorted(columns), table
+
+
+def test_default_facets(get):
+    data = get("/facts/facts.json").json()
+    assert {"kind", "unit_norm", "region", "period", "modality", "doc_id"} <= set(data["facet_results"])
+    regions = {f["value"]: f["count"] for f in data["facet_results"]["region"]["results"]}
+    assert regions["杭州"] == 4
+    labels = {f["label"] for f in data["facet_results"]["doc_id"]["results"]}
+    assert f"{XSS}报告0" in labels  # label_column: title
+    data = get("/facts/facts.json?_facet=qualifier").json()
+    assert "qualifier" in data["facet_results"]
+
+
+def test_plugin_registered(get):
+    plugins = get("/-/plugins.json").json()
+    ours = [p for p in plugins if p["name"] in ("extractor.datasette_plugin", "policy-facts", "policy_facts")]
+    assert ours and {"prepare_connection", "register_routes", "filters_from_request"} <= set(ours[0]["hooks"])
+
+
+def test_escape_fts_replaced_only_where_facts_fts_is(db_path, tmp_path, policy_facts_plugin):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.commit()
+    sql = q("select escape_fts('跨境电商') as e")
+
+    async def run():
+        ds = Datasette([str(db_path), str(other)])
+        return [(await ds.client.get(f"/{name}.json?sql={sql}&_shape=array")).json() for name in ("facts", "other")]
+
+    assert asyncio.run(run()) == [[{"e": '"跨境 境电 电商"'}], [{"e": '"跨境电商"'}]]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_table_search_box(get, db_path, query):
+    r = get(f"/facts/facts.json?_search={q(query)}&_shape=array&_col=id&_size=max")
+    assert r.status_code == 200, r.text
+    assert sorted(row["id"] for row in r.json()) == expected_ids(db_path, query)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_page_json(get, db_path, query):
+    data = get(f"/-/search.json?q={q(query)}&_size=1000").json()
+    assert sorted(row["id"] for row in data["rows"]) == expected_ids(db_path, query)
+    assert data["count"] == len(expected_ids(db_path, query)) and data["next_offset"] is None
+
+
+def test_expected_ids_are_sensible(db_path):
+    assert len(expected_ids(db_path, "杭州")) == 4  # two facts of one sentence, 企业, XSS row
+    assert len(expected_ids(db_path, "跨境电商")) == 3
+    assert len(expected_ids(db_path, "数字服务贸易进出口")) == 2
+
+
+def test_search_box_keeps_the_query(get):
+    page = get(f"/facts/facts?_search={q('跨境电商')}")
+    assert 'value="跨境电商"' in page.text
+    assert "跨境 境电" not in page.text
+
+
+def test_search_page_paginates(get, db_path):
+    first = get(f"/-/search.json?q={q('杭州')}&_size=3").json()
+    assert first["count"] == 4 and len(first["rows"]) == 3 and first["next_offset"] == 3
+    rest = get(f"/-/search.json?q={q('杭州')}&_size=3&_offset=3").json()
+    assert len(rest["rows"]) == 1 and rest["next_offset"] is None
+    assert sorted(r["id"] for r in first["rows"] + rest["rows"]) == expected_ids(db_path, "杭州")
+
+
+def test_search_page_html(get):
+    page = get(f"/-/search?q={q('杭州')}")
+    assert page.status_code == 200
+    assert "<mark>杭州</mark>数字服务贸易进出口" in page.text
+    assert 'href="/facts/facts/1"' in page.text and 'href="/facts/documents/1"' in page.text
+    assert "4 facts whose sentence contains" in page.text
+    assert get("/-/search").status_code == 200 and get("/-/search?q=%25").status_code == 200
+
+
+def test_search_page_escapes(get):
+    page = get(f"/-/search?q={q('杭州')}")
+    assert XSS not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>杭州</mark>" in page.text
+    page = get(f"/-/search?q={q(XSS)}")
+    assert XSS not in page.text and "&lt;script&gt;" in page.text
+    assert get(f"/-/search.json?q={q(XSS)}").json()["count"] == 1  # "script" is searchable too
+
+
+def test_canned_queries(get):
+    rows = get(f"/facts/facts_by_region_period.json?region={q('杭州')}&period=2023&_shape=array").json()
+    assert len(rows) == 4
+    summary = get("/facts/document_summary.json?_shape=array").json()
+    assert [r["facts"] for r in summary] == [5, 6]
+    for name in ("failed_documents", "table_facts"):
+        assert get(f"/facts/{name}.json").status_code == 200
