@@ -18,7 +18,7 @@ _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 _YEAR = r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(?:年度?|(?=上半年|下半年|前三季度|第?[一二三四]季度))"
 _SUB = (
     r"(上半年|下半年|前三季度|(?:第?[一二三四1-4])季度|"
-    r"(\d{1,2})\s*[-—–~～至到]\s*(\d{1,2})\s*月(?:份)?|(\d{1,2})\s*月(?:份)?(?:(?:\d{1,2})日)?|全年)?"
+    r"(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月(?:份)?|(\d{1,2})\s*月(?:份)?(?:(?:\d{1,2})日)?|全年)?"
 )
 
 
@@ -74,7 +74,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
     words = sorted(list(relative) + list(same_last), key=len, reverse=True)
     rel = re.compile(
         r"(?P<word>" + "|".join(map(re.escape, words)) + r")"
-        r"\s*(?:(?P<m1>\d{1,2})\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月|(?P<month>\d{1,2})\s*月)?"
+        r"\s*(?:(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月|(?P<month>\d{1,2})\s*月)?"
     )
     return explicit, rel, relative, same_last
 

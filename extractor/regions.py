@@ -66,9 +66,10 @@ def gazetteer() -> Gazetteer:
         entries.setdefault(name, (name, level, r["province"] or None))
         if short and short != name and short not in ambiguous and len(short) >= 2:
             entries.setdefault(short, (name, level, r["province"] or None))
-    for surface, name in (places.get("national") or {}).items():
-        if name:
-            entries[surface] = (name, "national", None)
+    for group in ("national", "national_bodies"):
+        for surface, name in (places.get(group) or {}).items():
+            if name:
+                entries[surface] = (name, "national" if group == "national" else "org", None)
     for group, level in (("macro_regions", "macro"), ("countries", "country"), ("organisations", "org")):
         for surface, name in (places.get(group) or {}).items():
             entries[surface] = (name, level, None)
@@ -80,22 +81,29 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(entries, pattern)
 
 
-def document_places(title: str | None, text: str) -> tuple[str | None, str | None]:
-    """The document's own province and city, from its title, else its opening text."""
+def document_places(title: str | None, text: str) -> tuple[str | None, str | None, str | None]:
+    """The document's own province, city and home region, from its title, else its opening text.
+
+    The home region is the first province or city named; a document that names
+    none is about the country (``中国``).
+    """
     gz = gazetteer()
-    province = city = None
+    province = city = region = None
     for source in (title or "", text[:600]):
         for p in gz.find(source):
-            if p.level == "city" and city is None:
-                city = p.name
+            if p.level == "city":
+                city = city or p.name
                 province = province or p.province
-            elif p.level == "province" and province is None:
-                province = p.name
-            elif p.level == "district" and city is None:
+            elif p.level == "province":
+                province = province or p.name
+            elif p.level == "district":
                 province = province or p.province
-        if province or city:
+            else:
+                continue
+            region = region or (p.name if p.level in ("city", "province") else None)
+        if region:
             break
-    return province, city
+    return province, city, region or "中国"
 
 
 def resolve(place: Place, doc_province: str | None, doc_city: str | None) -> str | None:

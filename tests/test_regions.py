@@ -34,5 +34,6 @@ def test_self_reference_resolves_against_the_document():
 
 
 def test_document_places_from_title():
-    assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市")
-    assert document_places(None, "上半年浙江出口增长两成") == ("浙江省", None)
+    assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市", "杭州市")
+    assert document_places(None, "上半年浙江出口增长两成") == ("浙江省", None, "浙江省")
+    assert document_places(None, "数字贸易蓬勃发展")[2] == "中国"

@@ -1,0 +1,389 @@
+"""Turn sentences and tables into facts with kind, modality, region, period, metric.
+
+The number grammar (:mod:`extractor.numbers`) finds and reads each figure; this
+module places it: what it measures (the subject of its clause), where (the
+nearest stated place, carried from the paragraph or the document), when (the
+nearest time reference, resolved against the document's date), and whether it
+is reported, a target or a forecast. Cue words come from ``patterns/cues.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .models import Fact, NumberMention, ParsedDocument, Sentence
+from .numbers import find_numbers
+from .patterns import load
+from .periods import PeriodRef, find_periods, shift_year, signature_date
+from .regions import Place, document_places, gazetteer, resolve
+
+_CLAUSE = re.compile(r"[，,；;：:]")
+# A place right after one of these is an object or a comparison, not the subject.
+_OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
+# A place after these is the whole a share is taken of: the region when no subject is named.
+_WHOLE_MARKERS = ("占", "在")
+_NATIONAL = ("national",)
+_CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
+_DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
+_SPAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
+
+
+@cache
+def _cues() -> dict:
+    data = load("cues.yml")
+    kind = data["kind"]
+    cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
+    cue_list.sort(key=lambda t: len(t[0]), reverse=True)
+    cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
+    cue_kind = dict(cue_list)
+    mod = data["modality"]
+
+    def alt(words: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    return {
+        "cue_re": cue_re,
+        "cue_kind": cue_kind,
+        "money": set(kind["money_units"]),
+        "physical": set(kind["physical_units"]),
+        "target": alt(mod["target_strong"]),
+        "forecast": alt(mod["forecast"]),
+        "plan_titles": alt(mod["plan_titles"]),
+        "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
+        "leading": sorted(data["metric_leading"], key=len, reverse=True),
+    }
+
+
+@dataclass
+class DocContext:
+    """What the whole document says about its facts' defaults."""
+
+    year: int | None = None
+    province: str | None = None
+    city: str | None = None
+    region: str | None = None
+    period: str | None = None
+    is_plan: bool = False
+    plan_years: tuple[int, int] | None = None
+
+
+@dataclass
+class _Carry:
+    """Region and period in force, carried from sentence to sentence."""
+
+    paragraph: int = -1
+    region: str | None = None
+    period: str | None = None
+    doc_region: str | None = None
+    doc_period: str | None = None
+    subjects: dict[int, str] = field(default_factory=dict)
+
+
+def document_context(doc: ParsedDocument) -> DocContext:
+    """Date, home region, default period and genre of a document."""
+    text = doc.text
+    ctx = DocContext()
+    date = doc.published or signature_date(text)
+    if date:
+        ctx.year = int(date[:4])
+    ctx.province, ctx.city, ctx.region = document_places(doc.title, text)
+    head = (doc.title or "") + "\n" + text[:400]
+    ctx.is_plan = bool(_cues()["plan_titles"].search(head))
+    span = _SPAN_YEAR.search(head)
+    if span:
+        ctx.plan_years = (int(span.group(1)), int(span.group(2)))
+    if ctx.is_plan and ctx.plan_years:
+        ctx.period = str(ctx.plan_years[1])
+    else:
+        for source in (doc.title or "", text[:1500]):
+            refs = find_periods(source, ctx.year)
+            refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]
+            if refs:
+                ctx.period = refs[0].period
+                if ctx.year is None and refs[0].year:
+                    ctx.year = refs[0].year
+                break
+    return ctx
+
+
+def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
+    """Every fact in the document's sentences and tables."""
+    ctx = document_context(doc)
+    carry = _Carry(doc_region=ctx.region, doc_period=ctx.period)
+    facts: list[Fact] = []
+    for s in sentences:
+        facts.extend(sentence_facts(s, ctx, carry))
+    from .table_facts import table_facts  # tables reuse this module's helpers
+
+    for i, table in enumerate(doc.tables):
+        facts.extend(table_facts(table, i, ctx))
+    return facts
+
+
+def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
+    """The facts of one sentence; updates the paragraph carry."""
+    if s.paragraph != carry.paragraph:
+        carry.paragraph = s.paragraph
+        carry.region = carry.period = None
+    mentions = find_numbers(s.text)
+    places = gazetteer().find(s.text)
+    periods = find_periods(s.text, ctx.year)
+    subject_places = [p for p in places if _is_subject(s.text, p, periods)]
+    whole_places = [p for p in places if _is_whole(s.text, p)]
+    sentence_period = _last_plain_period(periods, len(s.text))
+    facts: list[Fact] = []
+    prev_subject: str | None = None
+    for m in mentions:
+        region = _region_for(m, subject_places, whole_places, ctx, carry)
+        period = _period_for(m, s.text, periods, ctx, carry, sentence_period)
+        kind = kind_for(m, s.text)
+        modality = modality_for(m, s.text, period, ctx)
+        if modality == "target" and period is None and ctx.plan_years:
+            period = str(ctx.plan_years[1])
+        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject)
+        facts.append(
+            Fact(
+                page=s.page,
+                sentence_index=s.index,
+                sentence=s.text,
+                quote=m.quote,
+                value=m.value,
+                unit=m.unit,
+                value_norm=m.value_norm,
+                unit_norm=m.unit_norm,
+                kind=kind,
+                qualifier=m.qualifier,
+                modality=modality,
+                region=region,
+                period=period,
+                metric=metric,
+                low=m.low,
+                high=m.high,
+                char_start=s.char_start + m.start,
+                char_end=s.char_start + m.end,
+                method="regex",
+            )
+        )
+    if subject_places:
+        carry.region = resolve(subject_places[-1], ctx.province, ctx.city) or carry.region
+    if sentence_period:
+        carry.period = sentence_period
+    return facts
+
+
+def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
+    before = text[max(0, place.start - 3) : place.start]
+    if any(before.endswith(mk) for mk in _OBJECT_MARKERS):
+        return False
+    after = text[place.end : place.end + 2]
+    # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
+    if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
+        return False
+    if place.level in _NATIONAL:
+        # 全国/全球/我国 name a fact's region only as the clause's subject, not as a
+        # modifier (具有全球竞争力的) or a rank's scope (居全国第三位)
+        start = _clause_start(text, place.start)
+        lead = list(text[start : place.start])
+        for p in periods:
+            for i in range(max(p.start, start), min(p.end, place.start)):
+                lead[i - start] = ""
+        return len(_CONNECTIVES.sub("", "".join(lead))) <= 1
+    return True
+
+
+def _is_whole(text: str, place: Place) -> bool:
+    before = text[max(0, place.start - 2) : place.start]
+    return any(before.endswith(mk) for mk in _WHOLE_MARKERS)
+
+
+def _region_for(
+    m: NumberMention, places: list[Place], wholes: list[Place], ctx: DocContext, carry: _Carry
+) -> str | None:
+    before = [p for p in places if p.end <= m.start]
+    if not before and carry.region is None:
+        before = [p for p in wholes if p.end <= m.start]
+    if before:
+        orgs = [p for p in before if p.level == "org"]
+        best = before[-1]
+        if orgs and best.level != "org" and best.start - orgs[-1].end <= 2:
+            best = orgs[-1]  # 阿里巴巴国际站浙江大区: the company's region
+        region = resolve(best, ctx.province, ctx.city)
+        if region:
+            return region
+    return carry.region or carry.doc_region
+
+
+def _last_plain_period(periods: list[PeriodRef], limit: int) -> str | None:
+    plain = [p for p in periods if p.kind in ("explicit", "relative") and p.start < limit]
+    return plain[-1].period if plain else None
+
+
+def _period_for(
+    m: NumberMention,
+    text: str,
+    periods: list[PeriodRef],
+    ctx: DocContext,
+    carry: _Carry,
+    sentence_period: str | None,
+) -> str | None:
+    current = carry.period or carry.doc_period
+    before = [p for p in periods if p.end <= m.start]
+    plain = [p for p in before if p.kind in ("explicit", "relative", "span")]
+    in_force = plain[-1].period if plain and plain[-1].kind != "span" else current
+    if ctx.plan_years and re.search(r"每年|年均", text) and (in_force is None or in_force == str(ctx.plan_years[1])):
+        return f"{ctx.plan_years[0]}/{ctx.plan_years[1]}"
+    if plain and plain[-1].kind == "span":
+        span = plain[-1]
+        if re.search(r"年均|每年|累计|期间", text):
+            return span.period
+        return str(span.year) if span.year else span.period
+    if in_force is None and sentence_period:
+        in_force = sentence_period
+    if before:
+        last = before[-1]
+        gap = text[last.end : m.start]
+        if last.kind == "same_last_year" and len(gap) <= 3 and in_force:
+            return shift_year(in_force, -1)
+        if last.kind == "base" and in_force:
+            return f"{last.period}/{in_force[:4]}"
+    return in_force
+
+
+_AFTER_GROWTH = re.compile(r"的?[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)")
+_TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
+
+
+def kind_for(m: NumberMention, text: str) -> str:
+    """The kind of a figure from its unit and the cue words around it in its clause."""
+    if m.kind_hint in ("rank", "multiple", "pp_change"):
+        return m.kind_hint
+    unit = m.unit_norm or ""
+    cues = _cues()
+    if unit == "pp":
+        return "pp_change"
+    if unit == "rank":
+        return "rank"
+    if unit == "x":
+        return "multiple"
+    if unit == "%":
+        return percent_kind(text[_clause_start(text, m.start) : m.start], text[m.end : m.end + 8])
+    if unit in cues["money"] or unit in cues["physical"]:
+        return "amount"
+    if unit:
+        return "count"
+    return "other"
+
+
+def percent_kind(pre: str, after: str = "") -> str:
+    """growth or share for a percentage, from the words before it (and right after it)."""
+    cues = _cues()
+    if _AFTER_GROWTH.match(after):
+        return "growth"  # 保持88.49%的高速增长
+    pre = re.sub(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?|[\d.]+%?", "", pre)
+    # 比重从1%增长到5%, 增幅由35.7%降至8.9%: the figures are levels of what precedes 从/由
+    frm = max(pre.rfind("从"), pre.rfind("由"))
+    if frm > 0 and _TRANSITION.search(pre.rstrip("的了 ")) or (frm > 0 and pre[frm + 1 :].strip("的 ") == ""):
+        hits = list(cues["cue_re"].finditer(pre[:frm]))
+        if hits:
+            return cues["cue_kind"][hits[-1].group()]
+    hits = list(cues["cue_re"].finditer(pre))
+    if hits:
+        return cues["cue_kind"][hits[-1].group()]
+    return "share"
+
+
+def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext) -> str:
+    """actual, target or forecast, from the sentence's wording and the document's genre."""
+    cues = _cues()
+    pre = text[: m.start]
+    if cues["forecast"].search(pre):
+        return "forecast"
+    year = int(period[:4]) if period and period[:4].isdigit() else None
+    if cues["target"].search(text):
+        return "target"
+    for d in _DEADLINE.finditer(pre):
+        if ctx.year is None or int(d.group(1)) > ctx.year:
+            return "target"  # 到2026年…达到: a deadline in the future
+    if ctx.is_plan:
+        start = ctx.plan_years[0] if ctx.plan_years else ctx.year
+        if year is not None and start is not None and year < start:
+            return "actual"
+        return "target"
+    if year is not None and ctx.year is not None and year > ctx.year:
+        return "target"
+    return "actual"
+
+
+def _clause_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def metric_for(
+    m: NumberMention,
+    text: str,
+    kind: str,
+    places: list[Place],
+    periods: list[PeriodRef],
+    prev_subject: str | None,
+) -> tuple[str | None, str | None]:
+    """What a figure measures: the clause's subject in the document's own words.
+
+    Returns (metric, subject to carry to the next figure of the sentence).
+    """
+    start = _clause_start(text, m.start)
+    pre = text[start : m.start]
+    # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
+    pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
+    phrase = _strip_noise(pre, places, periods, text, start)
+    cues = _cues()
+    cue_hits = list(cues["cue_re"].finditer(phrase))
+    subject = phrase
+    if cue_hits and kind in ("growth", "pp_change", "share"):
+        subject = phrase[: cue_hits[0].start()]
+    subject = _trim_words(subject)
+    if not subject:
+        subject = prev_subject
+        metric = (prev_subject or "") + _trim_words(phrase, keep_cues=True) if phrase else prev_subject
+    else:
+        metric = _trim_words(phrase, keep_cues=True) or subject
+    if metric:
+        metric = metric.strip("“”\"'（）()、 ")
+    return (metric or None), (subject or prev_subject)
+
+
+def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: str, offset: int) -> str:
+    """Remove places, time references and brackets of numbering from a pre-number phrase."""
+    spans = [(p.start - offset, p.end - offset) for p in places if p.level != "org"]
+    spans += [(p.start - offset, p.end - offset) for p in periods]
+    chars = list(pre)
+    for a, b in spans:
+        for i in range(max(a, 0), min(b, len(chars))):
+            chars[i] = ""
+    out = "".join(chars)
+    out = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]", "", out)
+    out = re.sub(r"[（(][^）)]*$", "", out)  # an unclosed bracket before the number
+    return out.strip()
+
+
+def _trim_words(phrase: str, keep_cues: bool = False) -> str:
+    cues = _cues()
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in cues["leading"]:
+            if phrase.startswith(w) and len(phrase) > len(w):
+                phrase, changed = phrase[len(w) :], True
+                break
+        for w in cues["trailing"]:
+            if keep_cues and cues["cue_kind"].get(w):
+                continue
+            if phrase.endswith(w):
+                phrase, changed = phrase[: -len(w)], True
+                break
+        stripped = phrase.strip("，,、的了 “”\"")
+        if stripped != phrase:
+            phrase, changed = stripped, True
+    return phrase
