@@ -135,3 +135,37 @@ class Fact(BaseModel):
     table_index: int | None = None  # position of the table in ParsedDocument.tables
     table_row: int | None = None
     table_col: int | None = None
+
+
+EntityLabel = Literal["PERSON", "ORG", "PLACE"]
+ClaimType = Literal["attribution", "target", "first_or_only", "ranking", "statistic"]
+
+
+class Entity(BaseModel):
+    """A person, organisation or place named in a sentence."""
+
+    label: EntityLabel
+    text: str  # as written
+    name: str  # normalised (杭州 → 杭州市)
+    sentence_index: int | None = None
+    char_start: int | None = None  # offsets in the page text
+    char_end: int | None = None
+
+
+class Claim(BaseModel):
+    """A claim sentence or clause: who said what, a target, a first, a ranking, a statistic."""
+
+    claim_type: ClaimType
+    text: str  # the claimed content
+    sentence_index: int  # first sentence of the claim
+    sentence_end_index: int | None = None  # last sentence when a quote runs over several
+    page: int | None = None
+    speaker: str | None = None
+    speaker_title: str | None = None
+    organisation: str | None = None
+    verb: str | None = None
+    source: str | None = None  # 据杭州海关统计 …
+    deadline: str | None = None  # a target's period (2026)
+    subject: str | None = None  # what a first/ranking is about
+    fact_indexes: list[int] = Field(default_factory=list)  # positions in the document's fact list
+    entities: list[Entity] = Field(default_factory=list)

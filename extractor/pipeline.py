@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from . import __version__
 from .errors import DocumentTooLarge, PolicyFactsError
-from .models import Fact, ParsedDocument, Sentence
+from .models import Claim, Fact, ParsedDocument, Sentence
 
 SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}
 DEFAULT_TIMEOUT = 300.0
@@ -41,6 +41,7 @@ class Extraction(BaseModel):
     document: ParsedDocument | None = None
     sentences: list[Sentence] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
     seconds: float = 0.0
 
 
