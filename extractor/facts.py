@@ -63,6 +63,8 @@ class DocContext:
     year: int | None = None
     province: str | None = None
     city: str | None = None
+    county: str | None = None
+    country: str = "中国"
     region: str | None = None
     period: str | None = None
     is_plan: bool = False
@@ -88,7 +90,8 @@ def document_context(doc: ParsedDocument) -> DocContext:
     date = doc.published or signature_date(text)
     if date:
         ctx.year = int(date[:4])
-    ctx.province, ctx.city, ctx.region = document_places(doc.title, text)
+    home = document_places(doc.title, text)
+    ctx.province, ctx.city, ctx.county, ctx.country, ctx.region = home
     head = (doc.title or "") + "\n" + text[:400]
     ctx.is_plan = bool(_cues()["plan_titles"].search(head))
     span = _SPAN_YEAR.search(head)
@@ -99,6 +102,8 @@ def document_context(doc: ParsedDocument) -> DocContext:
     else:
         for source in (doc.title or "", text[:1500]):
             refs = find_periods(source, ctx.year)
+            if ctx.year is not None:  # a history lesson in the opening lines is not the document's period
+                refs = [p for p in refs if p.year is None or ctx.year - 2 <= p.year <= ctx.year + 1]
             refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]
             if refs:
                 ctx.period = refs[0].period
@@ -127,7 +132,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     if s.paragraph != carry.paragraph:
         carry.paragraph = s.paragraph
         carry.region = carry.period = None
-    mentions = find_numbers(s.text)
+    mentions = [m for m in find_numbers(s.text) if not _bare(m)]
     places = gazetteer().find(s.text)
     periods = find_periods(s.text, ctx.year)
     subject_places = [p for p in places if _is_subject(s.text, p, periods)]
@@ -167,10 +172,15 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
             )
         )
     if subject_places:
-        carry.region = resolve(subject_places[-1], ctx.province, ctx.city) or carry.region
+        carry.region = resolve(subject_places[-1], ctx) or carry.region
     if sentence_period:
         carry.period = sentence_period
     return facts
+
+
+def _bare(m: NumberMention) -> bool:
+    """A number with neither unit nor magnitude in running text (a year, a formula term, 双11)."""
+    return m.unit is None and m.value_norm is not None and m.value_norm == m.value and m.kind_hint is None
 
 
 def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
@@ -209,7 +219,7 @@ def _region_for(
         best = before[-1]
         if orgs and best.level != "org" and best.start - orgs[-1].end <= 2:
             best = orgs[-1]  # 阿里巴巴国际站浙江大区: the company's region
-        region = resolve(best, ctx.province, ctx.city)
+        region = resolve(best, ctx)
         if region:
             return region
     return carry.region or carry.doc_region
@@ -251,7 +261,7 @@ def _period_for(
     return in_force
 
 
-_AFTER_GROWTH = re.compile(r"的?[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)")
+_AFTER_GROWTH = re.compile(r"的[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)(?![到至])")
 _TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
 
 
@@ -261,7 +271,7 @@ def kind_for(m: NumberMention, text: str) -> str:
         return m.kind_hint
     unit = m.unit_norm or ""
     cues = _cues()
-    if unit == "pp":
+    if unit in ("pp", "bp"):
         return "pp_change"
     if unit == "rank":
         return "rank"
@@ -282,12 +292,23 @@ def percent_kind(pre: str, after: str = "") -> str:
     if _AFTER_GROWTH.match(after):
         return "growth"  # 保持88.49%的高速增长
     pre = re.sub(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?|[\d.]+%?", "", pre)
-    # 比重从1%增长到5%, 增幅由35.7%降至8.9%: the figures are levels of what precedes 从/由
-    frm = max(pre.rfind("从"), pre.rfind("由"))
-    if frm > 0 and _TRANSITION.search(pre.rstrip("的了 ")) or (frm > 0 and pre[frm + 1 :].strip("的 ") == ""):
-        hits = list(cues["cue_re"].finditer(pre[:frm]))
-        if hits:
-            return cues["cue_kind"][hits[-1].group()]
+    # 比重从1%增长到5%, 增幅由35.7%降至8.9%, 比例提高到86%: the figures are levels of
+    # what precedes the change, not changes
+    stem = pre.rstrip("的了 ")
+    frm = max(stem.rfind("从"), stem.rfind("由"))
+    level_of = None
+    if frm > 0 and stem[frm + 1 :].strip("的 ") == "":
+        level_of = stem[:frm]
+    else:
+        t = _TRANSITION.search(stem)
+        if t:
+            level_of = stem[: t.start()]
+            frm = max(level_of.rfind("从"), level_of.rfind("由"))
+            if frm > 0:
+                level_of = level_of[:frm]
+    if level_of is not None:
+        hits = list(cues["cue_re"].finditer(level_of))
+        return cues["cue_kind"][hits[-1].group()] if hits else "share"
     hits = list(cues["cue_re"].finditer(pre))
     if hits:
         return cues["cue_kind"][hits[-1].group()]

@@ -115,6 +115,7 @@ def find_periods(text: str, ref_year: int | None) -> list[PeriodRef]:
     for m in rel.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
+        taken.append((m.start(), m.end()))
         word = m.group("word")
         if word in same_last:
             out.append(PeriodRef(m.start(), m.end(), "", "same_last_year", None))
@@ -129,8 +130,20 @@ def find_periods(text: str, ref_year: int | None) -> list[PeriodRef]:
         else:
             period = _apply_year(template, ref_year)
         out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
+    if ref_year is not None:
+        # 1-10月, 9月 with no year: months of the reference year (not 7月21日, a date)
+        for m in _BARE_MONTHS.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            period = _with_sub(ref_year, "m", m.group(1), m.group(2), m.group(3))
+            out.append(PeriodRef(m.start(), m.end(), period, "relative", ref_year))
     out.sort(key=lambda p: p.start)
     return out
+
+
+_BARE_MONTHS = re.compile(
+    r"(?<![\d年.\-—–~])(?:(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月|(\d{1,2})\s*月)(?!份?\s*\d{1,2}\s*[日号])(?![\d])"
+)
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

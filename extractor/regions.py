@@ -31,10 +31,16 @@ class Gazetteer:
     pattern: re.Pattern[str]
 
     def find(self, text: str) -> list[Place]:
-        """Every place in ``text``, longest match first, left to right."""
+        """Every place in ``text``, longest match first, left to right.
+
+        A short name (杭州, 河源) counts only where it is a whole word of its
+        context, so 大运河源头 names no 河源市.
+        """
         out = []
         for m in self.pattern.finditer(text):
             name, level, province = self.entries[m.group()]
+            if m.group() != name and level in ("province", "city") and not _whole_word(text, m.start(), m.end()):
+                continue
             out.append(Place(m.group(), name, level, province, m.start(), m.end()))
         return out
 
@@ -44,6 +50,19 @@ class Gazetteer:
         if hit is None:
             return None
         return Place(surface, hit[0], hit[1], hit[2], 0, len(surface))
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether jieba, segmenting a window around text[start:end], puts word breaks at both ends."""
+    from .segment import jieba_tokenizer
+
+    w0 = max(0, start - 4)
+    window = text[w0 : end + 4]
+    cuts, pos = {0}, 0
+    for tok in jieba_tokenizer().cut(window, HMM=False):
+        pos += len(tok)
+        cuts.add(pos)
+    return (start - w0) in cuts and (end - w0) in cuts
 
 
 @cache
@@ -73,7 +92,7 @@ def gazetteer() -> Gazetteer:
     for group, level in (("macro_regions", "macro"), ("countries", "country"), ("organisations", "org")):
         for surface, name in (places.get(group) or {}).items():
             entries[surface] = (name, level, None)
-    for key, level in (("province", "self_province"), ("city", "self_city")):
+    for key, level in (("province", "self_province"), ("city", "self_city"), ("county", "self_county")):
         for surface in (places.get("self_reference") or {}).get(key, []):
             entries[surface] = (surface, level, None)
     alternatives = sorted(entries, key=len, reverse=True)
@@ -81,14 +100,15 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(entries, pattern)
 
 
-def document_places(title: str | None, text: str) -> tuple[str | None, str | None, str | None]:
-    """The document's own province, city and home region, from its title, else its opening text.
+def document_places(title: str | None, text: str) -> tuple[str | None, str | None, str | None, str, str]:
+    """The document's home: (province, city, county, country, region), from its title, else its opening text.
 
-    The home region is the first province or city named; a document that names
-    none is about the country (``中国``).
+    The home region is the first province, city, county or foreign country
+    named; a document that names none is about the country (``中国``).
     """
     gz = gazetteer()
-    province = city = region = None
+    province = city = county = region = None
+    country = "中国"
     for source in (title or "", text[:600]):
         for p in gz.find(source):
             if p.level == "city":
@@ -97,19 +117,30 @@ def document_places(title: str | None, text: str) -> tuple[str | None, str | Non
             elif p.level == "province":
                 province = province or p.name
             elif p.level == "district":
+                county = county or p.name
                 province = province or p.province
+            elif p.level == "country" and region is None:
+                country = p.name
             else:
                 continue
-            region = region or (p.name if p.level in ("city", "province") else None)
+            region = region or p.name
         if region:
             break
-    return province, city, region or "中国"
+    return province, city, county, country, region or country
 
 
-def resolve(place: Place, doc_province: str | None, doc_city: str | None) -> str | None:
-    """The normalised region a place stands for in this document."""
+def resolve(place: Place, home) -> str | None:
+    """The normalised region a place stands for in a document whose home is ``home``.
+
+    ``home`` has ``province``, ``city``, ``county`` and ``country`` attributes
+    (全省 → its province, 全国 → its country).
+    """
     if place.level == "self_province":
-        return doc_province
+        return home.province
     if place.level == "self_city":
-        return doc_city or doc_province
+        return home.city or home.province
+    if place.level == "self_county":
+        return home.county or home.city
+    if place.level == "national" and place.name == "中国" and place.surface in ("全国", "国内"):
+        return home.country
     return place.name

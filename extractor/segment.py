@@ -81,7 +81,8 @@ def sentences(pages: list[Page]) -> list[Sentence]:
 
 
 @cache
-def _jieba():
+def jieba_tokenizer():
+    """The shared jieba tokenizer with the domain dictionary in ``patterns/userdict.txt``."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -92,7 +93,7 @@ def _jieba():
 
 def words(text: str) -> list[str]:
     """Segment ``text`` with jieba, keeping numbers with their decimals and % whole."""
-    tk = _jieba()
+    tk = jieba_tokenizer()
     out: list[str] = []
     pos = 0
     for m in _NUMBER_SPAN.finditer(text):

@@ -8,12 +8,11 @@ import re
 from .facts import DocContext, kind_for, percent_kind
 from .models import Fact, Table
 from .numbers import find_numbers
+from .patterns import load
 from .periods import find_periods
 from .regions import gazetteer, resolve
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
-_ROWNO_HEADERS = ("序号", "编号", "排名", "排序", "No", "NO", "no.")
-_UNIT_HEADERS = ("单位", "计量单位")
 _PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 
@@ -31,8 +30,13 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
     n_cols = table.n_cols
     headers = [_column_header(grid, h, c) for c in range(n_cols)]
     data = grid[h:]
-    rowno_cols = {c for c, hd in enumerate(headers) if hd.startswith(_ROWNO_HEADERS) or _is_sequence(data, c)}
-    unit_cols = {c for c, hd in enumerate(headers) if hd.startswith(_UNIT_HEADERS)}
+    words = load("cues.yml")["table"]
+    rowno_cols = {
+        c for c, hd in enumerate(headers)
+        if hd.startswith(tuple(words["rowno_headers"])) or _is_sequence(data, c)
+        or any(w in hd for w in words["code_headers"]) or _is_code_column(data, c)
+    }
+    unit_cols = {c for c, hd in enumerate(headers) if hd.startswith(tuple(words["unit_headers"]))}
     label_cols = [
         c
         for c in range(n_cols)
@@ -42,7 +46,7 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
     cap_periods = find_periods(caption, ctx.year)
     cap_period = next((p.period for p in cap_periods if p.kind in ("explicit", "relative", "span")), None)
     cap_places = [p for p in gazetteer().find(caption) if p.level != "org"]
-    cap_region = resolve(cap_places[0], ctx.province, ctx.city) if cap_places else None
+    cap_region = resolve(cap_places[0], ctx) if cap_places else None
     cap_subject = _caption_subject(caption, cap_places, cap_periods)
     is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
     facts: list[Fact] = []
@@ -52,7 +56,7 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
         for lab in labels:
             place = gazetteer().lookup(lab)
             if place is not None and place.level != "org":
-                region = resolve(place, ctx.province, ctx.city)
+                region = resolve(place, ctx)
             else:
                 label_parts.append(lab)
         row_unit = next((row[c] for c in sorted(unit_cols) if row[c].strip()), None)
@@ -147,6 +151,15 @@ def _is_sequence(data: list[list[str]], c: int) -> bool:
         return False
     nums = [int(v) for v in vals if v]
     return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _is_code_column(data: list[list[str]], c: int) -> bool:
+    """Cells with leading zeros (000998, 01) are codes, not quantities."""
+    vals = [r[c].strip() for r in data if r[c].strip()]
+    if not vals:
+        return False
+    zero_led = sum(bool(re.fullmatch(r"0\d+", v)) for v in vals)
+    return zero_led >= max(1, len(vals) // 4)
 
 
 def _spans(table: Table, r: int, c: int) -> list[int]:

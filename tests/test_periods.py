@@ -18,6 +18,8 @@ from extractor.periods import find_periods, shift_year, signature_date
         ("二季度跨境", 2020, "2020-Q2"),
         ("去年出口", 2022, "2021"),
         ("2005—2022年全球", None, "2005/2022"),
+        ("1-10月，全县固定资产投资", 2015, "2015-01/2015-10"),
+        ("9月，出口增长", 2023, "2023-09"),
     ],
 )
 def test_periods(text, ref_year, expected):
@@ -28,6 +30,10 @@ def test_periods(text, ref_year, expected):
 def test_amounts_are_not_years():
     assert find_periods("执行额2089亿元", 2023) == []
     assert find_periods("2020.5亿元", 2023) == []
+
+
+def test_a_day_of_a_month_is_a_date_not_a_period():
+    assert find_periods("根据杭州海关7月21日下午公布的数据", 2022) == []
 
 
 def test_relative_words_need_a_reference_year():

@@ -26,14 +26,27 @@ def test_ambiguous_short_names_are_not_places():
     assert "朝阳市" not in names("朝阳产业")
 
 
+class Home:
+    province, city, county, country = "浙江省", "杭州市", "德清县", "中国"
+
+
 def test_self_reference_resolves_against_the_document():
-    p = gazetteer().find("占全省比重")[0]
-    assert resolve(p, "浙江省", "杭州市") == "浙江省"
-    p = gazetteer().find("全市实现")[0]
-    assert resolve(p, "浙江省", "杭州市") == "杭州市"
+    assert resolve(gazetteer().find("占全省比重")[0], Home) == "浙江省"
+    assert resolve(gazetteer().find("全市实现")[0], Home) == "杭州市"
+    assert resolve(gazetteer().find("全县固定资产投资")[0], Home) == "德清县"
+
+
+def test_national_words_follow_the_documents_country():
+    class France(Home):
+        country = "法国"
+
+    assert resolve(gazetteer().find("全国高铁")[0], France) == "法国"
+    assert resolve(gazetteer().find("我国出口")[0], France) == "中国"
 
 
 def test_document_places_from_title():
-    assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市", "杭州市")
-    assert document_places(None, "上半年浙江出口增长两成") == ("浙江省", None, "浙江省")
-    assert document_places(None, "数字贸易蓬勃发展")[2] == "中国"
+    assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市", None, "中国", "杭州市")
+    assert document_places(None, "上半年浙江出口增长两成")[4] == "浙江省"
+    assert document_places(None, "数字贸易蓬勃发展")[4] == "中国"
+    assert document_places("法国多地举行罢工", "")[3:] == ("法国", "法国")
+    assert document_places("德清县1-10月固定资产投资", "")[2] == "德清县"

@@ -1,0 +1,718 @@
+"""News HTML → :class:`ParsedDocument`: decoding, article extraction, tables, metadata.
+
+The article is found by content density, not by per-site rules: every block of
+text is scored by its length and Chinese punctuation, the score flows to the
+enclosing containers (readability-style), link-heavy and boilerplate-named
+containers are penalised, and the best container (with its qualifying siblings)
+is the article. Inside it, link lists, share/QR/related blocks and editor,
+source and copyright lines are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from extractor.errors import EmptyDocument
+from extractor.models import Page, ParsedDocument, Table, TableCell
+from extractor.normalize import find_date, normalize_date, normalize_text
+from extractor.parse.text import sniff_bom
+
+__all__ = ["Article", "decode_html", "extract_article", "parse_html", "strip_site_suffix"]
+
+# ---------------------------------------------------------------------------
+# decoding
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "windows-936",
+               "gb18030", "euc-cn", "x-euc-cn", "csgb2312", "chinese", "hz-gb-2312"}
+_LATIN_ALIASES = {"latin_1", "iso8859-1", "cp1252", "ascii"}
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 32 KB (GB* → gb18030), or None."""
+    head = data[:32768]
+    m = _META_CHARSET_RE.search(head) or _XML_ENCODING_RE.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    if name in _GB_ALIASES:
+        return "gb18030"
+    if name == "big5":
+        return "big5hkscs"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> str:
+    """Decode HTML bytes: BOM, else the first of UTF-8 / the declared charset / GB18030
+    that decodes strictly (UTF-8 wins over a declared GB charset the bytes don't
+    match); if none does, the one with the fewest replacement characters.
+    """
+    bom = sniff_bom(data)
+    if bom:
+        return data[bom[1]:].decode(bom[0], "replace")
+    declared = _declared_charset(data)
+    order = ["utf-8", declared, "gb18030"]
+    if declared in _LATIN_ALIASES:  # Chinese pages often mislabel GBK bytes as Latin-1
+        order = ["utf-8", "gb18030", declared]
+    candidates = list(dict.fromkeys(c for c in order if c))
+    for enc in candidates:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    decoded = [data.decode(enc, "replace") for enc in candidates]
+    return min(decoded, key=lambda s: s.count("\ufffd"))
+
+
+# ---------------------------------------------------------------------------
+# tree, classes, segments
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+              "applet", "canvas", "svg", "math", "video", "audio", "map", "select", "textarea", "button",
+              "input", "head", "link", "meta", "nav", "aside", "footer", "img", "picture", "source")
+# Inline elements whose edges are marked in a segment's ``raw`` text (fields for bylines).
+_INLINE_MARK = frozenset("a span em i b strong font cite label time".split())
+_MARK = "\x00"  # never in the parsed text (NULs are stripped before parsing), not white space
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section "
+    "summary table tbody thead tfoot td th tr ul caption".split()
+)
+# Blocks that score themselves (their own text is a paragraph run); others pass to the parent.
+_CONTAINER_TAGS = frozenset("div section article main td body form center blockquote".split())
+_TAG_BONUS = {"article": 10, "div": 5, "section": 3, "td": 3, "blockquote": 3, "pre": 3, "form": -3,
+              "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "h1": -5, "h2": -5, "th": -5}
+
+
+def _words(alternation: str) -> re.Pattern[str]:
+    """Match any of the words as a whole token of a lower-cased class/id string."""
+    return re.compile(rf"(?:^|[^a-z])(?:{alternation})(?=$|[^a-z])")
+
+
+_POSITIVE_RE = _words(
+    r"article\w*|artibody|body|content\w*|entry|main|post\w*|text|blog|story|detail\w*|endtext|zhengwen|zw|cont"
+)
+# Page furniture; the pinyin initials are common names for 猜你喜欢, 相关阅读/新闻, 推荐阅读, 热门推荐.
+_FURNITURE = (
+    r"comments?|community|disqus|foot\w*|header|menu\w*|nav\w*|relate[ds]?|recommend\w*|shoutbox|side\w*"
+    r"|skyscraper|sponsor|social|share\w*|banner\w*|breadcrumbs?|crumbs?|pager|pagination|popup|login|copyright"
+    r"|qr\w*|erweima|ewm|ads?|advert\w*|replies|cnxh|xgyd|xgxw|tjyd|rmtj"
+)
+_UNLIKELY_RE = _words(_FURNITURE)
+_NEGATIVE_RE = _words(
+    _FURNITURE + r"|combx|contact|masthead|outbrain|promo\w*|rec|scroll|shopping|tags?|tools?|toolbar|widget"
+    r"|weixin|wechat|hot\w*|rank\w*|feedback|reply|editor|statement|disclaimer|subscribe|guess|top-?bar|hidden"
+    r"|print|tips?"
+)
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WS_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[，。；：！？、,;]")
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_MIN_PARA = 8
+
+
+def _class_weight(el: etree._Element) -> int:
+    """+1 per positive and -1 per negative class/id, readability-style."""
+    weight = 0
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value:
+            value = _CAMEL_RE.sub("-", value).lower()
+            weight += bool(_POSITIVE_RE.search(value)) - bool(_NEGATIVE_RE.search(value))
+    return weight
+
+
+def _is_unlikely(el: etree._Element) -> bool:
+    """Named like page furniture (header, footer, comments, sidebar…) and not like content."""
+    value = _CAMEL_RE.sub("-", f"{el.get('class', '')} {el.get('id', '')}").lower()
+    return (
+        _UNLIKELY_RE.search(value) is not None
+        and _POSITIVE_RE.search(value) is None
+        and el.tag not in ("body", "html", "a")
+        and len(el.findall(".//p")) < 5
+    )
+
+
+def _nchars(s: str) -> int:
+    return len("".join(s.split()))
+
+
+@dataclass(eq=False)
+class _Seg:
+    """A run of text between block boundaries, or a data table."""
+
+    owner: etree._Element
+    text: str
+    links: int
+    n: int
+    table: etree._Element | None = None
+    raw: str = ""  # text with _MARK at inline element boundaries
+    chain: list[etree._Element] = field(default_factory=list)
+    unlikely: bool = False
+
+
+class _Walker:
+    """Splits a tree into segments at block boundaries and <br>, counting link text."""
+
+    def __init__(self, data_tables: set[etree._Element]):
+        self.data_tables = data_tables
+        self.segs: list[_Seg] = []
+        self.buf: list[str] = []
+        self.links = 0
+        self.link_depth = 0
+        self.owners: list[etree._Element] = []
+
+    def add(self, s: str | None) -> None:
+        if s:
+            self.buf.append(s)
+            if self.link_depth:
+                self.links += _nchars(s)
+
+    def flush(self) -> None:
+        if self.buf:
+            raw = _WS_RE.sub(" ", "".join(self.buf)).strip()
+            text = raw.replace(_MARK, "").strip()
+            if text:
+                n = _nchars(text)
+                self.segs.append(_Seg(self.owners[-1], text, min(self.links, n), n, raw=raw))
+            self.buf.clear()
+        self.links = 0
+
+    def walk(self, root: etree._Element) -> list[_Seg]:
+        self.owners = [root]
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if event == "start":
+                if el in self.data_tables:
+                    self.flush()
+                    text = _WS_RE.sub(" ", el.text_content()).strip()
+                    self.segs.append(_Seg(self.owners[-1], text, 0, _nchars(text), table=el))
+                    walker.skip_subtree()
+                    continue
+                if tag in _BLOCK_TAGS or tag == "br":
+                    self.flush()
+                    if tag != "br":
+                        self.owners.append(el)
+                if tag == "a":
+                    self.link_depth += 1
+                if tag in _INLINE_MARK:
+                    self.buf.append(_MARK)
+                self.add(el.text)
+            else:
+                if tag == "a":
+                    self.link_depth -= 1
+                if tag in _INLINE_MARK:
+                    self.buf.append(_MARK)
+                if tag in _BLOCK_TAGS and el not in self.data_tables:
+                    self.flush()
+                    self.owners.pop()
+                self.add(el.tail)
+        self.flush()
+        return self.segs
+
+
+def _parse_tree(html: str) -> etree._Element | None:
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html.replace("\x00", ""))
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "ignore"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _is_data_table(t: etree._Element) -> bool:
+    """A table of data, not page layout: no nested tables, ≥2 rows and columns,
+    short cells, no prose (a cell with two sentences), not mostly links.
+    """
+    if t.find(".//table") is not None:
+        return False
+    rows = t.findall(".//tr")
+    if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
+        return False
+    texts = [c.text_content() for r in rows for c in r if c.tag in ("td", "th")]
+    lengths = [_nchars(x) for x in texts]
+    total = sum(lengths)
+    links = sum(_nchars(a.text_content()) for a in t.iter("a"))
+    return (
+        max(lengths, default=0) <= 300
+        and total <= 60 * max(len(lengths), 1)
+        and not any(x.count("。") >= 2 for x in texts)
+        and links * 2 <= total
+    )
+
+
+def _clean(root: etree._Element) -> set[etree._Element]:
+    """Drop non-content elements in place (keeping their tail text).
+
+    Returns the elements named like page furniture: they stay in the tree (the
+    headline zone may be among them) but never count as article.
+    """
+    doomed, unlikely = [], set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS:
+            doomed.append(el)
+        elif el.get("hidden") is not None or _HIDDEN_RE.search(el.get("style", "")):
+            doomed.append(el)
+        elif el.tag == "header" or _is_unlikely(el):
+            unlikely.add(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return unlikely
+
+
+# ---------------------------------------------------------------------------
+# scoring and selection
+
+
+@dataclass
+class _Stats:
+    total: dict = field(default_factory=lambda: defaultdict(int))
+    links: dict = field(default_factory=lambda: defaultdict(int))
+    punct: dict = field(default_factory=lambda: defaultdict(int))
+    content: dict = field(default_factory=lambda: defaultdict(float))
+
+    def density(self, el: etree._Element) -> float:
+        total = self.total.get(el, 0)
+        return self.links.get(el, 0) / total if total else 0.0
+
+    def final(self, el: etree._Element) -> float:
+        base = self.content.get(el, 0.0) + _TAG_BONUS.get(el.tag, 0)
+        return base * (1 + _class_weight(el) / 2) * (1 - self.density(el))
+
+
+def _score(segs: list[_Seg], unlikely: set[etree._Element]) -> _Stats:
+    st = _Stats()
+    for s in segs:
+        s.chain = [s.owner, *s.owner.iterancestors()]
+        s.unlikely = bool(unlikely) and any(el in unlikely for el in s.chain)
+        if s.unlikely:
+            continue
+        punct = 0 if s.table is not None else len(_PUNCT_RE.findall(s.text))
+        for el in s.chain:
+            st.total[el] += s.n
+            st.links[el] += s.links
+            st.punct[el] += punct
+        if s.n < _MIN_PARA or s.links * 2 > s.n:
+            continue
+        score = 1 + punct + min(s.n / 50, 3)
+        start = 0 if s.owner.tag in _CONTAINER_TAGS else 1
+        for level, el in enumerate(s.chain[start : start + 5]):
+            st.content[el] += score / (1 if level == 0 else 2 if level == 1 else level * 3)
+    return st
+
+
+def _select(root: etree._Element, st: _Stats, fragment: bool) -> list[etree._Element]:
+    """The article's root elements: the best candidate and its qualifying siblings."""
+    if fragment or not st.content:
+        return [root]
+    top = max(st.content, key=st.final)
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    top_score = st.final(top)
+    threshold = max(10.0, top_score * 0.2)
+    roots = []
+    for sib in parent:
+        if sib is top:
+            roots.append(sib)
+            continue
+        n = st.total.get(sib, 0)
+        if not n:
+            continue
+        bonus = top_score * 0.2 if sib.get("class") and sib.get("class") == top.get("class") else 0
+        ld = st.density(sib)
+        if sib in st.content and st.final(sib) + bonus >= threshold:
+            roots.append(sib)
+        elif sib.tag == "p" and ((n > 80 and ld < 0.25) or (ld == 0 and sib.text_content().strip().endswith("。"))):
+            roots.append(sib)
+    return roots
+
+
+def _is_junk(el: etree._Element, st: _Stats) -> bool:
+    """A block inside the article that is navigation, links or boilerplate."""
+    n = st.total.get(el, 0)
+    if not n:
+        return False
+    ld = st.density(el)
+    if ld > 0.5:
+        return True
+    weight = _class_weight(el)
+    return weight < 0 and (ld > 0.2 or st.punct.get(el, 0) < 10)
+
+
+# ---------------------------------------------------------------------------
+# line filters
+
+_LABEL_LINE_RE = re.compile(
+    r"^[(（\[【]?\s*(?:责任编辑|编辑|责编|校对|审核|审校|监制|主编|值班编辑|本文编辑|文字编辑|实习编辑|编审|记者"
+    r"|作者|来源|文章来源|稿件来源|新闻来源|本文来源|原标题|原创|图片来源|图源|摄影|撰文|翻译|出品|策划|通讯员|制作)\s*[:：]"
+    r"|^图\s*[/／]"
+)
+# A short line without sentence punctuation naming a newsroom role is a byline.
+_BYLINE_RE = re.compile(r"记者|编辑|校对|责编|作者|摄影|通讯员|编译|撰文|供稿|特稿|审核|审校")
+# Link-text tails ("返回腾讯网首页>>") and inline stock quotes "(115.395, 2.79, 2.47%)".
+_INLINE_JUNK_RE = re.compile(
+    r"\s*返回\S{0,12}首页\s*>*\s*$"
+    r"|\s*[(（]\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?%\s*[)）]"
+)
+_PROMO_RE = re.compile(
+    r"(?:扫描|扫码|扫一扫|长按|识别).{0,10}二维码|二维码.{0,10}(?:关注|下载)|扫一扫|扫码(?:关注|下载|阅读)"
+    r"|关注.{0,8}(?:微信公众号|公众号|官方微博|微信号|头条号)|(?:下载|打开|尽在|登录).{0,20}(?:APP|App|app|客户端)"
+    r"|分享到|返回(?:首页|顶部|列表)|^(?:上一篇|下一篇)|打印本页|关闭窗口|点击(?:进入|查看|阅读|下载|这里)"
+    r"|(?:阅读|查看)原文|纠错|字号[:：]?\s*[大中小]"
+)
+_COPYRIGHT_RE = re.compile(
+    r"版权所有|版权声明|免责声明|Copyright|©|未经.{0,15}(?:授权|许可|同意).{0,20}(?:转载|使用|复制|摘编)"
+    r"|转载请注明|不得转载|禁止转载|本文仅代表作者|不代表.{0,10}(?:立场|观点)|仅供参考.{0,10}风险自担|ICP备|公网安备",
+    re.I,
+)
+_RELATED_HEAD_RE = re.compile(
+    r"^[【\[]?(?:相关阅读|相关新闻|相关报道|相关文章|相关链接|相关专题|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章"
+    r"|热门新闻|猜你喜欢|为你推荐|更多精彩|精彩推荐|热点新闻|今日推荐|热文推荐|往期回顾|专题推荐|更多阅读|24小时热文)"
+    r"[】\]]?\s*[:：]?$"
+)
+_META_WORDS_RE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|来源|发布时间|发布日期|发布|时间|日期|作者|编辑|浏览次数|点击数?|字号|打印|分享|星期.|周."
+)
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_END = "。！？!?…”」』）)"
+
+
+def _compact(s: str) -> str:
+    return _WS_RE.sub("", s)
+
+
+def _is_meta_line(line: str) -> bool:
+    """A short date/source/byline line (e.g. "2022年07月21日 18:44 第一财经")."""
+    if len(line) > 60 or not find_date(line):
+        return False
+    rest = re.sub(r"(?:19|20)\d\d\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?", "", line)
+    return len(_HAN_RE.findall(_META_WORDS_RE.sub("", rest))) <= 12
+
+
+def _is_boilerplate(line: str) -> bool:
+    n = len(line)
+    return (
+        (n <= 60 and _LABEL_LINE_RE.search(line) is not None)
+        or (n <= 30 and _BYLINE_RE.search(line) is not None and not re.search(r"[，。；！？]", line))
+        or (n < 4 and not _HAN_RE.search(line))
+        or (n <= 80 and _PROMO_RE.search(line) is not None)
+        or (n <= 200 and _COPYRIGHT_RE.search(line) is not None)
+        or not any(c.isalnum() for c in line)
+    )
+
+
+def _filter_lines(segs: list[_Seg], title: str | None) -> list[tuple[str, _Seg]]:
+    """Normalised article lines (tables pass through as "") without boilerplate."""
+    out: list[tuple[str, _Seg]] = []
+    title_key = _compact(title or "")
+    related = False
+    seen_body = False
+    for s in segs:
+        if s.table is not None:
+            out.append(("", s))
+            continue
+        line = normalize_text(_INLINE_JUNK_RE.sub("", s.text))
+        if not line or s.links * 2 > s.n:
+            continue
+        if _RELATED_HEAD_RE.match(line):
+            related = True
+            continue
+        if related and len(line) <= 50 and not line.endswith(tuple(_SENTENCE_END)):
+            continue
+        related = False
+        if _compact(line) == title_key or _is_boilerplate(line):
+            continue
+        if not seen_body and _is_meta_line(line):
+            continue
+        if out and out[-1][0] == line:
+            continue
+        seen_body = seen_body or len(line) > 60
+        out.append((line, s))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# tables
+
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*([^\s，,。；;)）]+)")
+
+
+def _unit(*texts: str | None) -> str | None:
+    for t in texts:
+        m = _UNIT_RE.search(t or "")
+        if m:
+            return m.group(1)
+    return None
+
+
+def _cell_text(cell: etree._Element) -> str:
+    for br in cell.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return normalize_text(_WS_RE.sub(" ", cell.text_content()))
+
+
+def _span(cell: etree._Element, attr: str, limit: int) -> int:
+    try:
+        return max(1, min(int(re.sub(r"\D", "", cell.get(attr, "1")) or 1), limit))
+    except ValueError:
+        return 1
+
+
+def _build_table(t: etree._Element, before: list[str], after: str | None) -> Table | None:
+    """A :class:`Table` from a data <table>; ``before`` (nearest first) and ``after`` are
+    the text lines around it, where its caption and 单位 line may be.
+    """
+    rows = [tr for tr in t.iter("tr") if any(c.tag in ("td", "th") for c in tr)]
+    grid: list[list[tuple[etree._Element, int, int, int, int]]] = []
+    taken: set[tuple[int, int]] = set()
+    for r, tr in enumerate(rows):
+        placed, c = [], 0
+        for cell in (x for x in tr if x.tag in ("td", "th")):
+            while (r, c) in taken:
+                c += 1
+            rs, cs = _span(cell, "rowspan", len(rows) - r), _span(cell, "colspan", 200)
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+            placed.append((cell, r, c, rs, cs))
+            c += cs
+        grid.append(placed)
+    n_cols = max((c for _, c in taken), default=-1) + 1
+    caption_el = t.find("caption")
+    caption = _cell_text(caption_el) if caption_el is not None else None
+    notes: list[str] = []
+    # Full-width single-cell rows at the top (a title) or bottom (a note) are not data.
+    while len(grid) > 2 and len(grid[0]) == 1 and grid[0][0][4] == n_cols:
+        text = _cell_text(grid[0][0][0])
+        caption = caption or (text if not _UNIT_RE.match(text) else None)
+        notes.append(text)
+        grid = grid[1:]
+    while len(grid) > 2 and len(grid[-1]) == 1 and grid[-1][0][4] == n_cols:
+        notes.append(_cell_text(grid[-1][0][0]))
+        grid = grid[:-1]
+    if len(grid) < 2 or n_cols < 2:
+        return None
+    for line in before:
+        if caption or not line or len(line) > 60 or line[-1] in "。，；：:,;":
+            break
+        if not _UNIT_RE.match(line):
+            caption = line
+    offset = grid[0][0][1] if grid[0] else 0
+    cells = [
+        TableCell(row=r - offset, col=c, text=_cell_text(el), row_span=min(rs, len(grid) - (r - offset)), col_span=cs)
+        for placed in grid
+        for el, r, c, rs, cs in placed
+    ]
+    header = 0
+    for tr, placed in zip(rows[offset:], grid, strict=False):
+        if tr.getparent().tag == "thead" or (placed and all(el.tag == "th" for el, *_ in placed)):
+            header += 1
+        else:
+            break
+    if header == 0:
+        header = max((c.row_span for c in cells if c.row == 0), default=1)
+    n_rows = len(grid)
+    return Table(
+        caption=caption,
+        unit=_unit(caption, *notes, *before, after),
+        header_rows=min(header, n_rows),
+        n_rows=n_rows,
+        n_cols=n_cols,
+        cells=cells,
+        method="html",
+    )
+
+
+# ---------------------------------------------------------------------------
+# metadata
+
+_TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "headline")
+_DATE_KEYS = ("article:published_time", "og:article:published_time", "og:release_date", "datepublished",
+              "publishdate", "publish_date", "publish-date", "pubdate", "pub_date", "publishtime",
+              "firstpublishedtime", "weibo:article:create_at", "dc.date.issued", "dcterms.issued",
+              "dc.date", "dcterms.created", "sailthru.date", "date")
+_AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "byl")
+_PUBLISHER_KEYS = ("source", "contentsource", "article:source", "og:site_name", "sitename", "publisher")
+_SUFFIX_RE = re.compile(r"^(.{2,}?)\s*(?:[_|｜]|\s-{1,2}\s?|-{1,2}(?=\D)|\s[–—]\s)\s*([^_|｜]{1,15})$")
+_SOURCE_RE = re.compile(r"来源\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,30})")
+_AUTHOR_RE = re.compile(r"(?:作者|记者|撰文)\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,20})")
+
+
+def strip_site_suffix(title: str) -> str:
+    """Drop " _新浪财经_新浪网"-style site/channel suffixes from a page title."""
+    title = normalize_text(title)
+    while (m := _SUFFIX_RE.match(title)) and len(m.group(2)) <= 15:
+        title = m.group(1).strip()
+    return title
+
+
+def _meta(root: etree._Element) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        value = normalize_text(m.get("content") or "")
+        if key and value and key not in out:
+            out[key] = value
+    for el in root.xpath("//*[@itemprop='datePublished'] | //time[@pubdate]"):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        out.setdefault("datepublished", normalize_text(value or ""))
+    return out
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for k in keys:
+        v = meta.get(k)
+        if v and "@" not in v and not v.startswith("http"):
+            return v
+    return None
+
+
+def _pick_title(meta: dict[str, str], title_tag: str, h1s: list[str]) -> str | None:
+    """The headline: an <h1> the page title contains, else og:title, else the stripped <title>."""
+    page_title = _compact(title_tag + (meta.get("og:title") or ""))
+    for h in h1s:
+        if len(h) >= 4 and _compact(h) in page_title:
+            return h
+    og = _first(meta, _TITLE_KEYS)
+    if og:
+        return strip_site_suffix(og)
+    if title_tag.strip():
+        return strip_site_suffix(title_tag)
+    return h1s[0] if h1s else None
+
+
+def _meta_date(meta: dict[str, str]) -> str | None:
+    keys = _DATE_KEYS + tuple(k for k in meta if "publish" in k and k not in _DATE_KEYS)
+    for k in keys:
+        if k in meta and (d := normalize_date(meta[k])):
+            return d
+    return None
+
+
+# ---------------------------------------------------------------------------
+# the article
+
+
+@dataclass
+class Article:
+    """What :func:`extract_article` finds in a page."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    source_url: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+def _in_article(s: _Seg, roots: set, st: _Stats, junk: dict) -> bool:
+    if s.unlikely:
+        return False
+    for i, el in enumerate(s.chain):
+        if el in roots:
+            inner = s.chain[:i]
+            for x in inner:
+                if x not in junk:
+                    junk[x] = _is_junk(x, st)
+            return not any(junk[x] for x in inner)
+    return False
+
+
+def extract_article(html: str, *, fragment: bool = False, title: str | None = None) -> Article:
+    """Find the article in an HTML page (or, with ``fragment``, an article body).
+
+    A fragment is taken whole (only boilerplate inside it is dropped); a page is
+    searched for its best content container. ``title``, when known (front
+    matter), overrides the page's own headline.
+    """
+    root = _parse_tree(html)
+    if root is None:
+        return Article()
+    meta = _meta(root)
+    title_tag = root.findtext(".//title") or ""
+    h1s = [t for h in root.iter("h1") if (t := normalize_text(h.text_content()))]
+    unlikely = _clean(root)
+    body = root.find("body")
+    body = root if body is None else body
+    segs = _Walker({t for t in body.iter("table") if _is_data_table(t)}).walk(body)
+    st = _score(segs, unlikely)
+    roots = set(_select(body, st, fragment))
+    junk: dict = {}
+    inside = [_in_article(s, roots, st, junk) for s in segs]
+    first = inside.index(True) if any(inside) else len(segs)
+    title = title or _pick_title(meta, title_tag, h1s)
+    lines = _filter_lines([s for s, ok in zip(segs, inside, strict=True) if ok], title)
+
+    art = Article(title=title, source_url=meta.get("og:url") or root.xpath("string(//link[@rel='canonical']/@href)") or None)
+    for i, (line, s) in enumerate(lines):
+        if s.table is None:
+            art.paragraphs.append(line)
+            continue
+        before = [ln for ln, _ in lines[max(0, i - 2) : i][::-1]]
+        after = lines[i + 1][0] if i + 1 < len(lines) else None
+        if (table := _build_table(s.table, before, after)) is not None:
+            art.tables.append(table)
+
+    # The headline zone: the lines between the headline and the article body.
+    keys = [_compact(s.text) for s in segs[max(0, first - 80) : first]]
+    title_key = _compact(title or "")
+    start = len(keys) - keys[::-1].index(title_key) if title_key in keys else len(keys) - 12
+    zone = " ".join(s.raw for s in segs[max(0, first - 80) : first][max(0, start) :][:15])
+    plain = normalize_text(zone.replace(_MARK, ""))
+    found = find_date(plain) or find_date(" ".join(art.paragraphs[:3])[:300])
+    art.published = _meta_date(meta) or (found[0] if found else None)
+    m = _AUTHOR_RE.search(zone)
+    art.author = _first(meta, _AUTHOR_KEYS) or (normalize_text(m.group(1)) if m else None)
+    m = _SOURCE_RE.search(zone)
+    art.publisher = (normalize_text(m.group(1)) if m else None) or _first(meta, _PUBLISHER_KEYS)
+    art.metadata = {k: meta[k] for k in ("keywords", "description") if k in meta}
+    return art
+
+
+def article_document(
+    art: Article, path: Path | str, metadata: dict[str, str] | None = None, *, allow_empty: bool = False
+) -> ParsedDocument:
+    """Wrap an :class:`Article` as an HTML :class:`ParsedDocument`.
+
+    Raises :class:`EmptyDocument` when it has no text, unless ``allow_empty``.
+    """
+    if not art.paragraphs and not art.tables and not allow_empty:
+        raise EmptyDocument(f"{path}: no article text found")
+    return ParsedDocument(
+        path=str(path),
+        doc_type="html",
+        title=art.title,
+        published=art.published,
+        author=art.author,
+        publisher=art.publisher,
+        source_url=art.source_url,
+        page_count=1,
+        pages=[Page(number=None, text=art.text)],
+        tables=art.tables,
+        metadata={**art.metadata, **(metadata or {})},
+    )
+
+
+def parse_html(path: Path, data: bytes | None = None) -> ParsedDocument:
+    """Parse a news HTML file into a one-page :class:`ParsedDocument`."""
+    if data is None:
+        data = Path(path).read_bytes()
+    return article_document(extract_article(decode_html(data)), path)
