@@ -132,7 +132,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     if s.paragraph != carry.paragraph:
         carry.paragraph = s.paragraph
         carry.region = carry.period = None
-    mentions = [m for m in find_numbers(s.text) if not _bare(m)]
+    mentions = _read_mentions(s.text)
     places = gazetteer().find(s.text)
     periods = find_periods(s.text, ctx.year)
     subject_places = [p for p in places if _is_subject(s.text, p, periods)]
@@ -176,6 +176,42 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     if sentence_period:
         carry.period = sentence_period
     return facts
+
+
+_UNIT_LABEL = re.compile(r"[（(](?:单位[:：]\s*)?([^（()）\d]{1,6})[)）]\s*[:：]?\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _read_mentions(text: str) -> list[NumberMention]:
+    """The number mentions of a sentence that can be facts.
+
+    A bare number takes the unit of a label right before it (``总市值(百万元)：18,785.44``);
+    a unit label alone (``(百万元)``) and chart axis ticks (``380%360%340%``) are not facts.
+    """
+    mentions = find_numbers(text)
+    if not _CJK.search(text) and len(mentions) >= 2 and _evenly_spaced([m.value for m in mentions]):
+        return []
+    out = []
+    for m in mentions:
+        if text[max(0, m.start - 1) : m.start] in "(（" and text[m.end : m.end + 1] in ")）" and not re.search(r"\d", m.quote):
+            continue
+        if _bare(m):
+            label = _UNIT_LABEL.search(text[max(0, m.start - 12) : m.start])
+            if not label:
+                continue
+            relabelled = find_numbers(m.quote.replace(",", "") + label.group(1))
+            if len(relabelled) != 1 or relabelled[0].unit is None:
+                continue
+            r = relabelled[0]
+            m = m.model_copy(update={"unit": r.unit, "value_norm": r.value_norm, "unit_norm": r.unit_norm,
+                                     "kind_hint": r.kind_hint})
+        out.append(m)
+    return out
+
+
+def _evenly_spaced(values: list[float]) -> bool:
+    steps = {round(b - a, 6) for a, b in zip(values, values[1:], strict=False)}
+    return len(steps) == 1 and 0 not in steps
 
 
 def _bare(m: NumberMention) -> bool:
