@@ -10,7 +10,6 @@ source and copyright lines are dropped.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,60 +19,12 @@ import lxml.html
 from lxml import etree
 
 from extractor.errors import EmptyDocument
-from extractor.models import Page, ParsedDocument, Table, TableCell
+from extractor.models import Page, ParsedDocument, Table
 from extractor.normalize import find_date, normalize_date, normalize_text
-from extractor.parse.text import sniff_bom
+from extractor.parse.encoding import decode_html
+from extractor.parse.html_tables import build_table
 
 __all__ = ["Article", "decode_html", "extract_article", "parse_html", "strip_site_suffix"]
-
-# ---------------------------------------------------------------------------
-# decoding
-
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
-_XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
-_GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "windows-936",
-               "gb18030", "euc-cn", "x-euc-cn", "csgb2312", "chinese", "hz-gb-2312"}
-_LATIN_ALIASES = {"latin_1", "iso8859-1", "cp1252", "ascii"}
-
-
-def _declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in its first 32 KB (GB* → gb18030), or None."""
-    head = data[:32768]
-    m = _META_CHARSET_RE.search(head) or _XML_ENCODING_RE.search(head)
-    if not m:
-        return None
-    name = m.group(1).decode("ascii", "ignore").lower()
-    if name in _GB_ALIASES:
-        return "gb18030"
-    if name == "big5":
-        return "big5hkscs"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes) -> str:
-    """Decode HTML bytes: BOM, else the first of UTF-8 / the declared charset / GB18030
-    that decodes strictly (UTF-8 wins over a declared GB charset the bytes don't
-    match); if none does, the one with the fewest replacement characters.
-    """
-    bom = sniff_bom(data)
-    if bom:
-        return data[bom[1]:].decode(bom[0], "replace")
-    declared = _declared_charset(data)
-    order = ["utf-8", declared, "gb18030"]
-    if declared in _LATIN_ALIASES:  # Chinese pages often mislabel GBK bytes as Latin-1
-        order = ["utf-8", "gb18030", declared]
-    candidates = list(dict.fromkeys(c for c in order if c))
-    for enc in candidates:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    decoded = [data.decode(enc, "replace") for enc in candidates]
-    return min(decoded, key=lambda s: s.count("\ufffd"))
-
 
 # ---------------------------------------------------------------------------
 # tree, classes, segments
@@ -446,96 +397,6 @@ def _filter_lines(segs: list[_Seg], title: str | None) -> list[tuple[str, _Seg]]
 
 
 # ---------------------------------------------------------------------------
-# tables
-
-_UNIT_RE = re.compile(r"单位\s*[:：]\s*([^\s，,。；;)）]+)")
-
-
-def _unit(*texts: str | None) -> str | None:
-    for t in texts:
-        m = _UNIT_RE.search(t or "")
-        if m:
-            return m.group(1)
-    return None
-
-
-def _cell_text(cell: etree._Element) -> str:
-    for br in cell.iter("br"):
-        br.tail = " " + (br.tail or "")
-    return normalize_text(_WS_RE.sub(" ", cell.text_content()))
-
-
-def _span(cell: etree._Element, attr: str, limit: int) -> int:
-    try:
-        return max(1, min(int(re.sub(r"\D", "", cell.get(attr, "1")) or 1), limit))
-    except ValueError:
-        return 1
-
-
-def _build_table(t: etree._Element, before: list[str], after: str | None) -> Table | None:
-    """A :class:`Table` from a data <table>; ``before`` (nearest first) and ``after`` are
-    the text lines around it, where its caption and 单位 line may be.
-    """
-    rows = [tr for tr in t.iter("tr") if any(c.tag in ("td", "th") for c in tr)]
-    grid: list[list[tuple[etree._Element, int, int, int, int]]] = []
-    taken: set[tuple[int, int]] = set()
-    for r, tr in enumerate(rows):
-        placed, c = [], 0
-        for cell in (x for x in tr if x.tag in ("td", "th")):
-            while (r, c) in taken:
-                c += 1
-            rs, cs = _span(cell, "rowspan", len(rows) - r), _span(cell, "colspan", 200)
-            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
-            placed.append((cell, r, c, rs, cs))
-            c += cs
-        grid.append(placed)
-    n_cols = max((c for _, c in taken), default=-1) + 1
-    caption_el = t.find("caption")
-    caption = _cell_text(caption_el) if caption_el is not None else None
-    notes: list[str] = []
-    # Full-width single-cell rows at the top (a title) or bottom (a note) are not data.
-    while len(grid) > 2 and len(grid[0]) == 1 and grid[0][0][4] == n_cols:
-        text = _cell_text(grid[0][0][0])
-        caption = caption or (text if not _UNIT_RE.match(text) else None)
-        notes.append(text)
-        grid = grid[1:]
-    while len(grid) > 2 and len(grid[-1]) == 1 and grid[-1][0][4] == n_cols:
-        notes.append(_cell_text(grid[-1][0][0]))
-        grid = grid[:-1]
-    if len(grid) < 2 or n_cols < 2:
-        return None
-    for line in before:
-        if caption or not line or len(line) > 60 or line[-1] in "。，；：:,;":
-            break
-        if not _UNIT_RE.match(line):
-            caption = line
-    offset = grid[0][0][1] if grid[0] else 0
-    cells = [
-        TableCell(row=r - offset, col=c, text=_cell_text(el), row_span=min(rs, len(grid) - (r - offset)), col_span=cs)
-        for placed in grid
-        for el, r, c, rs, cs in placed
-    ]
-    header = 0
-    for tr, placed in zip(rows[offset:], grid, strict=False):
-        if tr.getparent().tag == "thead" or (placed and all(el.tag == "th" for el, *_ in placed)):
-            header += 1
-        else:
-            break
-    if header == 0:
-        header = max((c.row_span for c in cells if c.row == 0), default=1)
-    n_rows = len(grid)
-    return Table(
-        caption=caption,
-        unit=_unit(caption, *notes, *before, after),
-        header_rows=min(header, n_rows),
-        n_rows=n_rows,
-        n_cols=n_cols,
-        cells=cells,
-        method="html",
-    )
-
-
-# ---------------------------------------------------------------------------
 # metadata
 
 _TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "headline")
@@ -668,7 +529,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
             continue
         before = [ln for ln, _ in lines[max(0, i - 2) : i][::-1]]
         after = lines[i + 1][0] if i + 1 < len(lines) else None
-        if (table := _build_table(s.table, before, after)) is not None:
+        if (table := build_table(s.table, before, after)) is not None:
             art.tables.append(table)
 
     # The headline zone: the lines between the headline and the article body.
