@@ -437,15 +437,33 @@ def _geometry(lines: list[Line], fallback: _Geom | None) -> _Geom:
     )
 
 
-def _breaks(p: Line, ln: Line, g: _Geom) -> bool:
-    """Whether ``ln`` starts a new paragraph after ``p`` (same column)."""
+_MID_PUNCT = re.compile(r"[，、,]")
+_CLOSERS_END = re.compile(r"[。！？”』」)）]$")
+_FOOTNOTE_TAIL = re.compile(r"^[①-⑳¹²³⁴⁵⁶⁷⁸⁹*]+\s*[。，；、,;）)]")
+
+
+def _breaks(p: Line, ln: Line, g: _Geom, gp: _Geom | None = None) -> bool:
+    """Whether ``ln`` starts a new paragraph after ``p``.
+
+    A line is continued across a column break when it runs to its column's edge
+    without closing punctuation and the next column starts flush.
+    """
     s = max(p.size, ln.size)
+    if _FOOTNOTE_TAIL.match(ln.text) and p.band == ln.band:
+        return False  # a footnote marker wrapped onto the next line, with the sentence's rest
+    if p.col != ln.col and p.band == ln.band and gp is not None and abs(p.size - ln.size) <= 0.15 * s:
+        open_end = p.text[-1] not in _END_PUNCT and p.text[-2:] not in ("。”", "！”", "？”")
+        if open_end and gp.right - p.x1 < 1.5 * s and ln.x0 - g.left < 1.0 * s and not _HEADING.match(ln.text):
+            return False
     if abs(p.size - ln.size) > 0.15 * s or p.band != ln.band or p.col != ln.col:
         return True
     if ln.top - p.bottom > max(0.8 * s, g.gap + 0.6 * s) or ln.top < p.top - 0.5 * s:
         return True
     if _HEADING.match(ln.text):
         return True
+    if p.text[-1] not in _END_PUNCT and not _CLOSERS_END.search(p.text) and _MID_PUNCT.search(p.text) \
+            and ln.x0 - g.left < 1.5 * s:
+        return False  # a sentence broken mid-clause (text wrapped around a picture), not a heading
     short = g.right - p.x1
     if short > 4.0 * s or (short > 1.5 * s and _HEADING.match(p.text)) or (short > 0.8 * s and (p.text[-1] in _END_PUNCT or p.text[-2:] in ("。”", "！”", "？”"))):
         return True
@@ -477,7 +495,7 @@ def _paragraphs(items: list[Line | DetectedTable], fallback: _Geom | None) -> li
         text = it.text.strip()
         if not text:
             continue
-        if prev is not None and isinstance(out[-1], str) and not _breaks(prev, it, geoms[it.col]):
+        if prev is not None and isinstance(out[-1], str) and not _breaks(prev, it, geoms[it.col], geoms[prev.col]):
             out[-1] = _join(out[-1], text)
         else:
             out.append(text)
