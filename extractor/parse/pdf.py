@@ -462,7 +462,7 @@ def _breaks(p: Line, ln: Line, g: _Geom, gp: _Geom | None = None) -> bool:
     if _HEADING.match(ln.text):
         return True
     if p.text[-1] not in _END_PUNCT and not _CLOSERS_END.search(p.text) and _MID_PUNCT.search(p.text) \
-            and ln.x0 - g.left < 1.5 * s:
+            and not _HEADING.match(p.text) and ln.x0 - g.left < 1.5 * s:
         return False  # a sentence broken mid-clause (text wrapped around a picture), not a heading
     short = g.right - p.x1
     if short > 4.0 * s or (short > 1.5 * s and _HEADING.match(p.text)) or (short > 0.8 * s and (p.text[-1] in _END_PUNCT or p.text[-2:] in ("。”", "！”", "？”"))):
