@@ -10,7 +10,7 @@ is reported, a target or a forecast. Cue words come from ``patterns/cues.yml``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from .models import Fact, NumberMention, ParsedDocument, Sentence
@@ -80,7 +80,7 @@ class _Carry:
     period: str | None = None
     doc_region: str | None = None
     doc_period: str | None = None
-    subjects: dict[int, str] = field(default_factory=dict)
+    topic: str | None = None  # what the paragraph's figures are about
 
 
 def document_context(doc: ParsedDocument) -> DocContext:
@@ -131,7 +131,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     """The facts of one sentence; updates the paragraph carry."""
     if s.paragraph != carry.paragraph:
         carry.paragraph = s.paragraph
-        carry.region = carry.period = None
+        carry.region = carry.period = carry.topic = None
     mentions = _read_mentions(s.text)
     places = gazetteer().find(s.text)
     periods = find_periods(s.text, ctx.year)
@@ -147,7 +147,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         modality = modality_for(m, s.text, period, ctx)
         if modality == "target" and period is None and ctx.plan_years:
             period = str(ctx.plan_years[1])
-        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject)
+        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
         facts.append(
             Fact(
                 page=s.page,
@@ -173,6 +173,8 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         )
     if subject_places:
         carry.region = resolve(subject_places[-1], ctx) or carry.region
+    if prev_subject and not _FLOW_ONLY.match(prev_subject):
+        carry.topic = prev_subject
     if sentence_period:
         carry.period = sentence_period
     return facts
@@ -378,6 +380,12 @@ def _clause_start(text: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
+_FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
+_FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
+_COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?]{0,24}")
+_COUNT_TAIL_STOP = re.compile(r"(?:，|,|。|；|;|、|以上|以下|左右|的|了).*$")
+
+
 def metric_for(
     m: NumberMention,
     text: str,
@@ -385,10 +393,13 @@ def metric_for(
     places: list[Place],
     periods: list[PeriodRef],
     prev_subject: str | None,
+    topic: str | None = None,
 ) -> tuple[str | None, str | None]:
     """What a figure measures: the clause's subject in the document's own words.
 
-    Returns (metric, subject to carry to the next figure of the sentence).
+    ``prev_subject`` is the subject of the sentence's previous figure, ``topic``
+    what the paragraph is about (数字服务贸易 in "其中出口129.75亿元"). Returns
+    (metric, subject to carry to the next figure of the sentence).
     """
     start = _clause_start(text, m.start)
     pre = text[start : m.start]
@@ -396,19 +407,36 @@ def metric_for(
     pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
     phrase = _strip_noise(pre, places, periods, text, start)
     cues = _cues()
+    if kind == "count":
+        counted = _counted_noun(text[m.end :])
+        if counted:  # 165个跨境电商综试区: the counted thing follows its number
+            return counted, prev_subject
     cue_hits = list(cues["cue_re"].finditer(phrase))
     subject = phrase
     if cue_hits and kind in ("growth", "pp_change", "share"):
         subject = phrase[: cue_hits[0].start()]
     subject = _trim_words(subject)
-    if not subject:
-        subject = prev_subject
-        metric = (prev_subject or "") + _trim_words(phrase, keep_cues=True) if phrase else prev_subject
+    if not subject or _FLOW_ONLY.match(subject):
+        head = prev_subject or topic or ""
+        if subject and head:  # 其中出口129.75亿元 → 数字服务贸易出口
+            head = _FLOW_TAIL.sub("", head)
+        subject = (head + subject) or None
+        tail = _trim_words(phrase, keep_cues=True)
+        metric = (head + tail) if tail else subject
     else:
         metric = _trim_words(phrase, keep_cues=True) or subject
     if metric:
         metric = metric.strip("“”\"'（）()、 ")
     return (metric or None), (subject or prev_subject)
+
+
+def _counted_noun(after: str) -> str | None:
+    m = _COUNTED.match(after)
+    if not m:
+        return None
+    noun = _COUNT_TAIL_STOP.sub("", m.group())
+    noun = re.sub(r"(?:为|是|被|将|已|在|于|签署|包含|获得|参与|入选|完成|实现).*$", "", noun) or noun
+    return noun if len(noun) >= 2 else None
 
 
 def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: str, offset: int) -> str:
@@ -443,4 +471,6 @@ def _trim_words(phrase: str, keep_cues: bool = False) -> str:
         stripped = phrase.strip("，,、的了 “”\"")
         if stripped != phrase:
             phrase, changed = stripped, True
+    if phrase in cues["leading"] or (phrase in cues["trailing"] and not (keep_cues and cues["cue_kind"].get(phrase))):
+        return ""  # a lone function word says nothing about what is measured
     return phrase

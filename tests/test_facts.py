@@ -114,3 +114,16 @@ def test_region_carries_across_sentences_of_a_paragraph_and_title_fills_the_rest
     fs = facts_of("宁波出口增长12%。其中跨境电商出口45亿元。\n另一段，外贸主体超过3万家。", title="浙江外贸")
     assert one(fs, "45亿").region == "宁波市"
     assert one(fs, "3万家").region == "浙江省"
+
+
+def test_metric_of_a_count_is_the_thing_counted():
+    fs = facts_of("我国已批准建设了165个跨境电商综试区。中国已与30个国家和地区签署了合作备忘录。")
+    assert one(fs, "165").metric == "跨境电商综试区"
+    assert one(fs, "30").metric == "国家和地区"
+
+
+def test_bare_flow_words_take_the_paragraphs_topic():
+    fs = facts_of("上半年浙江数字服务贸易进出口649.14亿元，同比增长46.27%。其中出口129.75亿元，增长17.49%。")
+    assert one(fs, "129.75").metric == "数字服务贸易出口"
+    assert one(fs, "17.49").metric.startswith("数字服务贸易出口")
+    assert "同比增长" in one(fs, "46.27").metric
