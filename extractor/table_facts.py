@@ -70,7 +70,7 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
                 continue
             if _spans(table, r, c):
                 seen_spans.add((r, cell))
-            fact = _cell_fact(cell, headers[c], row_unit, table.unit)
+            fact = _cell_fact(cell, headers[c], row_unit or _label_unit(labels), table.unit)
             if fact is None:
                 continue
             mention, unit_text = fact
@@ -85,7 +85,7 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
                 if len(ys) >= 2:
                     period = f"{min(ys)}/{max(ys)}"
             header_words = _header_metric(headers[c], col_periods)
-            subject = "".join(label_parts[-1:]) or cap_subject or ""
+            subject = _UNIT_IN_HEADER.sub("", "".join(label_parts[-1:])).strip() or cap_subject or ""
             metric = (subject + header_words) if header_words not in subject else subject
             kind = percent_kind(headers[c]) if mention.unit_norm == "%" else kind_for(mention, mention.quote)
             facts.append(
@@ -133,6 +133,15 @@ def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | N
     mentions = find_numbers(cell)
     if len(mentions) == 1 and mentions[0].unit:
         return mentions[0], mentions[0].unit
+    return None
+
+
+def _label_unit(labels: list[str]) -> str | None:
+    """A unit written in a row label: 营业收入（元）, 航空货邮吞吐量(万吨)."""
+    for lab in reversed(labels):
+        m = _UNIT_IN_HEADER.search(lab)
+        if m:
+            return m.group(1) or m.group(2)
     return None
 
 

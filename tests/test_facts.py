@@ -127,3 +127,19 @@ def test_bare_flow_words_take_the_paragraphs_topic():
     assert one(fs, "129.75").metric == "数字服务贸易出口"
     assert one(fs, "17.49").metric.startswith("数字服务贸易出口")
     assert "同比增长" in one(fs, "46.27").metric
+
+
+def test_table_units_from_row_labels_and_change_columns_are_growth():
+    from extractor.facts import DocContext
+    from extractor.models import Table, TableCell
+    from extractor.table_facts import table_facts
+
+    rows = [["项目", "2023年", "2022年", "本年比上年增减"],
+            ["营业收入（元）", "602,315,354,000.00", "424,060,635,000.00", "42.04%"]]
+    cells = [TableCell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row)]
+    table = Table(page=1, header_rows=1, n_rows=2, n_cols=4, cells=cells)
+    fs = table_facts(table, 0, DocContext(year=2024, region="中国"))
+    assert [(f.unit_norm, f.kind) for f in fs] == [("CNY", "amount"), ("CNY", "amount"), ("%", "growth")]
+    assert [f.period for f in fs[:2]] == ["2023", "2022"]
+    assert fs[0].value_norm == 602315354000.0 and fs[0].metric.startswith("营业收入")
+    assert "（元）" not in fs[0].metric
