@@ -5,8 +5,9 @@
 -- connection: PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;
 -- PRAGMA busy_timeout = 5000.
 --
--- Deleting a document: table_cells, facts (and their facts_fts entries),
--- sentences, tables, then the documents row. Inserting: the reverse.
+-- Deleting a document: claim_entities, table_cells, facts (and their
+-- facts_fts entries), entities, claims, sentences, tables, then the documents
+-- row. Inserting: the reverse.
 
 -- One row per source file, including files that failed.
 CREATE TABLE IF NOT EXISTS documents (
@@ -87,7 +88,7 @@ CREATE TABLE IF NOT EXISTS facts (
     char_end INTEGER,
     method TEXT NOT NULL,                -- regex | table
     table_id INTEGER REFERENCES tables (id),
-    claim_id INTEGER
+    claim_id INTEGER                     -- claims.id of the claim stating it
 );
 CREATE INDEX IF NOT EXISTS idx_facts_doc_id ON facts (doc_id);
 CREATE INDEX IF NOT EXISTS idx_facts_sentence_id ON facts (sentence_id);
@@ -99,6 +100,56 @@ CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
 CREATE INDEX IF NOT EXISTS idx_facts_modality ON facts (modality);
 CREATE INDEX IF NOT EXISTS idx_facts_claim_id ON facts (claim_id);
+
+-- Claims: a statement (who said what), a target, a "first", a ranking or a
+-- statistic; one row per claim sentence or clause. facts.claim_id links the
+-- figures a claim states.
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents (id),
+    sentence_id INTEGER REFERENCES sentences (id),      -- first sentence of the claim
+    sentence_end_id INTEGER REFERENCES sentences (id),  -- last one, when a quote runs on
+    page INTEGER,
+    claim_type TEXT NOT NULL
+        CHECK (claim_type IN ('attribution', 'target', 'first_or_only', 'ranking', 'statistic')),
+    text TEXT NOT NULL,                  -- the claimed content
+    speaker TEXT,
+    speaker_title TEXT,
+    organisation TEXT,
+    verb TEXT,                           -- reporting verb: 表示, 介绍, 看来 …
+    source TEXT,                         -- where a figure comes from: 杭州海关 …
+    deadline TEXT,                       -- a target's year: 2026
+    subject TEXT                         -- what a first or a ranking is about
+);
+CREATE INDEX IF NOT EXISTS idx_claims_doc_id ON claims (doc_id);
+CREATE INDEX IF NOT EXISTS idx_claims_sentence_id ON claims (sentence_id);
+CREATE INDEX IF NOT EXISTS idx_claims_claim_type ON claims (claim_type);
+CREATE INDEX IF NOT EXISTS idx_claims_speaker ON claims (speaker);
+CREATE INDEX IF NOT EXISTS idx_claims_organisation ON claims (organisation);
+CREATE INDEX IF NOT EXISTS idx_claims_deadline ON claims (deadline);
+
+-- People, organisations and places named in claims (normalised in name).
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents (id),
+    sentence_id INTEGER REFERENCES sentences (id),
+    label TEXT NOT NULL CHECK (label IN ('PERSON', 'ORG', 'PLACE')),
+    text TEXT NOT NULL,                  -- as written
+    name TEXT NOT NULL,                  -- normalised: 杭州 → 杭州市
+    char_start INTEGER,                  -- offsets in the page text
+    char_end INTEGER
+);
+CREATE INDEX IF NOT EXISTS idx_entities_doc_id ON entities (doc_id);
+CREATE INDEX IF NOT EXISTS idx_entities_sentence_id ON entities (sentence_id);
+CREATE INDEX IF NOT EXISTS idx_entities_label_name ON entities (label, name);
+
+-- Which entities a claim names (its speaker, organisations and places).
+CREATE TABLE IF NOT EXISTS claim_entities (
+    claim_id INTEGER NOT NULL REFERENCES claims (id),
+    entity_id INTEGER NOT NULL REFERENCES entities (id),
+    PRIMARY KEY (claim_id, entity_id)
+);
+CREATE INDEX IF NOT EXISTS idx_claim_entities_entity_id ON claim_entities (entity_id);
 
 -- Table cells; spanning cells are stored once, at their top-left position.
 CREATE TABLE IF NOT EXISTS table_cells (

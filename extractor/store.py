@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from . import __version__, search
-from .models import Fact, ParsedDocument, Sentence, Table
+from .models import Claim, Fact, ParsedDocument, Sentence, Table
 
 #: The tables a document's rows live in.
 TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
@@ -32,6 +32,8 @@ FACT_FIELDS = tuple(
     "page sentence quote value unit value_norm unit_norm kind qualifier modality"
     " region period metric low high char_start char_end method".split()
 )
+#: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
+CLAIM_FIELDS = tuple("claim_type text speaker speaker_title organisation verb source deadline subject".split())
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -162,6 +164,7 @@ class Store:
         size_bytes: int,
         sentences: list[Sentence],
         facts: list[Fact],
+        claims: Iterable[Claim] = (),
         status: str = "ok",
         error: str | None = None,
         extractor_version: str = __version__,
@@ -169,8 +172,10 @@ class Store:
         """Replace everything stored for ``path`` with this document, in one transaction.
 
         Facts are linked to sentences by ``sentence_index`` and to tables (and
-        table cells) by ``table_index``/``table_row``/``table_col``. A document
-        saved again keeps its id. Returns the document id.
+        table cells) by ``table_index``/``table_row``/``table_col``. Claims are
+        linked to their sentences and entities, and each fact to the claim whose
+        ``fact_indexes`` (positions in ``facts``) hold it. A document saved again
+        keeps its id. Returns the document id.
         """
         row = {
             "path": path,
@@ -195,6 +200,7 @@ class Store:
             for (t_idx, r, c), fact_id in self._cell_facts(doc.tables, facts, fact_ids).items():
                 cells[(t_idx, r, c)]["fact_id"] = fact_id
             self.db["table_cells"].insert_all(cells.values())
+            self._insert_claims(doc_id, list(claims), sentence_ids, fact_ids)
         return doc_id
 
     def save_failure(
@@ -266,7 +272,9 @@ class Store:
         old = self.db.execute("select id, sentence from facts where doc_id = ?", [doc_id]).fetchall()
         self._index_facts(old, command="delete")
         self.db.execute(f"delete from table_cells where table_id in ({table_ids})", [doc_id])
-        for table in ("facts", "sentences", "tables", "documents"):
+        self.db.execute("delete from claim_entities where claim_id in (select id from claims where doc_id = ?)",
+                        [doc_id])
+        for table in ("facts", "entities", "claims", "sentences", "tables", "documents"):
             column = "id" if table == "documents" else "doc_id"
             self.db.execute(f"delete from [{table}] where {column} = ?", [doc_id])
         return doc_id
@@ -372,6 +380,49 @@ class Store:
         self.db["facts"].insert_all(rows)
         self._index_facts((r["id"], r["sentence"]) for r in rows)
         return [r["id"] for r in rows]
+
+    def _insert_claims(
+        self, doc_id: int, claims: list[Claim], sentence_ids: dict[int, int], fact_ids: list[int]
+    ) -> None:
+        """Insert claims and their entities (each entity once), then point facts at their claim."""
+        if not claims:
+            return
+        first_claim, first_entity = self._next_id("claims"), self._next_id("entities")
+        claim_rows, entity_rows, links, fact_links = [], {}, [], []
+        for n, claim in enumerate(claims):
+            if claim.sentence_index not in sentence_ids:
+                raise ValueError(f"claim {n} ({claim.text[:20]!r}): no sentence {claim.sentence_index}")
+            claim_id = first_claim + n
+            claim_rows.append({
+                "id": claim_id,
+                "doc_id": doc_id,
+                "sentence_id": sentence_ids[claim.sentence_index],
+                "sentence_end_id": sentence_ids.get(claim.sentence_end_index),  # type: ignore[arg-type]
+                "page": claim.page,
+                **{f: getattr(claim, f) for f in CLAIM_FIELDS},
+            })
+            for i in claim.fact_indexes:
+                if not 0 <= i < len(fact_ids):
+                    raise ValueError(f"claim {n} ({claim.text[:20]!r}): no fact {i}")
+                fact_links.append((claim_id, fact_ids[i]))
+            for e in claim.entities:
+                key = (e.label, e.name, e.text, e.sentence_index, e.char_start, e.char_end)
+                if key not in entity_rows:
+                    entity_rows[key] = {
+                        "id": first_entity + len(entity_rows),
+                        "doc_id": doc_id,
+                        "sentence_id": sentence_ids.get(e.sentence_index),  # type: ignore[arg-type]
+                        "label": e.label,
+                        "text": e.text,
+                        "name": e.name,
+                        "char_start": e.char_start,
+                        "char_end": e.char_end,
+                    }
+                links.append((claim_id, entity_rows[key]["id"]))
+        self.db["claims"].insert_all(claim_rows)
+        self.db["entities"].insert_all(entity_rows.values())
+        self.db["claim_entities"].insert_all({"claim_id": c, "entity_id": e} for c, e in dict.fromkeys(links))
+        self.db.conn.executemany("update facts set claim_id = ? where id = ?", fact_links)
 
     @staticmethod
     def _cell_facts(
