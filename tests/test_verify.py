@@ -1,0 +1,144 @@
+"""Article verification: every figure supported, contradicted or unsupported.
+
+The shared examples (/work/shared/verify-examples) run against the seed corpus;
+hand-made sources test rounding, units, regions, periods and the command line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_crosscheck import corpus_db, fact, save, sentences, share_doc, trade_doc
+
+from extractor.cli import cli
+from extractor.numbers import find_numbers
+from extractor.store import Store
+from extractor.verify import segments, verify_bytes, verify_text
+
+EXAMPLES = Path("/work/shared/verify-examples")
+EVIDENCE_KEYS = {"fact_id", "document", "page", "sentence", "value_norm"}
+
+
+@pytest.fixture(scope="module")
+def corpus(request, tmp_path_factory) -> Path:
+    return corpus_db(request.config.cache.mkdir("policy-facts-corpus"), tmp_path_factory.mktemp("corpus") / "facts.db")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["verify", *map(str, args)], input=input)
+
+
+@pytest.mark.parametrize("expected", sorted(EXAMPLES.glob("*.expected.json")), ids=lambda p: p.name.split(".")[0])
+def test_shared_examples(corpus, expected):
+    want = json.loads(expected.read_text(encoding="utf-8"))
+    result = run(expected.parent / want["article"], "--db", corpus, "--json")
+    got = json.loads(result.output)
+    assert [(n["quote"], n["status"]) for n in got["numbers"]] == [(n["quote"], n["status"]) for n in want["numbers"]]
+    for g, w in zip(got["numbers"], want["numbers"], strict=True):
+        assert set(g) == {"quote", "value_norm", "unit_norm", "status", "evidence"}
+        if w["status"] == "unsupported":
+            assert g["evidence"] == []
+            continue
+        assert g["evidence"] and all(EVIDENCE_KEYS <= set(e) for e in g["evidence"])
+        [source] = find_numbers(w.get("source_value") or w["quote"])
+        assert g["evidence"][0]["value_norm"] == pytest.approx(source.value_norm), w
+    assert result.exit_code == (1 if any(n["status"] == "contradicted" for n in want["numbers"]) else 0)
+
+
+# -- hand-made sources -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("sources") / "facts.db"
+    with Store(db) as store:
+        # 浙江, 2022-H1: 进出口 2.26万亿元 (+17.3%), 出口 1.66万亿元 (+20.3%), 进口 5947.4亿元 (+9.8%)
+        trade_doc(store, "zj-trade.txt")
+        # 2022-H1: 杭州's 数字服务贸易 578.06亿元, 89.05% of 浙江's 649.14亿元
+        share_doc(store, "zj-digital.txt", "89.05")
+        s = sentences(["到2026年，杭州市跨境交流专用通道900个以上。"])[0]
+        save(store, "hz-plan.txt", [s], [fact(s, "900个", 900, "个", 900, "个", "count", "跨境交流专用通道",
+                                              region="杭州市", period="2026", modality="target", qualifier="gte")])
+    return db
+
+
+TRADE = "今年上半年，浙江省进出口2.3万亿元，同比增长17.3%，其中，出口16600亿元，增长21.3%，进口5947.4亿元。全省跨境电商企业超过3万家。"
+
+
+def statuses(report) -> list[tuple[str, str]]:
+    return [(n.fig.quote, n.status) for n in report.numbers]
+
+
+def verify(db: Path, text: str, date: str | None = "2022-07-25"):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return verify_text(conn, text, date=date)
+    finally:
+        conn.close()
+
+
+def test_rounding_units_and_contradiction(sources):
+    report = verify(sources, TRADE)
+    assert statuses(report) == [
+        ("2.3万亿元", "supported"),  # 2.26 rounds to 2.3
+        ("17.3%", "supported"),
+        ("16600亿元", "supported"),  # 1.66万亿元 in another unit
+        ("21.3%", "contradicted"),
+        ("5947.4亿元", "supported"),
+        ("3万家", "unsupported"),
+    ]
+    contradicted = report.numbers[3]
+    assert contradicted.evidence[0]["value_norm"] == pytest.approx(20.3)
+    assert contradicted.evidence[0]["document"] == "zj-trade.txt" and "增长20.3%" in contradicted.evidence[0]["sentence"]
+
+
+def test_a_source_more_precise_than_the_claim_supports_it_not_the_reverse(sources):
+    assert statuses(verify(sources, "今年上半年，浙江省进出口2.2万亿元。")) == [("2.2万亿元", "contradicted")]
+    assert statuses(verify(sources, "今年上半年，浙江省进出口约2.26万亿元。")) == [("2.26万亿元", "supported")]
+
+
+def test_regions_and_periods(sources):
+    hz = "今年上半年，杭州数字服务贸易进出口578.06亿元，占全省比重89.05%。"
+    assert [s for _, s in statuses(verify(sources, hz))] == ["supported", "supported"]  # 杭州 = 杭州市
+    nb = "今年上半年，宁波数字服务贸易进出口578.06亿元。"
+    assert [s for _, s in statuses(verify(sources, nb))] == ["unsupported"]  # another city
+    assert [s for _, s in statuses(verify(sources, hz, date="2023-07-25"))] == ["unsupported", "unsupported"]
+
+
+def test_bounds(sources):
+    text = "根据计划，到2026年杭州市跨境交流专用通道将达到{}个以上。"
+    assert statuses(verify(sources, text.format(900), date="2024-05-01")) == [("900个", "supported")]
+    assert statuses(verify(sources, text.format(800), date="2024-05-01")) == [("800个", "contradicted")]
+
+
+def test_segments_mark_every_figure(sources):
+    import sqlite3
+
+    conn = sqlite3.connect(sources)
+    report = verify_bytes(conn, TRADE.encode("utf-8"), "a.txt", date="2022-07-25", plain=True)
+    pages = segments(report)
+    marked = [run for page in pages for run in page if run["n"]]
+    assert [r["text"] for r in marked] == [n.fig.quote for n in report.numbers]
+    assert "".join(run["text"] for run in pages[0]) == report.document.pages[0].text
+
+
+def test_command_line(sources, tmp_path):
+    article = tmp_path / "a.md"
+    article.write_text(f"---\ntitle: 浙江外贸\ndate: 2022-07-25\n---\n\n{TRADE}\n", encoding="utf-8")
+    result = run(article, "--db", sources)
+    assert result.exit_code == 1  # a figure is contradicted
+    assert "contradicted  21.3%  source says 20.3% ← zj-trade.txt" in result.output
+    assert "6 figures: 4 supported, 1 contradicted, 1 unsupported" in result.output
+    # stdin, with the date given
+    result = run("-", "--db", sources, "--json", "--date", "2022-07-25", input="今年上半年，浙江省进出口2.26万亿元。")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["numbers"][0]["status"] == "supported"
+    # without a date, 今年 can't be placed: no source may be claimed for another year
+    result = run("-", "--db", sources, "--json", input="今年上半年，浙江省出口增长25.3%。")
+    assert result.exit_code == 0 and json.loads(result.output)["numbers"][0]["status"] == "unsupported"
+    assert run(tmp_path / "missing.md", "--db", sources).exit_code == 2
