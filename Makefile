@@ -34,8 +34,12 @@ browser:
 	  else echo "warning: /usr/bin/chromium missing and not root: install Debian's chromium"; fi; \
 	fi
 
+# Incremental: files already stored with the same sha256 are skipped, so a second `make run`
+# serves within seconds. Exit code 2 (some files could not be read; the summary lists them)
+# does not stop `make run`.
 ingest: install
-	$(BIN)/policy-facts ingest corpus/ --db $(DB)
+	$(BIN)/policy-facts ingest corpus/ --db $(DB) || [ $$? -eq 2 ]
+	$(BIN)/policy-facts check --db $(DB) --exit-zero
 
 serve: install
 	$(BIN)/policy-facts serve --db $(DB) --host 127.0.0.1 --port 8001 --metadata datasette-metadata.yml
@@ -46,8 +50,11 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check extractor tests bench
 
+# Ingest figures on a synthetic corpus (made once in bench/out/); see bench/README.md.
+BENCH_N ?= 1000
 bench: install-test
-	$(BIN)/python bench/extraction.py
+	@if [ -f bench/extraction.py ]; then $(BIN)/python bench/extraction.py; fi
+	$(BIN)/python bench/ingest_bench.py --n $(BENCH_N)
 
 clean:
 	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -22,41 +22,66 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to write")
-@click.option("--workers", "-w", type=int, default=None, help="worker processes [default: number of cores]")
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="seconds allowed per document")
-@click.option("--memory-mb", type=int, default=2048, show_default=True, help="memory limit per worker")
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=None,
+              help="worker processes [default: number of cores; 0: in this process, without limits]")
+@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="seconds allowed per document (0: no limit)")
+@click.option("--memory-mb", type=click.IntRange(min=0), default=2048, show_default=True,
+              help="memory a worker may take for one document, beyond its start-up size (0: no limit)")
+@click.option("--max-text-mb", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="largest text/HTML/Markdown file read (0: no limit)")
 @click.option("--password", default=None, help="password for encrypted PDFs")
 @click.option("--force", is_flag=True, help="re-read files even when unchanged")
+@click.option("--retry-failed", is_flag=True, help="re-read unchanged files whose status is failed")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
-def ingest(paths, db_path, workers, timeout, memory_mb, password, force, as_json, quiet) -> None:
+def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
+           as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
-    Unchanged files are skipped; a file that fails gets a status and an error
-    row in ``documents`` and never stops the batch. Exit code 2 when any file failed.
+    Files whose sha256 is already stored are skipped; a changed file replaces its
+    document in one transaction. A file that cannot be read gets a documents row
+    with a status (failed, needs_ocr, encrypted, skipped) and an error, and never
+    stops the batch. Ctrl-C keeps what was stored: run again to continue.
+
+    Exit code 2 when any file failed, 130 when interrupted, 1 for a missing path
+    or an unreadable manifest.
     """
+    import signal
+    import sqlite3
+
     from .pipeline import ingest as run_ingest
-    from .progress import Progress
+    from .progress import Progress, print_summary
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     show = not quiet and not as_json and sys.stderr.isatty()
-    with Progress(enabled=show) as bar:
-        try:
+
+    def stop(signum, frame):  # SIGTERM stops the run like Ctrl-C
+        raise KeyboardInterrupt
+
+    old_term = signal.signal(signal.SIGTERM, stop)
+    try:
+        with Progress(enabled=show) as bar:
             summary = run_ingest(
-                paths, db_path, workers=workers, timeout=timeout, memory_mb=memory_mb,
-                password=password, force=force, progress=bar.update, on_total=bar.start,
+                paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
+                max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
+                progress=bar.update, on_total=bar.start,
             )
-        except (PolicyFactsError, FileNotFoundError) as exc:
-            raise click.ClickException(str(exc)) from exc
+    except (PolicyFactsError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except sqlite3.OperationalError as exc:  # e.g. locked by another writer for longer than busy_timeout
+        raise click.ClickException(f"{db_path}: {exc}") from exc
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
     else:
-        from .progress import print_summary
-
         print_summary(summary, db_path)
+    if summary.interrupted:
+        sys.exit(130)
     if summary.failed:
         sys.exit(2)
 
@@ -102,6 +127,118 @@ def export(db_path, fmt, output) -> None:
             writer = csv.DictWriter(output, fieldnames=list(row))
             writer.writeheader()
         writer.writerow(row)
+
+
+class _InputError(click.ClickException):
+    """A bad argument or unreadable input: exit code 2, so 1 keeps its meaning."""
+
+    exit_code = 2
+
+
+def _document_ids(conn, names) -> list[int]:
+    """Stored document ids for ids, stored paths or file names."""
+    stored = conn.execute("select id, path from documents").fetchall()
+    out = []
+    for name in names:
+        hits = [i for i, p in stored if name.isdigit() and i == int(name)]
+        hits = hits or [i for i, p in stored if p == name]
+        hits = hits or [i for i, p in stored if p.endswith("/" + name) or Path(p).name == Path(name).name]
+        if not hits:
+            raise _InputError(f"no stored document {name!r}: give an id, a stored path or a file name")
+        out += hits
+    return sorted(set(out))
+
+
+@cli.command()
+@click.argument("documents", nargs=-1)
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@click.option("--exit-zero", is_flag=True, help="exit 0 even when a check fails")
+def check(documents, db_path, as_json, exit_zero) -> None:
+    """Check the figures of stored documents: internally and across documents.
+
+    Within each document: parts against their totals, shares against part ÷
+    whole, shares of one whole against 100, growth rates against levels,
+    percentage points against the rates they compare, text figures against the
+    same figures in tables or in other units. Across documents: the same metric,
+    region and period with different values (a revision when a later document
+    gives it). DOCUMENTS are ids, stored paths or file names (default: all).
+    Results are stored in the checks, check_facts and conflicts tables.
+
+    Exit code 1 when any check fails (conflicts are reported, not failures),
+    unless --exit-zero; 2 for bad arguments.
+    """
+    from .crosscheck import run_checks
+    from .store import Store
+
+    with Store(db_path) as store:
+        ids = _document_ids(store.db.conn, documents) if documents else None
+        summary = run_checks(store.db.conn, ids)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        types = sorted({t for t, _ in summary.counts})
+        click.echo(f"{summary.documents} documents checked")
+        click.echo(f"{'check':<12} {'pass':>6} {'fail':>6}")
+        for t in types:
+            click.echo(f"{t:<12} {summary.counts.get((t, 'pass'), 0):>6} {summary.counts.get((t, 'fail'), 0):>6}")
+        conflicts = ", ".join(f"{n} {s}" for s, n in sorted(summary.conflicts.items())) or "none"
+        click.echo(f"conflicts between documents: {conflicts}")
+        for f in summary.failures:
+            click.echo(f"FAIL {f['document']} [{f['type']}] {f['formula']} (facts {f['fact_ids']})")
+    if summary.failed and not exit_zero:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--date", default=None,
+              help="the article's date (2024-05-01), for 今年, 上半年 … [default: from its metadata or text]")
+@click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON")
+def verify(article, db_path, date, as_json) -> None:
+    """Check every figure of ARTICLE (.html, .md, .txt, or - for stdin) against the database.
+
+    Each figure is supported (a source states the same value within rounding
+    about a compatible metric, region and period), contradicted (a source gives
+    another value for the same metric, region and period) or unsupported.
+    Exit code 1 when any figure is contradicted, 2 when the article can't be read.
+    """
+    import sqlite3
+
+    from .verify import parse_article, parse_article_file, verify_document
+
+    try:
+        if article == "-":
+            doc = parse_article(sys.stdin.buffer.read(), "stdin", date=date)
+        elif not Path(article).is_file():
+            raise _InputError(f"no such file: {article}")
+        else:
+            doc = parse_article_file(Path(article), date=date)
+    except (PolicyFactsError, ValueError, OSError) as exc:
+        raise _InputError(f"cannot read {article}: {exc}") from exc
+    conn = sqlite3.connect(str(db_path))
+    try:
+        report = verify_document(conn, doc)
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for n, r in enumerate(report.numbers, 1):
+            line = f"{n:>3} {r.status:<13} {r.fig.quote}"
+            if r.evidence:
+                e = r.evidence[0]
+                where = f"{e['document']}" + (f" p.{e['page']}" if e["page"] is not None else "")
+                said = f"source says {e['quote']} " if r.status == "contradicted" else ""
+                line += f"  {said}← {where}: {e['sentence'][:80]}"
+            click.echo(line)
+        counts = report.counts
+        click.echo(f"{len(report.numbers)} figures: " + ", ".join(f"{counts[s]} {s}" for s in counts))
+    if report.contradicted:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -79,12 +79,15 @@ def _search_mode_raw(request, datasette, database: str, table: str) -> bool:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/search(\.(?P<format>json))?$", search_view)]
+    return [(r"^/-/search(\.(?P<format>json))?$", search_view), (r"^/-/verify(\.(?P<format>json))?$", verify_view)]
 
 
 @hookimpl
 def menu_links(datasette) -> list[dict[str, str]]:
-    return [{"href": datasette.urls.path("/-/search"), "label": "Search facts"}]
+    return [
+        {"href": datasette.urls.path("/-/search"), "label": "Search facts"},
+        {"href": datasette.urls.path("/-/verify"), "label": "Verify an article"},
+    ]
 
 
 def _config(datasette) -> dict:
@@ -177,6 +180,65 @@ async def search_view(datasette, request) -> Response:
                 "page_size": page_size,
                 "next_offset": next_offset,
                 "facts_url": datasette.urls.table(database, "facts"),
+            },
+            request=request,
+        )
+    )
+
+
+MAX_ARTICLE_CHARS = 200_000
+
+
+async def verify_view(datasette, request) -> Response:
+    """``/-/verify``: a text box (GET); on POST, the pasted article with each figure
+    marked supported, contradicted or unsupported and its evidence beside it
+    (``/-/verify.json``: the same as JSON). See :mod:`extractor.verify`."""
+    from .verify import segments, verify_text
+
+    database = await facts_database(datasette)
+    if database is None:
+        raise NotFound("No database with a facts_fts table")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, "facts")), ("view-database", database), "view-instance"]
+    )
+    article, date, error, report = "", "", None, None
+    if request.method == "POST":
+        form = await request.post_vars()
+        article = (form.get("article") or "")[:MAX_ARTICLE_CHARS]
+        date = (form.get("date") or "").strip()[:40]
+        if article.strip():
+            db = datasette.get_database(database)
+            try:
+                report = await db.execute_fn(lambda conn: verify_text(conn, article, date=date or None))
+            except Exception as exc:  # an article we can't read is shown as an error, not a 500
+                error = f"{type(exc).__name__}: {exc}"
+    if request.url_vars.get("format") == "json":
+        data = report.as_dict() if report else {"numbers": []}
+        return Response.json({**data, "error": error}, default=repr)
+    numbers = []
+    for n, r in enumerate(report.numbers if report else [], 1):
+        evidence = [
+            {**e, "fact_url": datasette.urls.row(database, "facts", str(e["fact_id"])),
+             "document_url": datasette.urls.row(database, "documents", str(e["doc_id"])),
+             "value_display": _number(e["value_norm"])}
+            for e in r.evidence
+        ]
+        numbers.append({"n": n, "quote": r.fig.quote, "status": r.status, "value_display": _number(r.fig.v),
+                        "unit_norm": r.fig.unit_norm or "", "metric": r.fig.metric or "", "region": r.fig.region or "",
+                        "period": r.fig.period or "", "evidence": evidence})
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_verify.html",
+            {
+                "article": article,
+                "date": date,
+                "error": error,
+                "report": report is not None,
+                "pages": segments(report) if report else [],
+                "numbers": numbers,
+                "counts": report.counts if report else {},
+                "article_date": report.document.published if report else None,
+                "database": database,
             },
             request=request,
         )

@@ -201,3 +201,78 @@ def test_canned_queries(get):
     assert [r["facts"] for r in summary] == [5, 6]
     for name in ("failed_documents", "table_facts"):
         assert get(f"/facts/{name}.json").status_code == 200
+
+
+# -- claims: who said what, targets --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def claims_db(tmp_path_factory):
+    """The seed corpus ingested for real (parse → facts → claims → store)."""
+    from extractor.pipeline import ingest
+
+    corpus = ROOT / "corpus"
+    if not (corpus / "manifest.yml").exists():
+        pytest.skip("seed corpus not available")
+    path = tmp_path_factory.mktemp("claims") / "facts.db"
+    summary = ingest([corpus], path, workers=1)
+    assert summary.ok == 5
+    return path
+
+
+@pytest.fixture
+def get_claims(claims_db, policy_facts_plugin):
+    metadata = yaml.safe_load((ROOT / "datasette-metadata.yml").read_text(encoding="utf-8"))
+
+    def get(path: str):
+        async def run():
+            ds = Datasette([str(claims_db)], metadata=metadata)
+            return await ds.client.get(path)
+
+        return asyncio.run(run())
+
+    return get
+
+
+def test_claims_tables_described_and_faceted(get_claims, claims_db):
+    data = get_claims("/facts/claims.json").json()
+    assert {"claim_type", "speaker", "organisation", "deadline"} <= set(data["facet_results"])
+    types = {f["value"] for f in data["facet_results"]["claim_type"]["results"]}
+    assert types == {"attribution", "target", "first_or_only", "ranking", "statistic"}
+    speakers = {f["value"] for f in data["facet_results"]["speaker"]["results"]}
+    assert {"郭婷婷", "张向晨", "张钱江", "秦奋", "袁家军"} <= speakers
+    for table in ("claims", "entities", "claim_entities"):
+        assert get_claims(f"/facts/{table}").status_code == 200
+    with Store(claims_db) as store:
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_everything_an_organisation_said(get_claims):
+    # one facet click: the organisation exactly
+    rows = get_claims(f"/facts/claims.json?organisation={q('商务部')}&_shape=array&_size=max").json()
+    assert {r["speaker"] for r in rows} >= {"郭婷婷", "蒋耀平"} and {r["organisation"] for r in rows} == {"商务部"}
+    # one canned query: its departments too
+    rows = get_claims(f"/facts/claims_by_organisation.json?organisation={q('商务部')}&_shape=array").json()
+    assert {"商务部", "商务部对外贸易司", "商务部服务贸易和商贸服务业司"} <= {r["organisation"] for r in rows}
+    assert {"郭婷婷", "肖露", "王东堂", "蒋耀平"} <= {r["speaker"] for r in rows}
+    assert all("商务部" in r["organisation"] for r in rows)
+    guo = [r for r in rows if r["speaker"] == "郭婷婷" and r["verb"] == "介绍"]
+    assert guo and "3727.1亿美元" in guo[0]["figures"]
+    rows = get_claims(f"/facts/claims_by_speaker.json?speaker={q('张钱江')}&_shape=array").json()
+    assert rows and all(r["organisation"] == "浙江省商务厅" for r in rows)
+
+
+def test_every_target_for_2026(get_claims):
+    rows = get_claims("/facts/targets_by_deadline.json?deadline=2026&_shape=array").json()
+    assert rows and {r["deadline"] for r in rows} == {"2026"}
+    figures = "、".join(r["figures"] or "" for r in rows)
+    for quote in ("4300亿元", "1500家", "110万吨", "180家"):
+        assert quote in figures
+    facet = get_claims("/facts/claims.json?claim_type=target&deadline=2026&_shape=array&_size=max").json()
+    assert sorted(r["id"] for r in facet) == sorted(r["id"] for r in rows)
+
+
+def test_facts_link_to_their_claim(get_claims):
+    sql = q("select f.quote, c.speaker from facts f join claims c on c.id = f.claim_id where f.quote = '1倍'")
+    rows = get_claims(f"/facts.json?sql={sql}&_shape=array").json()
+    assert rows == [{"quote": "1倍", "speaker": "肖露"}]

@@ -5,11 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-import time
 from functools import cache
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR, PolicyFactsError
@@ -158,24 +156,6 @@ def test_latin_spaces_kept() -> None:
 
 
 @needs_shared
-def test_speed_against_bare_extract_text() -> None:
-    """parse_pdf costs little more than pdfplumber's bare extract_text (generous bound)."""
-    files = [CORPUS / "000_a0f43fa23b887996.pdf", CORPUS / "004_f2012f7fd97ef5c2.pdf"]
-    bare = ours = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        for f in files:
-            with pdfplumber.open(f) as pdf:
-                for page in pdf.pages:
-                    page.extract_text()
-        t1 = time.perf_counter()
-        for f in files:
-            parse_pdf(f)
-        t2 = time.perf_counter()
-        bare, ours = min(bare, t1 - t0), min(ours, t2 - t1)
-    assert ours <= 1.8 * bare, f"parse_pdf {ours:.2f}s vs extract_text {bare:.2f}s"
-
-
 # ------------------------------------------------------------ generated PDFs and errors
 
 

@@ -1,0 +1,280 @@
+"""Ingest benchmark: one run, the same files, every figure the issue asks for.
+
+    python bench/ingest_bench.py --n 1000          # makes bench/out/corpus-1000 first if missing
+    python bench/ingest_bench.py --corpus DIR      # any folder of PDFs/HTML
+
+Prints, measured in this one run on the same files:
+
+* pdfplumber's bare text extraction of the corpus's PDFs (``page.extract_text()``
+  on every page, one process): the floor any PDF ingest pays;
+* full ingest (``policy-facts ingest --json``, a subprocess per run, fresh
+  database) with 1 and with 2 workers: wall time, pages/s, facts/s, and the peak
+  RSS of the whole process tree (main process + forkserver + workers, sampled
+  every 50 ms; the sum counts shared pages once per process, so it is an upper
+  bound);
+* re-ingest of the unchanged corpus into the 2-worker database;
+
+then checks them against the targets: 1 worker ≤ 1.5× bare extraction (the
+ingest also reads the HTML files, which the bare figure leaves out), 2 workers
+≥ 1.6× faster than 1, re-ingest ≥ 50× faster than the first ingest, peak RSS
+< 1 GB. Results also go to ``<out>/ingest-bench.json``. Timing is not a test:
+the suite never asserts on speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- memory of a process tree
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(entry.name))
+    return kids
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _busy() -> float:
+    """CPU seconds all processes of the machine have used (from /proc/stat)."""
+    with open("/proc/stat") as fh:
+        f = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(f) - f[3] - f[4]) / TICK  # everything but idle and iowait
+
+
+class TreeRSS:
+    """Samples a process and all its descendants: peak summed RSS, CPU seconds of the main
+    process and of the others (the last value seen of each), and the machine's CPU use."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        self.pid, self.interval = pid, interval
+        self.peak = 0
+        self.peak_one = 0
+        self.peak_procs = 0
+        self.cpu: dict[int, float] = {}
+        self.wall = self.machine_cpu = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRSS:
+        self._busy0, self._t0 = _busy(), time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.wall = time.perf_counter() - self._t0
+        self.machine_cpu = _busy() - self._busy0
+
+    @property
+    def main_cpu(self) -> float:
+        return self.cpu.get(self.pid, 0.0)
+
+    @property
+    def worker_cpu(self) -> float:
+        return sum(v for k, v in self.cpu.items() if k != self.pid)
+
+    @property
+    def other_load(self) -> float:
+        """Cores used by processes outside the ingest, on average during the run."""
+        return max(0.0, self.machine_cpu - self.main_cpu - self.worker_cpu) / self.wall if self.wall else 0.0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            kids = _children()
+            todo, tree = [self.pid], []
+            while todo:
+                p = todo.pop()
+                tree.append(p)
+                todo.extend(kids.get(p, ()))
+            sizes = [_rss(p) for p in tree]
+            for p in tree:
+                c = _cpu(p)
+                if c:
+                    self.cpu[p] = c
+            self.peak = max(self.peak, sum(sizes))
+            self.peak_one = max(self.peak_one, max(sizes, default=0))
+            self.peak_procs = max(self.peak_procs, len(tree))
+            self._stop.wait(self.interval)
+
+
+# ---------------------------------------------------------------- measurements
+
+
+def bare_pdfplumber(pdfs: list[Path]) -> dict:
+    """pdfplumber's plain text extraction of every page: seconds, pages, CPU, others' load."""
+    import resource
+
+    import pdfplumber
+
+    pages = 0
+    busy0, cpu0 = _busy(), resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    for f in pdfs:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                pages += 1
+    wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
+    return {"wall": wall, "pages": pages, "cpu": cpu, "other_load": max(0.0, _busy() - busy0 - cpu) / wall}
+
+
+def run_ingest(corpus: Path, db: Path, workers: int, extra: list[str] = ()) -> dict:
+    """One ``policy-facts ingest`` subprocess: its JSON summary plus wall time and peak RSS."""
+    exe = Path(sys.executable).with_name("policy-facts")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "extractor.cli"]),
+           "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--json", "--quiet", *extra]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    with TreeRSS(proc.pid) as mem:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 2):
+        sys.exit(f"ingest failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
+    summary = json.loads(out)
+    summary.pop("problems", None)
+    return {**summary, "wall": wall, "peak_rss": mem.peak, "peak_rss_one": mem.peak_one,
+            "processes": mem.peak_procs, "exit": proc.returncode, "cpu_main": mem.main_cpu,
+            "cpu_workers": mem.worker_cpu, "other_load": mem.other_load}
+
+
+def db_counts(db: Path) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("documents", "sentences", "facts", "tables", "table_cells")}
+    finally:
+        con.close()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, help="folder to ingest [bench/out/corpus-N, made if missing]")
+    ap.add_argument("--n", type=int, default=1000, help="documents in a generated corpus [1000]")
+    ap.add_argument("--out", type=Path, default=HERE / "out", help="where databases go [bench/out]")
+    ap.add_argument("--workers", type=int, default=2, help="the parallel run's workers [2]")
+    args = ap.parse_args(argv)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    corpus = args.corpus or args.out / f"corpus-{args.n}"
+    if not corpus.exists():
+        sys.path.insert(0, str(HERE))
+        from make_corpus import make_corpus
+
+        print(f"making {args.n} documents in {corpus} …", file=sys.stderr)
+        make_corpus(corpus, args.n)
+    files = [p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith(".")
+             and not p.name.startswith("manifest.")]
+    pdfs = sorted(p for p in files if p.suffix.lower() == ".pdf")
+    size = sum(p.stat().st_size for p in files)
+    print(f"corpus: {corpus}: {len(files)} files ({len(pdfs)} PDF, {len(files) - len(pdfs)} other), "
+          f"{size / 2**20:.1f} MB; {os.cpu_count()} cores", flush=True)
+
+    dbs = {k: args.out / f"bench-{k}.db" for k in ("w1", f"w{args.workers}")}
+    for db in dbs.values():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    print("pdfplumber bare text extraction …", file=sys.stderr, flush=True)
+    bare = bare_pdfplumber(pdfs)
+    print("ingest, 1 worker …", file=sys.stderr, flush=True)
+    w1 = run_ingest(corpus, dbs["w1"], 1)
+    print(f"ingest, {args.workers} workers …", file=sys.stderr, flush=True)
+    wn = run_ingest(corpus, dbs[f"w{args.workers}"], args.workers)
+    print("re-ingest, unchanged …", file=sys.stderr, flush=True)
+    again = run_ingest(corpus, dbs[f"w{args.workers}"], args.workers)
+
+    c1, cn = db_counts(dbs["w1"]), db_counts(dbs[f"w{args.workers}"])
+    print()
+    print(f"{'run':34} {'seconds':>8} {'pages/s':>8} {'facts/s':>8} {'files/s':>8} {'CPU s main+workers':>19} "
+          f"{'others':>7} {'peak RSS':>9}")
+    print(f"{'pdfplumber extract_text (PDFs)':34} {bare['wall']:8.2f} {bare['pages'] / bare['wall']:8.1f} "
+          f"{'-':>8} {len(pdfs) / bare['wall']:8.1f} {bare['cpu']:19.1f} {bare['other_load']:7.2f} {'-':>9}")
+    for name, r in (("ingest, 1 worker", w1), (f"ingest, {args.workers} workers", wn), ("re-ingest unchanged", again)):
+        rates = (f"{r['pages'] / r['wall']:8.1f} {r['facts'] / r['wall']:8.0f}" if r["pages"] else f"{'-':>8} {'-':>8}")
+        cpu = f"{r['cpu_main']:.1f} + {r['cpu_workers']:.1f}"
+        print(f"{name:34} {r['wall']:8.2f} {rates} {r['files'] / r['wall']:8.1f} {cpu:>19} {r['other_load']:7.2f} "
+              f"{_mb(r['peak_rss']):>9}")
+    print("(others: cores busy with processes outside the run, on average; figures are only comparable near 0)")
+    print()
+    print(f"1 worker : {w1['ok']} ok, {w1['failed']} failed, {w1['facts']} facts, {w1['pages']} pages; rows {c1}")
+    print(f"{args.workers} workers: {wn['ok']} ok, {wn['failed']} failed, {wn['facts']} facts; same rows as "
+          f"1 worker: {c1 == cn}")
+    print(f"re-ingest: {again['unchanged']} unchanged of {again['files']} files")
+    for name, r in (("1 worker", w1), (f"{args.workers} workers", wn)):
+        print(f"writer ({name}): {r['store_seconds']:.1f} s storing results "
+              f"({1000 * r['store_seconds'] / max(1, r['ok'] + r['failed']):.1f} ms a document)")
+    peak = max(w1["peak_rss"], wn["peak_rss"], again["peak_rss"])
+    checks = [
+        ("1-worker ingest / bare pdfplumber", w1["wall"] / bare["wall"], "≤ 1.5×", w1["wall"] / bare["wall"] <= 1.5),
+        (f"{args.workers} workers speed-up over 1", w1["wall"] / wn["wall"], "≥ 1.6×", w1["wall"] / wn["wall"] >= 1.6),
+        ("re-ingest speed-up over first ingest", wn["wall"] / again["wall"], "≥ 50×",
+         wn["wall"] / again["wall"] >= 50),
+    ]
+    print()
+    for name, value, target, ok in checks:
+        print(f"{name:40} {value:8.2f}×  target {target:7}  {'PASS' if ok else 'FAIL'}")
+    print(f"{'peak RSS (whole process tree)':40} {_mb(peak):>9}  target < 1 GB  "
+          f"{'PASS' if peak < 2**30 else 'FAIL'}   (largest single process "
+          f"{_mb(max(w1['peak_rss_one'], wn['peak_rss_one']))})")
+    if len(pdfs) < len(files):
+        print(f"(the ingest runs also read the {len(files) - len(pdfs)} non-PDF files; the bare figure does not)")
+    results = {"corpus": str(corpus), "files": len(files), "pdfs": len(pdfs), "cores": os.cpu_count(),
+               "bare": bare, "w1": w1, f"w{args.workers}": wn, "reingest": again,
+               "checks": {name: {"value": v, "target": t, "ok": ok} for name, v, t, ok in checks}}
+    (args.out / "ingest-bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    shutil.rmtree(args.out / "__pycache__", ignore_errors=True)
+    return 0 if all(ok for *_, ok in checks) and peak < 2**30 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The command line. ``ingest``: summary table or JSON, exit codes, progress bar."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from rich.console import Console
+
+from extractor.cli import cli
+from extractor.pipeline import Extraction, Summary
+from extractor.progress import Progress, print_summary
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fixtures_bad import corrupt_pdf, empty_file, html_doc, png_file, text_doc  # noqa: E402
+
+
+def _folder(tmp_path: Path, bad: bool = False) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text_doc(folder / "a.txt", 1)
+    html_doc(folder / "b.html", 2)
+    if bad:
+        corrupt_pdf(folder / "c.pdf")
+        empty_file(folder / "d.txt")
+        png_file(folder / "e.png")
+    return folder
+
+
+def test_ingest_json_and_exit_codes(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    db = tmp_path / "out" / "facts.db"
+    runner = CliRunner()
+    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--workers", "0", "--json"])
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.output)
+    assert {k: summary[k] for k in ("files", "ok", "unchanged", "failed")} == {"files": 2, "ok": 2, "unchanged": 0,
+                                                                             "failed": 0}
+    assert summary["facts"] > 0 and summary["problems"] == [] and summary["interrupted"] is False
+    again = json.loads(runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--json"]).output)
+    assert (again["unchanged"], again["ok"]) == (2, 0)
+    # failures: exit code 2, every problem listed; an unsupported type is skipped, not failed
+    corrupt_pdf(folder / "c.pdf")
+    png_file(folder / "e.png")
+    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--workers", "0", "--json"])
+    assert run.exit_code == 2
+    summary = json.loads(run.output)
+    assert (summary["failed"], summary["skipped"], summary["unchanged"]) == (1, 1, 2)
+    assert [(p["path"], p["status"]) for p in summary["problems"]] == [("c.pdf", "failed"), ("e.png", "skipped")]
+
+
+def test_ingest_summary_table_lists_the_problems(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, bad=True)
+    run = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--workers", "2"])
+    assert run.exit_code == 2
+    out = run.output
+    assert "ingest into" in out and "files not ingested" in out
+    for text in ("c.pdf", "CorruptDocument", "d.txt", "EmptyDocument", "e.png", "skipped"):
+        assert text in out, text
+
+
+def test_ingest_missing_path_and_bad_manifest_are_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    run = runner.invoke(cli, ["ingest", str(tmp_path / "nowhere"), "--db", str(tmp_path / "f.db")])
+    assert run.exit_code == 1 and "no such file or folder" in run.output
+    folder = _folder(tmp_path)
+    (folder / "manifest.yml").write_text("documents: [", encoding="utf-8")
+    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--workers", "0"])
+    assert run.exit_code == 1 and "manifest.yml" in run.output and "YAML" in run.output
+
+
+def test_progress_bar_and_summary_render() -> None:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=160)
+    summary = Summary(files=3)
+    with Progress(enabled=True, console=console) as bar:
+        bar.start(3)
+        summary.ok, summary.facts = 1, 7
+        bar.update(Extraction(path="a.txt", sha256="x", size_bytes=1), summary)
+        summary.unchanged = 1
+        bar.update(None, summary)
+        summary.failed = 1
+        summary.problems.append({"path": "c.pdf", "status": "failed", "error": "CorruptDocument: c.pdf: [bad]"})
+        bar.update(Extraction(path="c.pdf", sha256="y", size_bytes=1, status="failed"), summary)
+    shown = buf.getvalue()
+    assert "3/3" in shown and "files/s" in shown and "facts" in shown and "failed" in shown
+    # disabled (not a terminal, --json, --quiet): nothing at all
+    quiet = io.StringIO()
+    with Progress(enabled=False, console=Console(file=quiet)) as bar:
+        bar.start(3)
+        bar.update(None, summary)
+    assert quiet.getvalue() == ""
+    out = io.StringIO()
+    summary.interrupted = True
+    print_summary(summary, Path("db/facts.db"), console=Console(file=out, width=160))
+    text = out.getvalue()
+    assert "CorruptDocument: c.pdf: [bad]" in text  # markup in messages is printed as is
+    assert "interrupted" in text and "run the same command again" in text
