@@ -95,7 +95,7 @@ def serve(db_path, host, port, metadata) -> None:
     """Serve the database with Datasette."""
     if not db_path.exists():
         raise click.ClickException(f"no database at {db_path}: run `policy-facts ingest corpus/` first")
-    args = ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
+    args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--setting", "suggest_facets", "off"]
     if metadata.exists():
         args += ["--metadata", str(metadata)]

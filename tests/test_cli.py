@@ -99,3 +99,35 @@ def test_progress_bar_and_summary_render() -> None:
     text = out.getvalue()
     assert "CorruptDocument: c.pdf: [bad]" in text  # markup in messages is printed as is
     assert "interrupted" in text and "run the same command again" in text
+
+
+def test_serve_runs_datasette_from_this_python_with_the_metadata(tmp_path, monkeypatch):
+    """`policy-facts serve` must work from .venv/bin without the venv on PATH."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from extractor import cli as cli_module
+
+    db = tmp_path / "facts.db"
+    db.write_bytes(b"")
+    meta = tmp_path / "meta.yml"
+    meta.write_text("title: t\n", encoding="utf-8")
+    seen = {}
+    monkeypatch.setattr(cli_module.os, "execvp", lambda prog, args: seen.update(prog=prog, args=args))
+    result = CliRunner().invoke(cli_module.cli, ["serve", "--db", str(db), "--metadata", str(meta), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert seen["prog"] == sys.executable
+    assert seen["args"][1:4] == ["-m", "datasette", "serve"]
+    assert str(db) in seen["args"] and "8123" in seen["args"]
+    assert seen["args"][seen["args"].index("--metadata") + 1] == str(meta)
+
+
+def test_serve_without_a_database_says_what_to_do(tmp_path):
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0
+    assert "ingest" in result.output
