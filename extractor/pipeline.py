@@ -12,10 +12,13 @@ hashes the files and is the one writer. How a run goes:
   whose manifest entry changed is re-read).
 * **Workers** parse and extract; a per-document time limit and a per-worker
   memory limit end a pathological document without ending the batch. Workers
-  load their modules and pattern files once (warm-up) and exit when the main
-  process is gone (``kill -9``).
-* **One writer** stores each result in its own transaction, in discovery
-  order, so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves no
+  fork from a forkserver that has imported the parsers, load the pattern files
+  once (warm-up), load heavy models (jieba, spaCy) lazily and once, and exit
+  when the main process is gone (``kill -9``). There are never more workers
+  than files to read.
+* **One writer** stores the results in discovery order, each document in its own
+  savepoint, several documents to a transaction (committed every 64 documents or
+  2 seconds), so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves no
   half-stored document, and a rerun picks up where it stopped and ends with the
   same database, ids included, as an uninterrupted run. The database is in WAL
   mode (``synchronous=NORMAL``: a commit costs no fsync; a power loss may lose
@@ -23,7 +26,9 @@ hashes the files and is the one writer. How a run goes:
 
 Every file gets a ``documents`` row with a status: ``ok``, ``failed``,
 ``needs_ocr``, ``encrypted``, or ``skipped`` (a file type policy-facts does not
-read, such as an image or a spreadsheet).
+read, such as an image or a spreadsheet), and an ``error`` message when not ok.
+(A second file with the same relative path under another ingest root is only
+reported, since ``documents.path`` is unique.)
 """
 
 from __future__ import annotations
@@ -52,12 +57,15 @@ from . import __version__
 from .errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, UnsupportedFileType
 from .models import Claim, Fact, ParsedDocument, Sentence
 
-SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}
-MANIFEST_NAMES = ("manifest.yml", "manifest.yaml", "manifest.csv")
+SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}  # metadata, not documents
 MANIFEST_FIELDS = ("title", "publisher", "published", "source_url", "author")
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_TEXT_MB = 10
+#: The writer commits every COMMIT_DOCS documents or COMMIT_SECONDS seconds (each document in its
+#: own savepoint inside): fewer, larger commits write each index page to the WAL once per batch.
+COMMIT_DOCS = 64
+COMMIT_SECONDS = 2.0
 STATUSES = ("ok", "skipped", "failed", "needs_ocr", "encrypted")
 #: Modules the worker processes import once, before forking (forkserver start method).
 WORKER_PRELOAD = ["extractor.pipeline", "extractor.parse", "extractor.parse.pdf", "extractor.facts", "extractor.segment",
@@ -474,6 +482,15 @@ class Workers:
                                      context=_mp_context())
         return self._pool.schedule(extract_file, args=args, timeout=self.timeout or None)
 
+    @staticmethod
+    def ready(future, timeout: float) -> bool:
+        """Whether the job's result is there, waiting up to ``timeout`` seconds for it."""
+        if isinstance(future, _Done):
+            return True
+        from concurrent.futures import wait
+
+        return bool(wait([future], timeout=max(0.0, timeout)).done)
+
     def result(self, job: _Job, future) -> Extraction:
         """The job's result; a timeout or a worker that died becomes a ``failed`` Extraction."""
         from pebble import ProcessExpired
@@ -504,6 +521,61 @@ class Workers:
                 self._pool.close()
             self._pool.join()
             self._pool = None
+
+
+# ---------------------------------------------------------------- the writer
+
+
+class Writer:
+    """The single writer: results in order, several documents to a transaction.
+
+    Each document is written in its own savepoint (a document that cannot be stored is
+    rolled back alone and recorded as failed); the transaction is committed every
+    ``max_docs`` documents, after ``max_age`` seconds, and before the writer would wait longer
+    than that for the next result. A batch is all or nothing: on an interruption it is rolled
+    back (its documents are read again by the next run) and the summary's counts go back to
+    what was committed.
+    """
+
+    _COUNTS = ("ok", "skipped", "failed", "needs_ocr", "encrypted", "facts", "sentences", "pages")
+
+    def __init__(self, store, summary: Summary, *, max_docs: int | None = None, max_age: float | None = None):
+        self.store, self.summary = store, summary
+        self.max_docs = COMMIT_DOCS if max_docs is None else max_docs
+        self.max_age = COMMIT_SECONDS if max_age is None else max_age
+        self._docs = 0
+        self._began: float | None = None
+        self._saved: tuple | None = None
+
+    def write(self, result: Extraction) -> None:
+        if self._began is None:
+            self.store.db.execute("BEGIN IMMEDIATE")
+            self._began = time.perf_counter()
+            self._saved = (tuple(getattr(self.summary, k) for k in self._COUNTS), len(self.summary.problems))
+        t0 = time.perf_counter()
+        _store(self.store, result, self.summary)
+        self.summary.store_seconds += time.perf_counter() - t0
+        self._docs += 1
+        if self._docs >= self.max_docs or self.time_left() <= 0:
+            self.commit()
+
+    def time_left(self) -> float:
+        """Seconds before the open batch must be committed (inf when none is open)."""
+        return float("inf") if self._began is None else self._began + self.max_age - time.perf_counter()
+
+    def commit(self) -> None:
+        if self._began is not None:
+            self.store.db.execute("COMMIT")
+        self._began, self._docs, self._saved = None, 0, None
+
+    def rollback(self) -> None:
+        if self._began is not None:
+            self.store.db.rollback()
+            counts, n_problems = self._saved
+            for k, v in zip(self._COUNTS, counts, strict=True):
+                setattr(self.summary, k, v)
+            del self.summary.problems[n_problems:]
+        self._began, self._docs, self._saved = None, 0, None
 
 
 # ---------------------------------------------------------------- the run
@@ -566,6 +638,7 @@ def ingest(
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
     pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
     store = Store(db_path)
+    writer = Writer(store, summary)
     cancel = True
     try:
         store.db.execute("PRAGMA synchronous = NORMAL")
@@ -586,8 +659,8 @@ def ingest(
                     break
                 job = _plan(item, known, manifests, seen, summary, force=force, retry_failed=retry_failed,
                             password=password)
-                if isinstance(job, Extraction):  # unreadable, or a duplicate path
-                    _store(store, job, summary)
+                if isinstance(job, Extraction):  # unreadable
+                    writer.write(job)
                     if progress:
                         progress(job, summary)
                 elif job is None:
@@ -603,17 +676,20 @@ def ingest(
                 if entry[1] is None:
                     entry[1] = pool.submit(entry[0])
             job, future = pending.popleft()
+            left = writer.time_left()
+            if left != float("inf") and not pool.ready(future, left):
+                writer.commit()  # nothing waits uncommitted while a slow document is read
             result = pool.result(job, future)
-            t_store = time.perf_counter()
-            _store(store, result, summary)
-            summary.store_seconds += time.perf_counter() - t_store
+            writer.write(result)
             if progress:
                 progress(result, summary)
+        writer.commit()
         cancel = False
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         try:
+            writer.rollback()  # a batch left open by an interruption or an error
             pool.close(cancel=cancel)
         finally:
             store.close()

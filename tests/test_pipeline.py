@@ -266,22 +266,55 @@ def test_same_path_under_two_roots_is_read_once(tmp_path: Path) -> None:
     assert query(tmp_path / "facts.db", "select path from documents") == [("same.txt",)]
 
 
-def test_interrupt_keeps_what_was_stored_and_the_rerun_finishes(tmp_path: Path, corpus: Path) -> None:
+@pytest.mark.parametrize("commit_docs", [1, 3])
+def test_interrupt_keeps_what_was_committed_and_the_rerun_finishes(tmp_path: Path, corpus: Path, monkeypatch,
+                                                                  commit_docs: int) -> None:
+    monkeypatch.setattr(pipeline, "COMMIT_DOCS", commit_docs)
+    monkeypatch.setattr(pipeline, "COMMIT_SECONDS", 60.0)
     db = tmp_path / "facts.db"
 
-    def stop_after_two(result, summary) -> None:
-        if summary.ok == 2:
+    def stop_after_four(result, summary) -> None:
+        if summary.ok == 4:
             raise KeyboardInterrupt
 
-    s = ingest([corpus], db, workers=2, progress=stop_after_two)
-    assert s.interrupted and s.ok == 2
+    s = ingest([corpus], db, workers=2, progress=stop_after_four)
+    committed = 4 if commit_docs == 1 else 3  # the open batch (the 4th document) is rolled back
+    assert s.interrupted and s.ok == committed and s.facts == query(db, "select count(*) from facts")[0][0]
     assert query(db, "pragma integrity_check") == [("ok",)]
-    assert [p for (p,) in query(db, "select path from documents order by id")] == ["a.txt", "b.html"]
+    assert [p for (p,) in query(db, "select path from documents order by id")] == ["a.txt", "b.html", "c.md",
+                                                                                   "d.pdf"][:committed]
     rest = ingest([corpus], db, workers=2)
-    assert (rest.ok, rest.unchanged, rest.interrupted) == (4, 2, False)
+    assert (rest.ok, rest.unchanged, rest.interrupted) == (6 - committed, committed, False)
     ingest([corpus], tmp_path / "ref.db", workers=0)
     for table in TABLES:
         assert rows(db, table) == rows(tmp_path / "ref.db", table), table
+
+
+def test_a_batch_keeps_each_document_atomic(tmp_path: Path, store) -> None:
+    """A document that cannot be stored is rolled back alone; the others of its batch are kept."""
+    docs = []
+    for i, name in enumerate(["a.txt", "bad.txt", "c.txt"]):
+        f = text_doc(tmp_path / name, i)
+        docs.append(extract_file(f, name, f"sha{i}", f.stat().st_size))
+    docs[1].facts[-1].sentence_index = 999  # points at no sentence: save_document raises half-way
+    summary = Summary()
+    writer = pipeline.Writer(store, summary, max_docs=10, max_age=60)
+    for r in docs:
+        writer.write(r)
+    writer.commit()
+    assert (summary.ok, summary.failed) == (2, 1)
+    bad = store.document("bad.txt")
+    assert bad["status"] == "failed" and "no sentence 999" in bad["error"]
+    con = store.db.conn
+    assert con.execute("select count(*) from sentences where doc_id = ?", [bad["id"]]).fetchone() == (0,)
+    assert con.execute("select count(*) from facts where doc_id = ?", [bad["id"]]).fetchone() == (0,)
+    for name, r in (("a.txt", docs[0]), ("c.txt", docs[2])):
+        doc_id = store.document(name)["id"]
+        assert con.execute("select count(*) from facts where doc_id = ?", [doc_id]).fetchone() == (len(r.facts),)
+    # a batch rolled back (an interruption) takes its counts with it
+    writer.write(docs[0].model_copy(update={"path": "again.txt"}))
+    writer.rollback()
+    assert store.document("again.txt") is None and (summary.ok, summary.failed) == (2, 1)
 
 
 def test_inconsistent_extraction_fails_that_file_only(store) -> None:
