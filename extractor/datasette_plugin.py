@@ -79,7 +79,27 @@ def _search_mode_raw(request, datasette, database: str, table: str) -> bool:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/search(\.(?P<format>json))?$", search_view), (r"^/-/verify(\.(?P<format>json))?$", verify_view)]
+    return [
+        (r"^/-/search(\.(?P<format>json))?$", search_view),
+        (r"^/-/verify(\.(?P<format>json))?$", verify_view),
+        (r"^/-/source-table/(?P<table_id>\d+)$", source_table_view),
+    ]
+
+
+@hookimpl
+def render_cell(row, value, column: str, table: str, database: str, datasette) -> Any:
+    """In the facts table, ``table_id`` links to the table laid out as in the source, its cell marked."""
+    if table != "facts" or column != "table_id" or value in (None, ""):
+        return None
+    from markupsafe import Markup, escape
+
+    if isinstance(value, dict):  # a foreign key Datasette has expanded
+        value = value.get("value")
+    if value in (None, ""):
+        return None
+    fact = row["id"] if row is not None and "id" in row.keys() else None
+    href = datasette.urls.path(f"/-/source-table/{int(value)}") + (f"?fact={int(fact)}" if fact else "")
+    return Markup(f'<a href="{escape(href)}">table {int(value)}</a>')
 
 
 @hookimpl
@@ -239,6 +259,49 @@ async def verify_view(datasette, request) -> Response:
                 "counts": report.counts if report else {},
                 "article_date": report.document.published if report else None,
                 "database": database,
+            },
+            request=request,
+        )
+    )
+
+
+async def source_table_view(datasette, request) -> Response:
+    """``/-/source-table/ID[?fact=N]``: a stored table laid out as in its source,
+    merged cells spanning, each figure linked to its fact, the fact ``N`` marked."""
+    database = await facts_database(datasette)
+    if database is None:
+        raise NotFound("No database with a facts_fts table")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, "tables")), ("view-database", database), "view-instance"]
+    )
+    db = datasette.get_database(database)
+    table_id = int(request.url_vars["table_id"])
+    found = (await db.execute(
+        "select tables.*, documents.path as document, documents.title as document_title "
+        "from tables join documents on documents.id = tables.doc_id where tables.id = ?", [table_id])).rows
+    if not found:
+        raise NotFound(f"No table {table_id}")
+    table = dict(found[0])
+    cells = [dict(r) for r in (await db.execute(
+        "select row, col, row_span, col_span, text, fact_id from table_cells where table_id = ? order by row, col",
+        [table_id])).rows]
+    marked = _int_arg(request, "fact", 0, 10**12) or None
+    grid: list[list[dict]] = [[] for _ in range(table["n_rows"] or 0)]
+    for c in cells:
+        if 0 <= c["row"] < len(grid):
+            c["header"] = c["row"] < (table["header_rows"] or 0)
+            c["fact_url"] = datasette.urls.row(database, "facts", str(c["fact_id"])) if c["fact_id"] else None
+            c["marked"] = marked is not None and c["fact_id"] == marked
+            grid[c["row"]].append(c)
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_table.html",
+            {
+                "database": database,
+                "table": table,
+                "grid": grid,
+                "document_url": datasette.urls.row(database, "documents", str(table["doc_id"])),
+                "cells_url": datasette.urls.table(database, "table_cells") + f"?table_id={table_id}",
             },
             request=request,
         )

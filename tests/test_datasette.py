@@ -276,3 +276,43 @@ def test_facts_link_to_their_claim(get_claims):
     sql = q("select f.quote, c.speaker from facts f join claims c on c.id = f.claim_id where f.quote = '1倍'")
     rows = get_claims(f"/facts.json?sql={sql}&_shape=array").json()
     assert rows == [{"quote": "1倍", "speaker": "肖露"}]
+
+
+def test_source_table_page_lays_out_the_table_and_facts_link_to_their_cell(tmp_path, policy_facts_plugin):
+    """A table as in the source (spans, headers), each figure linked to its fact, the asked-for fact marked."""
+    import asyncio
+
+    from extractor.models import Fact, Page, ParsedDocument, Sentence, Table, TableCell
+    from extractor.store import Store
+
+    rows = [["地市", "2020年", "占比"], ["杭州", "90.8", "21.90%"], ["宁波", "每年新增5项", ""]]
+    cells = [TableCell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row)
+             if not (r == 2 and c == 2)]
+    cells[-1] = TableCell(row=2, col=1, text="每年新增5项", col_span=2)
+    table = Table(page=1, caption="各地市交易额", unit="亿元", header_rows=1, n_rows=3, n_cols=3, cells=cells)
+    doc = ParsedDocument(path="t.pdf", doc_type="pdf", page_count=1, pages=[Page(number=1, text="说明。")],
+                         tables=[table])
+    facts = [Fact(page=1, sentence="杭州 90.8 21.90%", quote="90.8", value=90.8, method="table",
+                  table_index=0, table_row=1, table_col=1)]
+    db_path = tmp_path / "facts.db"
+    with Store(db_path) as store:
+        store.save_document(doc, path="t.pdf", sha256="x", size_bytes=1,
+                            sentences=[Sentence(index=0, page=1, paragraph=0, text="说明。", char_start=0, char_end=3)],
+                            facts=facts)
+
+    async def run():
+        ds = Datasette([str(db_path)])
+        fact_id = (await ds.get_database("facts").execute("select id, table_id from facts")).rows[0]
+        listing = await ds.client.get("/facts/facts")
+        page = await ds.client.get(f"/-/source-table/{fact_id['table_id']}?fact={fact_id['id']}")
+        missing = await ds.client.get("/-/source-table/999")
+        return fact_id, listing, page, missing
+
+    fact_id, listing, page, missing = asyncio.run(run())
+    assert f'/-/source-table/{fact_id["table_id"]}?fact={fact_id["id"]}' in listing.text
+    assert page.status_code == 200 and missing.status_code == 404
+    html = page.text
+    assert "各地市交易额" in html and "亿元" in html
+    assert '<th' in html and "地市" in html
+    assert 'colspan="2"' in html and "每年新增5项" in html
+    assert 'class="figure marked"' in html and f'/facts/facts/{fact_id["id"]}' in html
