@@ -43,9 +43,10 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
     Files whose sha256 is already stored are skipped; a changed file replaces its
-    document in one transaction. A file that cannot be read gets a documents row
-    with a status (failed, needs_ocr, encrypted, skipped) and an error, and never
-    stops the batch. Ctrl-C keeps what was stored: run again to continue.
+    document atomically. A file that cannot be read gets a documents row with a
+    status (failed, needs_ocr, encrypted, skipped) and an error, and never stops
+    the batch. Ctrl-C (or kill) keeps what was committed (all but the last couple
+    of seconds' work): run the same command again to continue.
 
     Exit code 2 when any file failed, 130 when interrupted, 1 for a missing path
     or an unreadable manifest.

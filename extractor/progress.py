@@ -1,8 +1,9 @@
 """Progress bar and run summary for ``policy-facts ingest`` (rich).
 
-The bar (on stderr, only on a terminal) shows files done of files found, files
-read per second, facts found, failures and unchanged files; the summary is a
-table of the run's counts and of the files that did not ingest cleanly.
+The bar (on stderr, only on a terminal; fits 80 columns) shows files done of
+files found, files read per second, facts found, failures, unchanged files and
+the time left; the summary is a table of the run's counts and of the files that
+did not ingest cleanly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
@@ -37,15 +38,10 @@ class Progress:
     def __enter__(self) -> Progress:
         if self.enabled:
             self._bar = RichProgress(
-                TextColumn("[bold]ingest"),
-                BarColumn(),
+                BarColumn(bar_width=16),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TextColumn("facts [green]{task.fields[facts]}[/]  failed [red]{task.fields[failed]}[/]"
-                           "  unchanged {task.fields[unchanged]}"),
-                TimeElapsedColumn(),
+                TextColumn("{task.fields[stats]}"),
                 TimeRemainingColumn(),
-                TextColumn("[dim]{task.fields[last]}"),
                 console=self.console,
                 transient=False,
                 refresh_per_second=5,
@@ -61,33 +57,36 @@ class Progress:
     def start(self, total: int) -> None:
         self._t0 = time.perf_counter()
         if self._bar is not None:
-            self._task = self._bar.add_task("ingest", total=total, facts=0, failed=0, unchanged=0,
-                                            rate="", last="")
+            self._task = self._bar.add_task("ingest", total=total, stats="")
 
     def update(self, result: Extraction | None, summary: Summary) -> None:
+        """Files done of files found, files read per second, facts, failures, unchanged files."""
         if self._bar is None or self._task is None:
             return
         elapsed = time.perf_counter() - self._t0
-        rate = f"{summary.read / elapsed:.1f} files/s" if elapsed > 0 and summary.read else ""
-        last = escape(result.path[-40:]) if result is not None else ""
-        self._bar.update(self._task, completed=summary.done, facts=summary.facts,
-                         failed=summary.failed, unchanged=summary.unchanged, rate=rate, last=last)
+        rate = summary.read / elapsed if elapsed > 0 else 0.0
+        stats = (f"{rate:.1f} files/s · [green]{summary.facts}[/] facts · "
+                 f"[{'red' if summary.failed else 'default'}]{summary.failed}[/] failed")
+        if summary.unchanged:
+            stats += f" · {summary.unchanged} unchanged"
+        self._bar.update(self._task, completed=summary.done, stats=stats)
 
 
 def print_summary(summary: Summary, db_path: Path, console: Console | None = None) -> None:
     """A table of the run's counts and the files that did not ingest cleanly."""
-    console = console or Console(file=sys.stdout, width=120)
-    table = Table(title=f"ingest into {db_path}", show_header=True)
-    cols = ("files", "ok", "unchanged", "skipped", "failed", "needs OCR", "encrypted", "facts", "pages",
-            "files/s", "seconds")
-    for col in cols:
-        table.add_column(col, justify="right")
+    if console is None:
+        console = Console(file=sys.stdout) if sys.stdout.isatty() else Console(file=sys.stdout, width=120)
+    table = Table(title=f"ingest into {db_path}", show_header=False, title_justify="left")
+    table.add_column("count")
+    table.add_column("value", justify="right")
     rate = summary.read / summary.seconds if summary.seconds > 0 else 0.0
-    table.add_row(
-        *map(str, (summary.files, summary.ok, summary.unchanged, summary.skipped, summary.failed,
-                   summary.needs_ocr, summary.encrypted, summary.facts, summary.pages, f"{rate:.1f}",
-                   f"{summary.seconds:.1f}"))
-    )
+    rows = [("files found", summary.files), ("stored ok", summary.ok), ("unchanged (not read again)", summary.unchanged),
+            ("skipped (type not read)", summary.skipped), ("failed", summary.failed),
+            ("needs OCR", summary.needs_ocr), ("encrypted", summary.encrypted), ("facts", summary.facts),
+            ("pages", summary.pages), ("files read per second", f"{rate:.1f}"), ("seconds", f"{summary.seconds:.1f}")]
+    for name, value in rows:
+        style = "bold red" if name == "failed" and summary.failed else None
+        table.add_row(name, str(value), style=style)
     console.print(table)
     if summary.problems:
         problems = Table(title="files not ingested", show_header=True)
