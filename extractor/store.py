@@ -199,7 +199,7 @@ class Store:
             fact_ids = self._insert_facts(doc_id, facts, sentence_ids, table_ids)
             for (t_idx, r, c), fact_id in self._cell_facts(doc.tables, facts, fact_ids).items():
                 cells[(t_idx, r, c)]["fact_id"] = fact_id
-            self.db["table_cells"].insert_all(cells.values())
+            self._insert_rows("table_cells", cells.values())
             self._insert_claims(doc_id, list(claims), sentence_ids, fact_ids)
         return doc_id
 
@@ -289,6 +289,18 @@ class Store:
         self.db["documents"].insert(row)
         return row["id"]
 
+    def _insert_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert rows with one ``executemany`` (the schema already exists, so none of
+        sqlite-utils' per-chunk column detection is needed on this hot path)."""
+        rows = list(rows)
+        if not rows:
+            return
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        sql = 'insert into "{}" ({}) values ({})'.format(
+            table, ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
+        )
+        self.db.conn.executemany(sql, ([_sql_value(row.get(c)) for c in columns] for row in rows))
+
     def _insert_sentences(self, doc_id: int, sentences: list[Sentence]) -> dict[int, int]:
         first = self._next_id("sentences")
         rows = [
@@ -304,7 +316,7 @@ class Store:
             }
             for n, s in enumerate(sentences)
         ]
-        self.db["sentences"].insert_all(rows)
+        self._insert_rows("sentences", rows)
         return {r["idx"]: r["id"] for r in rows}
 
     def _insert_tables(
@@ -355,7 +367,7 @@ class Store:
                     "fact_id": None,
                 }
                 next_cell += 1
-        self.db["tables"].insert_all(rows)
+        self._insert_rows("tables", rows)
         return table_ids, cells
 
     def _insert_facts(
@@ -377,7 +389,7 @@ class Store:
                     "table_id": table_ids.get(fact.table_index),  # type: ignore[arg-type]
                 }
             )
-        self.db["facts"].insert_all(rows)
+        self._insert_rows("facts", rows)
         self._index_facts((r["id"], r["sentence"]) for r in rows)
         return [r["id"] for r in rows]
 
@@ -419,9 +431,9 @@ class Store:
                         "char_end": e.char_end,
                     }
                 links.append((claim_id, entity_rows[key]["id"]))
-        self.db["claims"].insert_all(claim_rows)
-        self.db["entities"].insert_all(entity_rows.values())
-        self.db["claim_entities"].insert_all({"claim_id": c, "entity_id": e} for c, e in dict.fromkeys(links))
+        self._insert_rows("claims", claim_rows)
+        self._insert_rows("entities", entity_rows.values())
+        self._insert_rows("claim_entities", [{"claim_id": c, "entity_id": e} for c, e in dict.fromkeys(links)])
         self.db.conn.executemany("update facts set claim_id = ? where id = ?", fact_links)
 
     @staticmethod
@@ -449,3 +461,10 @@ class Store:
                 )
             out.setdefault(anchor, fact_id)
         return out
+
+
+def _sql_value(value: Any) -> Any:
+    """Lists, tuples and dicts are stored as JSON, as sqlite-utils would."""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
