@@ -144,14 +144,20 @@ def _int_arg(request, name: str, default: int, high: int) -> int:
     return max(0, min(value, high))
 
 
-async def search_view(datasette, request) -> Response:
-    """``/-/search?q=…[&_size=50&_offset=0]`` as HTML, or ``/-/search.json``."""
+async def _viewable_database(datasette, request, table: str) -> str:
+    """The facts database, once the actor may view ``table`` in it (404 when there is none)."""
     database = await facts_database(datasette)
     if database is None:
         raise NotFound("No database with a facts_fts table")
     await datasette.ensure_permissions(
-        request.actor, [("view-table", (database, "facts")), ("view-database", database), "view-instance"]
+        request.actor, [("view-table", (database, table)), ("view-database", database), "view-instance"]
     )
+    return database
+
+
+async def search_view(datasette, request) -> Response:
+    """``/-/search?q=…[&_size=50&_offset=0]`` as HTML, or ``/-/search.json``."""
+    database = await _viewable_database(datasette, request, "facts")
     query = request.args.get("q", "").strip()
     page_size = _int_arg(request, "_size", int(_config(datasette).get("page_size", 50)), MAX_PAGE_SIZE)
     offset = _int_arg(request, "_offset", 0, 10**9)
@@ -215,12 +221,7 @@ async def verify_view(datasette, request) -> Response:
     (``/-/verify.json``: the same as JSON). See :mod:`extractor.verify`."""
     from .verify import segments, verify_text
 
-    database = await facts_database(datasette)
-    if database is None:
-        raise NotFound("No database with a facts_fts table")
-    await datasette.ensure_permissions(
-        request.actor, [("view-table", (database, "facts")), ("view-database", database), "view-instance"]
-    )
+    database = await _viewable_database(datasette, request, "facts")
     article, date, error, report = "", "", None, None
     if request.method == "POST":
         form = await request.post_vars()
@@ -268,12 +269,7 @@ async def verify_view(datasette, request) -> Response:
 async def source_table_view(datasette, request) -> Response:
     """``/-/source-table/ID[?fact=N]``: a stored table laid out as in its source,
     merged cells spanning, each figure linked to its fact, the fact ``N`` marked."""
-    database = await facts_database(datasette)
-    if database is None:
-        raise NotFound("No database with a facts_fts table")
-    await datasette.ensure_permissions(
-        request.actor, [("view-table", (database, "tables")), ("view-database", database), "view-instance"]
-    )
+    database = await _viewable_database(datasette, request, "tables")
     db = datasette.get_database(database)
     table_id = int(request.url_vars["table_id"])
     found = (await db.execute(
