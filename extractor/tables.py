@@ -11,12 +11,29 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from extractor.models import Table, TableCell
 
 if TYPE_CHECKING:  # pragma: no cover
     import pdfplumber.page
+
+
+class PageGeometry(Protocol):
+    """What table finding reads of a page: a pdfplumber page, or the parser's
+    :class:`~extractor.parse.pdfobjects.PageObjects`."""
+
+    width: Any
+    height: Any
+
+    @property
+    def rects(self) -> list[dict[str, Any]]: ...
+    @property
+    def lines(self) -> list[dict[str, Any]]: ...
+    @property
+    def curves(self) -> list[dict[str, Any]]: ...
+    @property
+    def edges(self) -> list[dict[str, Any]]: ...
 
 
 @dataclass(slots=True)
@@ -205,7 +222,7 @@ def _index(edges: list[float], v: float, tol: float) -> int:
 Box = tuple[float, float, float, float]
 
 
-def _grid_boxes(page: pdfplumber.page.Page, tol: float = 3.0) -> list[list[Box]]:
+def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     """Cells enclosed by drawn lines, one list per connected grid (what pdfplumber's
     "lines" strategy finds, computed on the grid of line positions instead of corners)."""
     from pdfplumber.table import merge_edges
@@ -286,7 +303,7 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
     return boxes
 
 
-def _ruled_tables(page: pdfplumber.page.Page, page_number: int, chars: list[Ch]) -> list[DetectedTable]:
+def _ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[DetectedTable]:
     objs = len(page.rects) + len(page.lines) + len(page.curves)
     if objs < 3:
         return []
@@ -734,7 +751,7 @@ def _caption_like(text: str, segs: list[Seg], x0: float, x1: float, text_width: 
 
 
 def detect_tables(
-    page: pdfplumber.page.Page, page_number: int, chars: list[Ch], rows: list[Row]
+    page: PageGeometry, page_number: int, chars: list[Ch], rows: list[Row]
 ) -> list[DetectedTable]:
     """Ruled and aligned tables of a page; marks the segments they cover as used."""
     found = _ruled_tables(page, page_number, chars)

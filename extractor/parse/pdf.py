@@ -22,6 +22,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR
 from extractor.models import Page, ParsedDocument, Table
+from extractor.parse.pdfobjects import PageObjects, read_page
 from extractor.tables import (
     Ch,
     DetectedTable,
@@ -82,29 +83,28 @@ def normalize_text(text: str) -> str:
 # ------------------------------------------------------------ characters
 
 
-def page_chars(page: pdfplumber.page.Page) -> list[Ch]:
+def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
     """The page's characters in content-stream order: cleaned, normalised, de-duplicated."""
-    raw = page.chars
+    objs = page if isinstance(page, PageObjects) else read_page(page)
+    raw = objs.chars
     if not raw:
         return []
-    x_lo, y_lo, x_hi, y_hi = page.bbox
-    rotated = sum(1 for c in raw if not c["upright"])
+    x_lo, y_lo, x_hi, y_hi = objs.bbox
+    rotated = sum(1 for c in raw if not c.upright)
     drop_rotated = 0 < rotated < 0.2 * len(raw)
     seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
     out: list[Ch] = []
     space = False
-    for c in raw:
-        text = c["text"]
+    for text, x0, x1, top, bottom, size, upright in raw:
         if not text or text.startswith("(cid:"):
             continue
         text = normalize_text(text)
         if not text or text.isspace():
             space = True
             continue
-        if drop_rotated and not c["upright"]:
+        if drop_rotated and not upright:
             continue
-        x0, top = c["x0"], c["top"]
-        if x0 > x_hi or c["x1"] < x_lo or top > y_hi or c["bottom"] < y_lo:
+        if x0 > x_hi or x1 < x_lo or top > y_hi or bottom < y_lo:
             continue
         kx, ky = int(x0), int(top)
         dup = False
@@ -121,9 +121,8 @@ def page_chars(page: pdfplumber.page.Page) -> list[Ch]:
         seen.setdefault((text, kx, ky), []).append((x0, top))
         if dup:
             continue
-        bottom = c["bottom"]
-        size = c["size"] or (bottom - top)
-        out.append(Ch(text, x0, c["x1"], top, bottom, max(size, 1.0), space))
+        size = size or (bottom - top)
+        out.append(Ch(text, x0, x1, top, bottom, max(size, 1.0), space))
         space = False
     return out
 
@@ -568,10 +567,11 @@ def _close(obj: pdfplumber.PDF | pdfplumber.page.Page) -> None:
 
 
 def _page_items(page: pdfplumber.page.Page, number: int) -> tuple[list[Line | DetectedTable], int]:
-    chars = page_chars(page)
+    objs = read_page(page)
+    chars = page_chars(objs)
     rows = build_rows(chars)
     try:
-        tables = detect_tables(page, number, chars, rows) if chars else []
+        tables = detect_tables(objs, number, chars, rows) if chars else []
     except Exception:  # a table finder failure must not lose the page text
         tables = []
         for r in rows:
