@@ -10,7 +10,9 @@ hashes the files and is the one writer. How a run goes:
   extractor version is not read again (unless ``force``; failures are retried
   with ``retry_failed``, encrypted files when a password is given, and a file
   whose manifest entry changed is re-read).
-* **Workers** parse and extract; a per-document time limit and a per-worker
+* **Workers** parse and extract, and turn the result into row tuples ready to
+  insert (:func:`~extractor.rows.prepare_document`), so the writer's share of
+  the work, which does not parallelise, is the SQL alone; a per-document time limit and a per-worker
   memory limit end a pathological document without ending the batch. Workers
   fork from a forkserver that has imported the parsers, load the pattern files
   once (warm-up), load heavy models (jieba, spaCy) lazily and once, and exit
@@ -51,11 +53,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, UnsupportedFileType
 from .models import Claim, Fact, ParsedDocument, Sentence
+from .rows import DocumentRows, prepare_document
 
 SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}  # metadata, not documents
 MANIFEST_FIELDS = ("title", "publisher", "published", "source_url", "author")
@@ -81,7 +84,10 @@ class WorkerPoolError(PolicyFactsError):
 
 
 class Extraction(BaseModel):
-    """What a worker sends back for one file."""
+    """What a worker sends back for one file: the parsed document and its extractions, or,
+    from :func:`extract_rows`, the same as database rows (``rows``; the models are dropped)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     path: str
     sha256: str
@@ -92,6 +98,7 @@ class Extraction(BaseModel):
     sentences: list[Sentence] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    rows: DocumentRows | None = None
     seconds: float = 0.0
 
 
@@ -356,6 +363,29 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
     return result
 
 
+def extract_rows(*args: Any, **kw: Any) -> Extraction:
+    """:func:`extract_file`, with an ok result turned into database rows (what a worker sends
+    the writer): plain tuples are several times cheaper to send, and the writer has only the
+    SQL left to do. Links that point nowhere fail the file here, as the store would."""
+    result = extract_file(*args, **kw)
+    if result.status != "ok" or result.document is None:
+        return result
+    t0 = time.perf_counter()
+    doc = result.document
+    try:
+        rows = prepare_document(doc, path=result.path, sha256=result.sha256, size_bytes=result.size_bytes,
+                                sentences=result.sentences, facts=result.facts, claims=result.claims,
+                                extractor_version=__version__)
+    except _STORE_ERRORS as exc:
+        result.status, result.error = "failed", f"StoreError: {type(exc).__name__}: {exc}"
+        result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
+    else:
+        result.rows, result.document = rows, None
+    result.sentences, result.facts, result.claims = [], [], []
+    result.seconds += time.perf_counter() - t0
+    return result
+
+
 # ---------------------------------------------------------------- worker processes
 
 _WARM_TEXT = "杭州市人民政府办公厅\n2024年，全市数字贸易进出口额达到1234.5亿元，同比增长12.5%。\n2024年4月23日\n"
@@ -473,14 +503,14 @@ class Workers:
     def submit(self, job: _Job):
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
         if self.n == 0:
-            return _Done(extract_file(*args))
+            return _Done(extract_rows(*args))
         if self._pool is None:
             from pebble import ProcessPool
 
             self.start(self.n)
             self._pool = ProcessPool(max_workers=self.size, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
-        return self._pool.schedule(extract_file, args=args, timeout=self.timeout or None)
+        return self._pool.schedule(extract_rows, args=args, timeout=self.timeout or None)
 
     @staticmethod
     def ready(future, timeout: float) -> bool:
@@ -726,7 +756,23 @@ _STORE_ERRORS = (ValueError, TypeError, KeyError, sqlite3.IntegrityError)
 
 def _store(store, result: Extraction, summary: Summary) -> None:
     """Write one result in one transaction and count it."""
-    if result.status == "ok" and result.document is not None:
+    if result.status == "ok" and result.rows is not None:
+        try:
+            store.write_rows(result.rows)
+        except _STORE_ERRORS as exc:
+            known = result.rows.document
+            result = result.model_copy(update={
+                "status": "failed", "error": f"StoreError: {type(exc).__name__}: {exc}", "rows": None,
+                "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),
+                                           page_count=known.get("page_count")),
+            })
+        else:
+            summary.ok += 1
+            summary.facts += len(result.rows.facts)
+            summary.sentences += len(result.rows.sentences)
+            summary.pages += result.rows.pages
+            return
+    elif result.status == "ok" and result.document is not None:
         try:
             store.save_document(
                 result.document,

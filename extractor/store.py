@@ -12,28 +12,34 @@ The schema lives in ``db/schema.sql`` (found beside the package, or through the
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import sqlite_utils
 
 from . import __version__, search
-from .models import Claim, Fact, ParsedDocument, Sentence, Table
+from .models import Claim, Fact, ParsedDocument, Sentence
+from .rows import (
+    CELL_COLUMNS,
+    CLAIM_COLUMNS,
+    CLAIM_FIELDS,
+    ENTITY_COLUMNS,
+    FACT_COLUMNS,
+    FACT_FIELDS,
+    SENTENCE_COLUMNS,
+    TABLE_COLUMNS,
+    DocumentRows,
+    header_labels,
+    prepare_document,
+)
+
+__all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "header_labels", "prepare_document"]
 
 #: The tables a document's rows live in.
 TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
-#: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
-FACT_FIELDS = tuple(
-    "page sentence quote value unit value_norm unit_norm kind qualifier modality"
-    " region period metric low high char_start char_end method".split()
-)
-#: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
-CLAIM_FIELDS = tuple("claim_type text speaker speaker_title organisation verb source deadline subject".split())
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -45,33 +51,8 @@ def schema_path() -> Path:
     return Path(__file__).resolve().parent.parent / "db" / "schema.sql"
 
 
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(list(value), ensure_ascii=False)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def header_labels(table: Table) -> tuple[list[str | None], list[str | None]]:
-    """``(row_headers, col_headers)`` of ``table``: the label (first) column's text
-    on each row, and the header rows' text over each column joined with ``"/"``
-    (repeats from spanning cells dropped). None where there is no label."""
-    grid = table.grid()
-    n_head = max(0, min(table.header_rows, table.n_rows))
-    col_headers: list[str | None] = []
-    for col in range(table.n_cols):
-        parts: list[str] = []
-        for row in range(n_head):
-            text = grid[row][col].strip()
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        col_headers.append("/".join(parts) or None)
-    row_headers: list[str | None] = [
-        (grid[row][0].strip() or None) if row >= n_head and table.n_cols > 1 else None
-        for row in range(table.n_rows)
-    ]
-    return row_headers, col_headers
 
 
 class Store:
@@ -175,33 +156,58 @@ class Store:
         table cells) by ``table_index``/``table_row``/``table_col``. Claims are
         linked to their sentences and entities, and each fact to the claim whose
         ``fact_indexes`` (positions in ``facts``) hold it. A document saved again
-        keeps its id. Returns the document id.
+        keeps its id. Returns the document id. Raises ValueError (nothing written)
+        when a link points nowhere.
         """
-        row = {
-            "path": path,
-            "sha256": sha256,
-            "title": doc.title,
-            "doc_type": doc.doc_type,
-            "published": doc.published,
-            "page_count": doc.page_count,
-            "author": doc.author,
-            "publisher": doc.publisher,
-            "source_url": doc.source_url,
-            "status": status,
-            "error": error,
-            "size_bytes": size_bytes,
-            "extractor_version": extractor_version,
-        }
+        return self.write_rows(prepare_document(
+            doc, path=path, sha256=sha256, size_bytes=size_bytes, sentences=sentences, facts=facts,
+            claims=claims, status=status, error=error, extractor_version=extractor_version,
+        ))
+
+    def write_rows(self, rows: DocumentRows) -> int:
+        """Replace what is stored for ``rows.document["path"]`` with ``rows`` (made by
+        :func:`~extractor.rows.prepare_document`), in one transaction; return the document id."""
         with self.transaction():
-            doc_id = self._replace_document(row)
-            sentence_ids = self._insert_sentences(doc_id, sentences)
-            table_ids, cells = self._insert_tables(doc_id, doc.tables)
-            fact_ids = self._insert_facts(doc_id, facts, sentence_ids, table_ids)
-            for (t_idx, r, c), fact_id in self._cell_facts(doc.tables, facts, fact_ids).items():
-                cells[(t_idx, r, c)]["fact_id"] = fact_id
-            self._insert_rows("table_cells", cells.values())
-            self._insert_claims(doc_id, list(claims), sentence_ids, fact_ids)
+            doc_id = self._replace_document(rows.document)
+            if rows.sentences or rows.tables or rows.facts or rows.claims:
+                self._insert_document_rows(doc_id, rows)
         return doc_id
+
+    def _insert_document_rows(self, doc_id: int, rows: DocumentRows) -> None:
+        sb, tb, cb, fb, kb, eb = (self._next_id(t) for t in
+                                  ("sentences", "tables", "table_cells", "facts", "claims", "entities"))
+
+        def at(base: int, local: int | None) -> int | None:
+            return None if local is None else base + local
+
+        self._insert("sentences", SENTENCE_COLUMNS, ((sb + n, doc_id, *r) for n, r in enumerate(rows.sentences)))
+        self._insert("tables", TABLE_COLUMNS, ((tb + n, doc_id, *r) for n, r in enumerate(rows.tables)))
+        self._insert("facts", FACT_COLUMNS, (
+            (fb + n, doc_id, at(sb, s), at(tb, t), at(kb, k), *r) for n, (s, t, k, *r) in enumerate(rows.facts)
+        ))
+        self._index_facts(enumerate(rows.fts, start=fb), tokenized=True)
+        self._insert("table_cells", ("fact_id", *CELL_COLUMNS), (
+            (cb + n, tb + t, at(fb, f), *r) for n, (t, f, *r) in enumerate(rows.cells)
+        ), parent="table_id")
+        self._insert("claims", CLAIM_COLUMNS, (
+            (kb + n, doc_id, sb + s, at(sb, e), *r) for n, (s, e, *r) in enumerate(rows.claims)
+        ))
+        self._insert("entities", ENTITY_COLUMNS, (
+            (eb + n, doc_id, at(sb, s), *r) for n, (s, *r) in enumerate(rows.entities)
+        ))
+        self.db.conn.executemany(
+            "insert into claim_entities (claim_id, entity_id) values (?, ?)",
+            ((kb + c, eb + e) for c, e in rows.claim_entities),
+        )
+
+    def _insert(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], parent: str = "doc_id") -> None:
+        """``insert into table (id, parent, *columns)`` for every row, with one ``executemany``
+        (the schema exists, so none of sqlite-utils' per-chunk column detection is needed)."""
+        names = ("id", parent, *columns)
+        sql = 'insert into "{}" ({}) values ({})'.format(
+            table, ", ".join(f'"{c}"' for c in names), ", ".join("?" for _ in names)
+        )
+        self.db.conn.executemany(sql, rows)
 
     def save_failure(
         self,
@@ -225,8 +231,7 @@ class Store:
             "size_bytes": size_bytes,
             "extractor_version": extractor_version,
         }
-        with self.transaction():
-            return self._replace_document(row)
+        return self.write_rows(DocumentRows(row))
 
     def delete_document(self, path: str) -> bool:
         """Delete ``path`` and all its rows; False if it wasn't stored."""
@@ -254,13 +259,18 @@ class Store:
     def _next_id(self, table: str) -> int:
         return self.db.execute(f"select coalesce(max(id), 0) + 1 from [{table}]").fetchone()[0]
 
-    def _index_facts(self, rows: Iterable[tuple[int, str]], command: str | None = None) -> None:
+    def _index_facts(self, rows: Iterable[tuple[int, str]], command: str | None = None, *,
+                     tokenized: bool = False) -> None:
+        """Add (or with ``command="delete"``, remove) ``(fact id, sentence)`` entries of the search
+        index; ``tokenized``: the sentences are already :func:`~extractor.search.index_text`."""
         fts = search.FTS_TABLE
         if command:
             sql = f"insert into {fts}({fts}, rowid, sentence) values ('{command}', ?, ?)"
         else:
             sql = f"insert into {fts}(rowid, sentence) values (?, ?)"
-        self.db.conn.executemany(sql, ((i, search.index_text(s)) for i, s in rows))
+        if not tokenized:
+            rows = ((i, search.index_text(s)) for i, s in rows)
+        self.db.conn.executemany(sql, rows)
 
     def _delete_rows(self, path: str) -> int | None:
         """Delete the rows of ``path`` in dependency order; return its old id."""
@@ -288,183 +298,3 @@ class Store:
         }
         self.db["documents"].insert(row)
         return row["id"]
-
-    def _insert_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Insert rows with one ``executemany`` (the schema already exists, so none of
-        sqlite-utils' per-chunk column detection is needed on this hot path)."""
-        rows = list(rows)
-        if not rows:
-            return
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        sql = 'insert into "{}" ({}) values ({})'.format(
-            table, ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
-        )
-        self.db.conn.executemany(sql, ([_sql_value(row.get(c)) for c in columns] for row in rows))
-
-    def _insert_sentences(self, doc_id: int, sentences: list[Sentence]) -> dict[int, int]:
-        first = self._next_id("sentences")
-        rows = [
-            {
-                "id": first + n,
-                "doc_id": doc_id,
-                "page": s.page,
-                "idx": s.index,
-                "paragraph": s.paragraph,
-                "text": s.text,
-                "char_start": s.char_start,
-                "char_end": s.char_end,
-            }
-            for n, s in enumerate(sentences)
-        ]
-        self._insert_rows("sentences", rows)
-        return {r["idx"]: r["id"] for r in rows}
-
-    def _insert_tables(
-        self, doc_id: int, tables: list[Table]
-    ) -> tuple[dict[int, int], dict[tuple[int, int, int], dict]]:
-        """Insert the tables; return ``{idx: table_id}`` and the cell rows (not yet
-        inserted, so facts can be linked first) keyed by ``(idx, row, col)``."""
-        first = self._next_id("tables")
-        next_cell = self._next_id("table_cells")
-        table_ids: dict[int, int] = {}
-        cells: dict[tuple[int, int, int], dict] = {}
-        rows = []
-        for idx, table in enumerate(tables):
-            table_ids[idx] = table_id = first + idx
-            rows.append(
-                {
-                    "id": table_id,
-                    "doc_id": doc_id,
-                    "idx": idx,
-                    "page": table.page,
-                    "pages": _json(table.pages),
-                    "caption": table.caption,
-                    "unit": table.unit,
-                    "header_rows": table.header_rows,
-                    "n_rows": table.n_rows,
-                    "n_cols": table.n_cols,
-                    "method": table.method,
-                    "bbox": _json(table.bbox),
-                }
-            )
-            row_headers, col_headers = header_labels(table)
-            for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
-                if (idx, cell.row, cell.col) in cells:
-                    continue  # a duplicate cell: keep the first
-                in_grid = cell.row < table.n_rows and cell.col < table.n_cols
-                cells[(idx, cell.row, cell.col)] = {
-                    "id": next_cell,
-                    "table_id": table_id,
-                    "row": cell.row,
-                    "col": cell.col,
-                    "row_span": cell.row_span,
-                    "col_span": cell.col_span,
-                    "text": cell.text,
-                    "row_header": row_headers[cell.row] if in_grid and cell.col > 0 else None,
-                    "col_header": (
-                        col_headers[cell.col] if in_grid and cell.row >= table.header_rows else None
-                    ),
-                    "fact_id": None,
-                }
-                next_cell += 1
-        self._insert_rows("tables", rows)
-        return table_ids, cells
-
-    def _insert_facts(
-        self, doc_id: int, facts: list[Fact], sentence_ids: dict[int, int], table_ids: dict[int, int]
-    ) -> list[int]:
-        first = self._next_id("facts")
-        rows = []
-        for n, fact in enumerate(facts):
-            if fact.sentence_index is not None and fact.sentence_index not in sentence_ids:
-                raise ValueError(f"fact {n} ({fact.quote!r}): no sentence {fact.sentence_index}")
-            if fact.table_index is not None and fact.table_index not in table_ids:
-                raise ValueError(f"fact {n} ({fact.quote!r}): no table {fact.table_index}")
-            rows.append(
-                {
-                    "id": first + n,
-                    "doc_id": doc_id,
-                    **{name: getattr(fact, name) for name in FACT_FIELDS},
-                    "sentence_id": sentence_ids.get(fact.sentence_index),  # type: ignore[arg-type]
-                    "table_id": table_ids.get(fact.table_index),  # type: ignore[arg-type]
-                }
-            )
-        self._insert_rows("facts", rows)
-        self._index_facts((r["id"], r["sentence"]) for r in rows)
-        return [r["id"] for r in rows]
-
-    def _insert_claims(
-        self, doc_id: int, claims: list[Claim], sentence_ids: dict[int, int], fact_ids: list[int]
-    ) -> None:
-        """Insert claims and their entities (each entity once), then point facts at their claim."""
-        if not claims:
-            return
-        first_claim, first_entity = self._next_id("claims"), self._next_id("entities")
-        claim_rows, entity_rows, links, fact_links = [], {}, [], []
-        for n, claim in enumerate(claims):
-            if claim.sentence_index not in sentence_ids:
-                raise ValueError(f"claim {n} ({claim.text[:20]!r}): no sentence {claim.sentence_index}")
-            claim_id = first_claim + n
-            claim_rows.append({
-                "id": claim_id,
-                "doc_id": doc_id,
-                "sentence_id": sentence_ids[claim.sentence_index],
-                "sentence_end_id": sentence_ids.get(claim.sentence_end_index),  # type: ignore[arg-type]
-                "page": claim.page,
-                **{f: getattr(claim, f) for f in CLAIM_FIELDS},
-            })
-            for i in claim.fact_indexes:
-                if not 0 <= i < len(fact_ids):
-                    raise ValueError(f"claim {n} ({claim.text[:20]!r}): no fact {i}")
-                fact_links.append((claim_id, fact_ids[i]))
-            for e in claim.entities:
-                key = (e.label, e.name, e.text, e.sentence_index, e.char_start, e.char_end)
-                if key not in entity_rows:
-                    entity_rows[key] = {
-                        "id": first_entity + len(entity_rows),
-                        "doc_id": doc_id,
-                        "sentence_id": sentence_ids.get(e.sentence_index),  # type: ignore[arg-type]
-                        "label": e.label,
-                        "text": e.text,
-                        "name": e.name,
-                        "char_start": e.char_start,
-                        "char_end": e.char_end,
-                    }
-                links.append((claim_id, entity_rows[key]["id"]))
-        self._insert_rows("claims", claim_rows)
-        self._insert_rows("entities", entity_rows.values())
-        self._insert_rows("claim_entities", [{"claim_id": c, "entity_id": e} for c, e in dict.fromkeys(links)])
-        self.db.conn.executemany("update facts set claim_id = ? where id = ?", fact_links)
-
-    @staticmethod
-    def _cell_facts(
-        tables: list[Table], facts: list[Fact], fact_ids: list[int]
-    ) -> dict[tuple[int, int, int], int]:
-        """``{(table idx, row, col) of a cell: fact id}``; the first fact of a cell wins.
-
-        A fact's (row, col) may fall anywhere inside a spanning cell."""
-        anchors: dict[tuple[int, int, int], tuple[int, int, int]] = {}
-        for idx, table in enumerate(tables):
-            for cell in table.cells:
-                for r in range(cell.row, cell.row + cell.row_span):
-                    for c in range(cell.col, cell.col + cell.col_span):
-                        anchors.setdefault((idx, r, c), (idx, cell.row, cell.col))
-        out: dict[tuple[int, int, int], int] = {}
-        for fact, fact_id in zip(facts, fact_ids, strict=True):
-            if fact.table_index is None or fact.table_row is None or fact.table_col is None:
-                continue
-            anchor = anchors.get((fact.table_index, fact.table_row, fact.table_col))
-            if anchor is None:
-                raise ValueError(
-                    f"fact {fact.quote!r}: no cell at row {fact.table_row}, col {fact.table_col}"
-                    f" of table {fact.table_index}"
-                )
-            out.setdefault(anchor, fact_id)
-        return out
-
-
-def _sql_value(value: Any) -> Any:
-    """Lists, tuples and dicts are stored as JSON, as sqlite-utils would."""
-    if isinstance(value, list | tuple | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value

@@ -345,3 +345,18 @@ def test_a_script_without_main_guard_gets_a_clear_error(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode != 0
     assert "WorkerPoolError" in run.stderr and "if __name__ == '__main__':" in run.stderr
+
+
+def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
+    """Rows prepared in a worker that break a CHECK constraint: the file fails, with its type kept."""
+    from extractor.rows import prepare_document
+
+    bad = Fact.model_construct(**{**sample["facts"][0].model_dump(), "kind": "bogus"})
+    rows = prepare_document(sample["doc"], path="bad.pdf", sha256="x", size_bytes=3,
+                            sentences=sample["sentences"], facts=[bad])
+    summary = Summary()
+    pipeline._store(store, Extraction(path="bad.pdf", sha256="x", size_bytes=3, rows=rows), summary)
+    row = store.document("bad.pdf")
+    assert row["status"] == "failed" and "IntegrityError" in row["error"]
+    assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
+    assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0

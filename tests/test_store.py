@@ -160,10 +160,14 @@ def test_failed_save_keeps_old_rows(store, sample, monkeypatch, how, make_senten
     elif how == "bad sentence index":
         bad, expected = fact.model_copy(update={"sentence_index": 7}), ValueError
     else:
-        def boom(*args, **kw):
-            raise RuntimeError("disk on fire")
+        index = Store._index_facts
 
-        monkeypatch.setattr(Store, "_cell_facts", staticmethod(boom))
+        def boom(self, rows, command=None, *, tokenized=False):  # fails after the old rows are
+            if tokenized:  # deleted and the new sentences and facts inserted
+                raise RuntimeError("disk on fire")
+            return index(self, rows, command, tokenized=tokenized)
+
+        monkeypatch.setattr(Store, "_index_facts", boom)
         bad, expected = fact, RuntimeError
     with pytest.raises(expected):
         save(store, {**sample, "sentences": sentences, "facts": [fact, bad]}, sha="c" * 64)
