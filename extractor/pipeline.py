@@ -69,6 +69,8 @@ DEFAULT_MAX_TEXT_MB = 10
 #: own savepoint inside): fewer, larger commits write each index page to the WAL once per batch.
 COMMIT_DOCS = 64
 COMMIT_SECONDS = 2.0
+#: SQLite page cache of the writer's connection, in MB.
+WRITER_CACHE_MB = 64
 STATUSES = ("ok", "skipped", "failed", "needs_ocr", "encrypted")
 #: Modules the worker processes import once, before forking (forkserver start method).
 WORKER_PRELOAD = ["extractor.pipeline", "extractor.parse", "extractor.parse.pdf", "extractor.facts", "extractor.segment",
@@ -672,11 +674,15 @@ def ingest(
     cancel = True
     try:
         store.db.execute("PRAGMA synchronous = NORMAL")
+        # the writer's page cache: the facts indexes of a large database stay in memory
+        store.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_MB * 1024}")
         known = _known(store)
         manifests = Manifests()
         seen: dict[str, Path] = {}
         pending: deque[list] = deque()  # [job, future or None until submitted], in discovery order
-        window = 4 * max(n, 1) + 8  # results are stored in order; this bounds what waits in memory
+        # results are stored in order: workers run up to `window` files ahead of the writer, so
+        # one slow document does not leave the others idle (a result waiting is a few hundred KB)
+        window = 16 * max(n, 1) + 16
         todo = iter(files)
         exhausted = False
         if progress:

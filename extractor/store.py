@@ -174,8 +174,7 @@ class Store:
         return doc_id
 
     def _insert_document_rows(self, doc_id: int, rows: DocumentRows) -> None:
-        sb, tb, cb, fb, kb, eb = (self._next_id(t) for t in
-                                  ("sentences", "tables", "table_cells", "facts", "claims", "entities"))
+        sb, tb, cb, fb, kb, eb = self._next_ids("sentences", "tables", "table_cells", "facts", "claims", "entities")
 
         def at(base: int, local: int | None) -> int | None:
             return None if local is None else base + local
@@ -257,7 +256,12 @@ class Store:
         return row[0] if row else None
 
     def _next_id(self, table: str) -> int:
-        return self.db.execute(f"select coalesce(max(id), 0) + 1 from [{table}]").fetchone()[0]
+        return self._next_ids(table)[0]
+
+    def _next_ids(self, *tables: str) -> tuple[int, ...]:
+        """The next free id of each table, in one query."""
+        sql = "select " + ", ".join(f"(select coalesce(max(id), 0) + 1 from [{t}])" for t in tables)
+        return tuple(self.db.conn.execute(sql).fetchone())
 
     def _index_facts(self, rows: Iterable[tuple[int, str]], command: str | None = None, *,
                      tokenized: bool = False) -> None:
@@ -296,5 +300,8 @@ class Store:
             **row,
             "ingested_at": _now(),
         }
-        self.db["documents"].insert(row)
+        self.db.conn.execute(
+            "insert into documents ({}) values ({})".format(", ".join(f'"{c}"' for c in row), ", ".join("?" * len(row))),
+            list(row.values()),
+        )
         return row["id"]
