@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import pipeline
+from extractor import extract, pipeline
 from extractor.models import Fact, ParsedDocument, Sentence
 from extractor.pipeline import (
     Extraction,
@@ -232,7 +232,8 @@ def test_new_extractor_version_and_changed_manifest_are_re_read(tmp_path: Path, 
     assert (s.ok, s.unchanged) == (1, 5)
     assert doc_row(db, "sub/e.txt")["publisher"] == "某市商务局"
     assert ingest([corpus], db, workers=0).unchanged == 6  # stable once stored
-    monkeypatch.setattr(pipeline, "__version__", "9.9.9")
+    monkeypatch.setattr(pipeline, "__version__", "9.9.9")  # the run's version: what to re-read
+    monkeypatch.setattr(extract, "__version__", "9.9.9")  # the worker's: what it records
     s = ingest([corpus], db, workers=0)
     assert s.ok == 6
     assert {v for (v,) in query(db, "select extractor_version from documents")} == {"9.9.9"}

@@ -99,12 +99,12 @@ def test_extract_rows_sends_rows_not_models(tmp_path):
 
 
 def test_extract_rows_fails_a_file_whose_links_point_nowhere(monkeypatch):
-    import extractor.pipeline as pipeline
+    import extractor.extract as extract
 
     def broken(*args, **kw):
         raise ValueError("fact 3 ('5%'): no sentence 9")
 
-    monkeypatch.setattr(pipeline, "prepare_document", broken)
+    monkeypatch.setattr(extract, "prepare_document", broken)
     seed = ROOT / "corpus" / "002_66e1a6b4825c6e33.md"
     r = extract_rows(seed, seed.name, "s" * 64, seed.stat().st_size)
     assert r.status == "failed" and r.error == "StoreError: ValueError: fact 3 ('5%'): no sentence 9"
