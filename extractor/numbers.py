@@ -140,6 +140,7 @@ def _lex() -> SimpleNamespace:
     seps = _alt(u["range_separators"])
     L.range_re = re.compile(f"(?P<sp>[ \t]*)(?P<sep>{seps})(?P<sp2>[ \t]*)(?:(?P<ar>{_NUM})|(?P<cn>{cnr}))")
     L.nonfact = re.compile("|".join(f"(?:{p})" for p in nf["patterns"]), re.M)
+    L.title_figures = re.compile(nf["title_figures"]) if nf.get("title_figures") else None
     L.cue_re = re.compile(_alt(L.cues))
     L.fw_comma = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")  # "１，１００" only
     L.arabic = re.compile(rf"([-+]?)({_NUM})({_alt(L.mags)})?")
@@ -492,7 +493,7 @@ def find_numbers(text: str) -> list[NumberMention]:
     """Every number mention in ``text`` (a sentence or a table cell), in order; non-facts excluded."""
     L = _lex()
     s = (L.fw_comma.sub(",", text) if "，" in text else text).translate(L.table)
-    blocked = [mt.span() for mt in L.nonfact.finditer(s)]
+    blocked = _nonfact_spans(L, s)
     starts = [b[0] for b in blocked]
     out: list[NumberMention] = []
     pos = 0
@@ -505,6 +506,20 @@ def find_numbers(text: str) -> list[NumberMention]:
         if mention is not None and not _blocked(blocked, starts, m.start(), m.end()):
             out.append(mention)
     return out
+
+
+def _nonfact_spans(L: SimpleNamespace, s: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans of ``s`` that are no facts; a title (《…》) is cut around the counted
+    quantities in it (``title_figures``)."""
+    out: list[tuple[int, int]] = []
+    for mt in L.nonfact.finditer(s):
+        lo, hi = mt.span()
+        if L.title_figures is not None and s.startswith("《", lo):
+            for fig in L.title_figures.finditer(s, lo, hi):
+                out.append((lo, fig.start()))
+                lo = fig.end()
+        out.append((lo, hi))
+    return [span for span in out if span[1] > span[0]]
 
 
 def _blocked(blocked: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:

@@ -327,6 +327,9 @@ def test_ranks() -> None:
         "[2]",
         "《杭州市推进数字贸易强市三年行动计划（2024—2026年）》",
         "《报告2022》",
+        "《关于开展2024年第2批试点的通知》",
+        "《3个月集中攻坚行动方案》",
+        "《促进外贸稳增长的15条措施》",
         "数十所高校",
         "几百家",
         "成千上万",
@@ -352,6 +355,15 @@ def test_ranks() -> None:
 )
 def test_non_facts(text: str) -> None:
     assert find_numbers(text) == [], [m.quote for m in find_numbers(text)]
+
+
+@pytest.mark.parametrize("text, quotes", [
+    ("《国务院关于同意在石家庄等24个城市设立跨境电子商务综合试验区的批复》", ["24个"]),
+    ("印发《关于支持100家企业“走出去”的通知（2023—2025年）》", ["100家"]),
+])
+def test_counted_quantities_inside_titles(text: str, quotes: list[str]) -> None:
+    """A title hides its years, ordinals and names, not a quantity it counts."""
+    assert [m.quote for m in find_numbers(text)] == quotes
 
 
 def test_non_facts_do_not_hide_neighbours() -> None:
