@@ -53,6 +53,8 @@ def _cues() -> dict:
         "plan_titles": alt(mod["plan_titles"]),
         "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
         "leading": sorted(data["metric_leading"], key=len, reverse=True),
+        "scope_after": alt(data["region"]["scope_after"]),
+        "programme_after": alt(data["region"]["programme_after"]),
     }
 
 
@@ -171,8 +173,11 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
                 method="regex",
             )
         )
-    if subject_places:
-        carry.region = resolve(subject_places[-1], ctx) or carry.region
+    # a company is carried to the next sentences only when it is this sentence's figures' subject,
+    # not when it is named after them in passing (…，小米智能手机工厂提前投产。)
+    carried = [p for p in subject_places if p.level != "org" or any(m.start >= p.end for m in mentions)]
+    if carried:
+        carry.region = resolve(carried[-1], ctx) or carry.region
     if prev_subject and not _FLOW_ONLY.match(prev_subject):
         carry.topic = prev_subject
     if sentence_period:
@@ -229,7 +234,11 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
     if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
         return False
+    if _cues()["programme_after"].match(text, place.end):
+        return False
     if place.level in _NATIONAL:
+        if _cues()["scope_after"].match(text, place.end):
+            return False
         # 全国/全球/我国 name a fact's region only as the clause's subject, not as a
         # modifier (具有全球竞争力的) or a rank's scope (居全国第三位)
         start = _clause_start(text, place.start)
@@ -250,7 +259,7 @@ def _region_for(
     m: NumberMention, places: list[Place], wholes: list[Place], ctx: DocContext, carry: _Carry
 ) -> str | None:
     before = [p for p in places if p.end <= m.start]
-    if not before and carry.region is None:
+    if not before and carry.region is None and carry.doc_region is None:
         before = [p for p in wholes if p.end <= m.start]
     if before:
         orgs = [p for p in before if p.level == "org"]

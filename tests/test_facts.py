@@ -96,6 +96,30 @@ def test_global_scope_words_are_not_the_subject():
     assert one(fs, "30家").region == "杭州市"
 
 
+def test_a_national_rank_scope_in_an_earlier_clause_is_not_the_subject():
+    fs = facts_of("全国首个数据基础制度先行区启动建设，数字经济增加值占地区生产总值比重达42.9%。", title="宁波市政府工作报告")
+    assert one(fs, "42.9%").region == "宁波市"
+
+
+def test_a_strategy_named_after_a_region_group_does_not_become_the_topic():
+    fs = facts_of("一是长三角一体化发展不断走深走实。拆除违法建设2315万平方米，完成老旧小区改造183个。",
+                  title="杭州市政府工作报告")
+    assert {one(fs, q).region for q in ("2315", "183个")} == {"杭州市"}
+
+
+def test_a_company_named_after_the_figures_is_not_carried():
+    fs = facts_of("新设4支产业基金，阿里巴巴数据中心提前投产。新增5G基站3万个。", title="杭州市政府工作报告")
+    assert one(fs, "3万个").region == "杭州市"
+    # a company that is its sentence's subject is carried
+    fs = facts_of("阿里巴巴上半年营收增长8%。毛利率下滑0.2个百分点。", title="财经新闻")
+    assert one(fs, "0.2个百分点").region == one(fs, "8%").region != "杭州市"
+
+
+def test_a_whole_a_share_is_taken_of_is_not_the_region_when_the_document_has_one():
+    fs = facts_of("大模型产品占全国近一半。", title="北京市政府工作报告")
+    assert one(fs, "一半").region == "北京市"
+
+
 def test_bare_numbers_in_running_text_are_not_facts():
     fs = facts_of("第三方数据行业从2013、2014年就开始兴起，今年“双11”期间，女职工退休年龄=50+3×9/12。")
     assert fs == []
