@@ -330,6 +330,9 @@ def test_ranks() -> None:
         "《关于开展2024年第2批试点的通知》",
         "《3个月集中攻坚行动方案》",
         "《促进外贸稳增长的15条措施》",
+        "加强“四个中心”功能建设",
+        "“七站两场”等重点区域",
+        "打造“两个高地”",
         "数十所高校",
         "几百家",
         "成千上万",
@@ -355,6 +358,10 @@ def test_ranks() -> None:
 )
 def test_non_facts(text: str) -> None:
     assert find_numbers(text) == [], [m.quote for m in find_numbers(text)]
+
+
+def test_counts_in_quoted_speech_are_figures() -> None:
+    assert [m.quote for m in find_numbers("他说：“今年新增三个园区，投资两亿元。”")] == ["三个", "两亿元"]
 
 
 @pytest.mark.parametrize("text, quotes", [
