@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -103,30 +104,47 @@ def gazetteer() -> Gazetteer:
 def document_places(title: str | None, text: str) -> tuple[str | None, str | None, str | None, str, str]:
     """The document's home: (province, city, county, country, region), from its title, else its opening text.
 
-    The home region is the first province, city, county or foreign country
-    named; a document that names none is about the country (``中国``).
+    The home region is the first province, city or county the title names (a
+    region group such as 京津冀 only when it names none of those); in the opening
+    text, the place named most often, so an author's affiliation in passing does
+    not outweigh the subject. A foreign country is the home only when nothing in
+    China is named; a document that names none is about the country (``中国``).
     """
     gz = gazetteer()
-    province = city = county = region = None
+    for n, source in enumerate((title or "", text[:600])):
+        found = [p for p in gz.find(source) if p.level in _HOME_LEVELS]
+        if not found:
+            continue
+        if n == 0:  # the title: the first place, a region group only when nothing finer is named
+            pool = ([p for p in found if p.level in ("province", "city", "district")]
+                    or [p for p in found if p.level == "macro"] or found)
+        else:  # the opening text: the place named most often, foreign countries last
+            pool = [p for p in found if p.level != "country"] or found
+            counts = Counter(p.name for p in pool)
+            pool = sorted(pool, key=lambda p: -counts[p.name])
+        return _home(pool)
+    return None, None, None, "中国", "中国"
+
+
+_HOME_LEVELS = ("province", "city", "district", "macro", "country")
+
+
+def _home(places: list[Place]) -> tuple[str | None, str | None, str | None, str, str]:
+    province = city = county = None
     country = "中国"
-    for source in (title or "", text[:600]):
-        for p in gz.find(source):
-            if p.level == "city":
-                city = city or p.name
-                province = province or p.province
-            elif p.level == "province":
-                province = province or p.name
-            elif p.level == "district":
-                county = county or p.name
-                province = province or p.province
-            elif p.level == "country" and region is None:
-                country = p.name
-            else:
-                continue
-            region = region or p.name
-        if region:
-            break
-    return province, city, county, country, region or country
+    first = places[0]
+    for p in places:
+        if p.level == "city":
+            city = city or p.name
+            province = province or p.province
+        elif p.level == "province":
+            province = province or p.name
+        elif p.level == "district":
+            county = county or p.name
+            province = province or p.province
+    if first.level == "country":
+        country = first.name
+    return province, city, county, country, first.name
 
 
 def resolve(place: Place, home) -> str | None:

@@ -48,5 +48,19 @@ def test_document_places_from_title():
     assert document_places("杭州市推进数字贸易强市三年行动计划", "") == ("浙江省", "杭州市", None, "中国", "杭州市")
     assert document_places(None, "上半年浙江出口增长两成")[4] == "浙江省"
     assert document_places(None, "数字贸易蓬勃发展")[4] == "中国"
+
+
+def test_document_home_from_the_opening_text_is_the_place_named_most():
+    head = ("作者(1.美国加州大学洛杉矶分校；2.中国科学院，北京100101)摘要：京津冀城市群是创新的重要驱动力。"
+            "本文分析京津冀城市群创业投资的分布，揭示京津冀城市群的影响机制。")
+    assert document_places(None, head)[4] == "京津冀"
+    # a foreign country is the home only when nothing in China is named
+    assert document_places(None, "英国央行加息后，美国国债收益率上升，美国股市下跌。")[4] == "美国"
+    assert document_places(None, "美国加征关税。宁波出口承压，宁波港吞吐量下降。")[4] == "宁波市"
+
+
+def test_a_region_group_in_the_title_yields_to_a_city():
+    assert document_places("推进京津冀协同发展北京市实施方案", "")[4] == "北京市"
+    assert document_places("京津冀协同发展报告", "")[4] == "京津冀"
     assert document_places("法国多地举行罢工", "")[3:] == ("法国", "法国")
     assert document_places("德清县1-10月固定资产投资", "")[2] == "德清县"
