@@ -333,6 +333,13 @@ def test_ranks() -> None:
         "加强“四个中心”功能建设",
         "“七站两场”等重点区域",
         "打造“两个高地”",
+        "计算结果如图3.2所示",
+        "回归结果如表4.1所示。",
+        "得到图6所示的示意图",
+        "***、**、*分别代表在1%、5%和10%的水平上显著",
+        "核心解释变量均在5%水平上显著",
+        "显著性水平为5%",
+        "95%置信区间",
         "数十所高校",
         "几百家",
         "成千上万",
@@ -358,6 +365,10 @@ def test_ranks() -> None:
 )
 def test_non_facts(text: str) -> None:
     assert find_numbers(text) == [], [m.quote for m in find_numbers(text)]
+
+
+def test_levels_and_shares_that_are_not_significance_tests_stay() -> None:
+    assert [m.quote for m in find_numbers("增速保持在5%左右的水平，代表10%的股份，发表3篇论文")] == ["5%", "10%", "3篇"]
 
 
 def test_counts_in_quoted_speech_are_figures() -> None:
