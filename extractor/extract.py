@@ -19,7 +19,8 @@ from .errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, Unsuppo
 from .models import Claim, Fact, ParsedDocument, Sentence
 from .rows import DocumentRows, prepare_document
 
-__all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows"]
+__all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows",
+           "store_error", "to_rows"]
 
 DEFAULT_MAX_TEXT_MB = 10
 #: A document's status in the ``documents`` table.
@@ -138,6 +139,20 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
     return result
 
 
+def store_error(exc: BaseException) -> str:
+    """The ``error`` of a file whose extraction could not be turned into rows or stored."""
+    return f"StoreError: {type(exc).__name__}: {exc}"
+
+
+def to_rows(result: Extraction) -> DocumentRows:
+    """The database rows of an ok result's document and extractions (raises one of
+    :data:`STORE_ERRORS` when a link points nowhere)."""
+    assert result.document is not None
+    return prepare_document(result.document, path=result.path, sha256=result.sha256, size_bytes=result.size_bytes,
+                            sentences=result.sentences, facts=result.facts, claims=result.claims,
+                            extractor_version=__version__)
+
+
 def extract_rows(*args: Any, **kw: Any) -> Extraction:
     """:func:`extract_file`, with an ok result turned into database rows (what a worker sends
     the writer): plain tuples are several times cheaper to send, and the writer has only the
@@ -145,6 +160,16 @@ def extract_rows(*args: Any, **kw: Any) -> Extraction:
     result = extract_file(*args, **kw)
     if result.status != "ok" or result.document is None:
         return result
+    t0 = time.perf_counter()
+    doc = result.document
+    try:
+        result.rows, result.document = to_rows(result), None
+    except STORE_ERRORS as exc:
+        result.status, result.error = "failed", store_error(exc)
+        result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
+    result.sentences, result.facts, result.claims = [], [], []
+    result.seconds += time.perf_counter() - t0
+    return result
     t0 = time.perf_counter()
     doc = result.document
     try:

@@ -51,9 +51,18 @@ from .discover import (
     load_manifest,
     sha256_file,
 )
-from .extract import DEFAULT_MAX_TEXT_MB, STATUSES, STORE_ERRORS, Extraction, extract_file, extract_rows
+from .extract import (
+    DEFAULT_MAX_TEXT_MB,
+    STATUSES,
+    STORE_ERRORS,
+    Extraction,
+    extract_file,
+    extract_rows,
+    store_error,
+    to_rows,
+)
 from .models import ParsedDocument
-from .workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_PRELOAD, WorkerPoolError, Workers, _Job
+from .workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_PRELOAD, Job, WorkerPoolError, Workers
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -285,7 +294,7 @@ def ingest(
 
 
 def _plan(item: tuple[Path, str, Path], known: dict, manifests: Manifests, seen: dict[str, Path],
-          summary: Summary, **opts) -> _Job | Extraction | None:
+          summary: Summary, **opts) -> Job | Extraction | None:
     """The job for one discovered file; None when it is unchanged; a failed Extraction when it
     cannot be read or its path clashes with another file's in this run."""
     f, rel, root = item
@@ -305,50 +314,29 @@ def _plan(item: tuple[Path, str, Path], known: dict, manifests: Manifests, seen:
     if not needs_reading(known.get(rel), sha, meta, **opts):
         summary.unchanged += 1
         return None
-    return _Job(f, rel, sha, size, meta)
+    return Job(f, rel, sha, size, meta)
 
 
 
 def _store(store, result: Extraction, summary: Summary) -> None:
     """Write one result in one transaction and count it."""
-    if result.status == "ok" and result.rows is not None:
+    if result.status == "ok" and (result.rows is not None or result.document is not None):
         try:
-            store.write_rows(result.rows)
-        except STORE_ERRORS as exc:
-            known = result.rows.document
+            rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
+            store.write_rows(rows)
+        except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
+            known = (result.rows.document if result.rows is not None
+                     else {"doc_type": result.document.doc_type, "page_count": result.document.page_count})
             result = result.model_copy(update={
-                "status": "failed", "error": f"StoreError: {type(exc).__name__}: {exc}", "rows": None,
+                "status": "failed", "error": store_error(exc), "rows": None,
                 "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),
                                            page_count=known.get("page_count")),
             })
         else:
             summary.ok += 1
-            summary.facts += len(result.rows.facts)
-            summary.sentences += len(result.rows.sentences)
-            summary.pages += result.rows.pages
-            return
-    elif result.status == "ok" and result.document is not None:
-        try:
-            store.save_document(
-                result.document,
-                path=result.path,
-                sha256=result.sha256,
-                size_bytes=result.size_bytes,
-                sentences=result.sentences,
-                facts=result.facts,
-                claims=result.claims,
-                status="ok",
-                extractor_version=__version__,
-            )
-        except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
-            result = result.model_copy(update={
-                "status": "failed", "error": f"StoreError: {type(exc).__name__}: {exc}",
-            })
-        else:
-            summary.ok += 1
-            summary.facts += len(result.facts)
-            summary.sentences += len(result.sentences)
-            summary.pages += result.document.page_count or len(result.document.pages)
+            summary.facts += len(rows.facts)
+            summary.sentences += len(rows.sentences)
+            summary.pages += rows.pages
             return
     doc = result.document
     status = result.status if result.status in STATUSES and result.status != "ok" else "failed"

@@ -32,6 +32,7 @@ from .rows import (
     SENTENCE_COLUMNS,
     TABLE_COLUMNS,
     DocumentRows,
+    document_row,
     header_labels,
     prepare_document,
 )
@@ -220,16 +221,8 @@ class Store:
         extractor_version: str = __version__,
     ) -> int:
         """Replace what is stored for ``path`` with a documents row and no facts."""
-        row = {
-            "path": path,
-            "sha256": sha256,
-            "doc_type": doc_type,
-            "page_count": page_count,
-            "status": status,
-            "error": error,
-            "size_bytes": size_bytes,
-            "extractor_version": extractor_version,
-        }
+        row = document_row(None, path=path, sha256=sha256, doc_type=doc_type, page_count=page_count, status=status,
+                           error=error, size_bytes=size_bytes, extractor_version=extractor_version)
         return self.write_rows(DocumentRows(row))
 
     def delete_document(self, path: str) -> bool:

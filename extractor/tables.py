@@ -786,12 +786,14 @@ def find_tables(
     rows: list[Row] | None = None,
 ) -> list[Table]:
     """Tables of one pdfplumber page (``page_number`` 1-based) as :class:`Table` models."""
-    if chars is None or rows is None:
-        from extractor.parse.pdf import build_rows, page_chars
+    from extractor.parse.pdf import build_rows, page_chars
+    from extractor.parse.pdfobjects import read_page
 
-        chars = page_chars(page)
+    objs = read_page(page)  # once, for the characters and the ruling lines both
+    if chars is None or rows is None:
+        chars = page_chars(objs)
         rows = build_rows(chars)
-    return [d.table for d in detect_tables(page, page_number, chars, rows)]
+    return [d.table for d in detect_tables(objs, page_number, chars, rows)]
 
 
 def _row_texts(t: Table, rows: range) -> list[str]:

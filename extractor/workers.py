@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import PolicyFactsError
 from .extract import Extraction, extract_file, extract_rows
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "WorkerPoolError", "Workers"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
 
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 2048
@@ -106,7 +106,9 @@ def _mp_context():
 
 
 @dataclass
-class _Job:
+class Job:
+    """One file to read: where it is, its path in the database, its hash, size and manifest metadata."""
+
     file: Path
     rel: str
     sha: str
@@ -146,7 +148,7 @@ class Workers:
         if self.size is None:
             self.size = max(1, min(self.n, jobs))
 
-    def submit(self, job: _Job):
+    def submit(self, job: Job):
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
         if self.n == 0:
             return _Done(extract_rows(*args))
@@ -167,7 +169,7 @@ class Workers:
 
         return bool(wait([future], timeout=max(0.0, timeout)).done)
 
-    def result(self, job: _Job, future) -> Extraction:
+    def result(self, job: Job, future) -> Extraction:
         """The job's result; a timeout or a worker that died becomes a ``failed`` Extraction."""
         from pebble import ProcessExpired
 
