@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from extractor.claims import extract_claims
-from extractor.facts import extract_facts
+from extractor.claims.statements import extract_claims
+from extractor.facts.sentence import extract_facts
 from extractor.parse import parse_file
-from extractor.pipeline import discover
-from extractor.segment import jieba_tokenizer, sentences
+from extractor.ingest.pipeline import discover
+from extractor.facts.segment import jieba_tokenizer, sentences
 
 REPEAT = 5
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import PolicyFactsError
+from extractor import __version__
+from extractor.errors import PolicyFactsError
 
 DEFAULT_DB = "db/facts.db"
 
@@ -54,8 +54,8 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     import signal
     import sqlite3
 
-    from .pipeline import ingest as run_ingest
-    from .progress import Progress, print_summary
+    from extractor.ingest.pipeline import ingest as run_ingest
+    from extractor.ingest.progress import Progress, print_summary
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     show = not quiet and not as_json and sys.stderr.isatty()
@@ -170,8 +170,8 @@ def check(documents, db_path, as_json, exit_zero) -> None:
     Exit code 1 when any check fails (conflicts are reported, not failures),
     unless --exit-zero; 2 for bad arguments.
     """
-    from .crosscheck import run_checks
-    from .store import Store
+    from extractor.checks.crosscheck import run_checks
+    from extractor.store.database import Store
 
     with Store(db_path) as store:
         ids = _document_ids(store.db.conn, documents) if documents else None
@@ -209,7 +209,7 @@ def verify(article, db_path, date, as_json) -> None:
     """
     import sqlite3
 
-    from .verify import parse_article, parse_article_file, verify_document
+    from extractor.checks.verify import parse_article, parse_article_file, verify_document
 
     try:
         if article == "-":

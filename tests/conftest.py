@@ -88,8 +88,8 @@ def sample() -> dict:
 
 @pytest.fixture
 def store(tmp_path):
-    """A fresh :class:`extractor.store.Store` at ``tmp_path/facts.db``."""
-    from extractor.store import Store
+    """A fresh :class:`extractor.store.database.Store` at ``tmp_path/facts.db``."""
+    from extractor.store.database import Store
 
     with Store(tmp_path / "facts.db") as s:
         yield s
@@ -100,7 +100,7 @@ def policy_facts_plugin():
     """The Datasette plugin, registered for the test if its entry point isn't installed."""
     from datasette.plugins import pm
 
-    from extractor import datasette_plugin
+    from extractor.datasette import plugin as datasette_plugin
 
     registered = pm.is_registered(datasette_plugin)
     if not registered:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor.claims import build_units, extract_claims
-from extractor.facts import extract_facts
+from extractor.claims.statements import build_units, extract_claims
+from extractor.facts.sentence import extract_facts
 from extractor.models import Claim, Entity, Page, ParsedDocument
-from extractor.segment import sentences as split
+from extractor.facts.segment import sentences as split
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -40,7 +40,7 @@ CREDITED = {"冯其予", "吉亚矫", "徐昱", "刘岭逸", "李昂", "罗国�
 @pytest.fixture(scope="module")
 def seeds() -> dict:
     """Every seed document through the real pipeline (parse → sentences → facts → claims)."""
-    from extractor.pipeline import extract_file, load_manifest, sha256_file
+    from extractor.ingest.pipeline import extract_file, load_manifest, sha256_file
 
     manifest = load_manifest(CORPUS)
     out = {}

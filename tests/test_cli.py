@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from extractor.cli import cli
-from extractor.pipeline import Extraction, Summary
-from extractor.progress import Progress, print_summary
+from extractor.ingest.pipeline import Extraction, Summary
+from extractor.ingest.progress import Progress, print_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_bad import corrupt_pdf, empty_file, html_doc, png_file, text_doc  # noqa: E402

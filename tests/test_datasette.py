@@ -11,7 +11,7 @@ import yaml
 from datasette.app import Datasette
 
 from extractor.models import Fact, ParsedDocument, Sentence
-from extractor.store import Store
+from extractor.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +126,7 @@ def test_default_facets(get):
 
 def test_plugin_registered(get):
     plugins = get("/-/plugins.json").json()
-    ours = [p for p in plugins if p["name"] in ("extractor.datasette_plugin", "policy-facts", "policy_facts")]
+    ours = [p for p in plugins if p["name"] in ("extractor.datasette.plugin", "policy-facts", "policy_facts")]
     assert ours and {"prepare_connection", "register_routes", "filters_from_request"} <= set(ours[0]["hooks"])
 
 
@@ -209,7 +209,7 @@ def test_canned_queries(get):
 @pytest.fixture(scope="module")
 def claims_db(tmp_path_factory):
     """The seed corpus ingested for real (parse → facts → claims → store)."""
-    from extractor.pipeline import ingest
+    from extractor.ingest.pipeline import ingest
 
     corpus = ROOT / "corpus"
     if not (corpus / "manifest.yml").exists():
@@ -283,7 +283,7 @@ def test_source_table_page_lays_out_the_table_and_facts_link_to_their_cell(tmp_p
     import asyncio
 
     from extractor.models import Fact, Page, ParsedDocument, Sentence, Table, TableCell
-    from extractor.store import Store
+    from extractor.store.database import Store
 
     rows = [["地市", "2020年", "占比"], ["杭州", "90.8", "21.90%"], ["宁波", "每年新增5项", ""]]
     cells = [TableCell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import entities as ent
-from extractor.regions import gazetteer
+from extractor.claims import entities as ent
+from extractor.facts.regions import gazetteer
 
 
 class Home:

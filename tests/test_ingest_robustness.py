@@ -34,7 +34,7 @@ from fixtures_bad import (  # noqa: E402
     text_doc,
 )
 
-from extractor.pipeline import ingest  # noqa: E402
+from extractor.ingest.pipeline import ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).with_name("policy-facts")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import find_date, normalize_date, normalize_text
+from extractor.parse.normalize import find_date, normalize_date, normalize_text
 
 
 @pytest.mark.parametrize(

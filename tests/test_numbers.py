@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.models import NumberMention
-from extractor.numbers import find_numbers, format_number, parse_number
+from extractor.facts.numbers import find_numbers, format_number, parse_number
 
 GOLD = Path("/work/shared/gold/seeds.jsonl")
 

@@ -32,9 +32,9 @@ def fake_pdf(monkeypatch):
         calls.append((Path(path), password))
         return ParsedDocument(path=str(path), doc_type="pdf")
 
-    module = types.ModuleType("extractor.parse.pdf")
+    module = types.ModuleType("extractor.parse.pdf.document")
     module.parse_pdf = parse_pdf
-    monkeypatch.setitem(sys.modules, "extractor.parse.pdf", module)
+    monkeypatch.setitem(sys.modules, "extractor.parse.pdf.document", module)
     return calls
 
 

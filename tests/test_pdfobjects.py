@@ -10,7 +10,7 @@ import pytest
 from fixtures_pdf import BODY, make_ruled_pdf, paragraph
 from reportlab.pdfgen import canvas
 
-from extractor.parse.pdfobjects import RawChar, read_page
+from extractor.parse.pdf.objects import RawChar, read_page
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from extractor.periods import find_periods, shift_year, signature_date
+from extractor.facts.periods import find_periods, shift_year, signature_date
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor import extract, pipeline
+from extractor.ingest import job as extract
+from extractor.ingest import pipeline
 from extractor.models import Fact, ParsedDocument, Sentence
-from extractor.pipeline import (
+from extractor.ingest.pipeline import (
     Extraction,
     ManifestError,
     Manifests,
@@ -341,7 +342,7 @@ def test_a_script_without_main_guard_gets_a_clear_error(tmp_path: Path) -> None:
     folder.mkdir()
     text_doc(folder / "a.txt", 1)
     script = tmp_path / "script.py"
-    script.write_text("from extractor.pipeline import ingest\n"
+    script.write_text("from extractor.ingest import ingest\n"
                       f"ingest([{str(folder)!r}], {str(tmp_path / 'f.db')!r}, workers=2)\n", encoding="utf-8")
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode != 0
@@ -350,7 +351,7 @@ def test_a_script_without_main_guard_gets_a_clear_error(tmp_path: Path) -> None:
 
 def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     """Rows prepared in a worker that break a CHECK constraint: the file fails, with its type kept."""
-    from extractor.rows import prepare_document
+    from extractor.store.rows import prepare_document
 
     bad = Fact.model_construct(**{**sample["facts"][0].model_dump(), "kind": "bogus"})
     rows = prepare_document(sample["doc"], path="bad.pdf", sha256="x", size_bytes=3,

@@ -1,4 +1,4 @@
-from extractor.regions import document_places, gazetteer, resolve
+from extractor.facts.regions import document_places, gazetteer, resolve
 
 
 def names(text: str) -> list[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor import search
+from extractor.store import search
 from extractor.models import Claim, Entity
-from extractor.pipeline import extract_file, extract_rows
-from extractor.rows import (
+from extractor.ingest.pipeline import extract_file, extract_rows
+from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,
     ENTITY_COLUMNS,
@@ -99,7 +99,7 @@ def test_extract_rows_sends_rows_not_models(tmp_path):
 
 
 def test_extract_rows_fails_a_file_whose_links_point_nowhere(monkeypatch):
-    import extractor.extract as extract
+    import extractor.ingest.job as extract
 
     def broken(*args, **kw):
         raise ValueError("fact 3 ('5%'): no sentence 9")

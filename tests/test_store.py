@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import search
+from extractor.store import search
 from extractor.models import Fact
-from extractor.store import Store
+from extractor.store.database import Store
 
 CHILD_TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
 

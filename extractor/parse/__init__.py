@@ -1,6 +1,6 @@
 """Parsers: one entry point, :func:`parse_file`, that sniffs what a file really is.
 
-PDF (``%PDF-`` in the first KB) → :mod:`extractor.parse.pdf`; HTML (a document
+PDF (``%PDF-`` in the first KB) → :mod:`extractor.parse.pdf.document`; HTML (a document
 signature, or an HTML suffix) → :mod:`.html`; YAML front matter or a Markdown
 suffix → :mod:`.markdown`; other text → :mod:`.text`. The suffix only decides
 when the content is ambiguous.
@@ -111,7 +111,7 @@ def parse_file(path: Path, password: str | None = None) -> ParsedDocument:
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" in head:
-        from extractor.parse.pdf import parse_pdf  # lazy: pulls in pdfplumber
+        from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in pdfplumber
 
         return parse_pdf(path, password=password)
     data = path.read_bytes()

@@ -20,7 +20,7 @@ from lxml import etree
 
 from extractor.errors import EmptyDocument
 from extractor.models import Page, ParsedDocument, Table
-from extractor.normalize import find_date, normalize_date, normalize_text
+from extractor.parse.normalize import find_date, normalize_date, normalize_text
 from extractor.parse.encoding import decode_html
 from extractor.parse.html_tables import build_table
 

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from extractor.models import Table, TableCell
-from extractor.normalize import normalize_text
+from extractor.parse.normalize import normalize_text
 
 _WS_RE = re.compile(r"\s+")
 

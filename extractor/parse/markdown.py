@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from extractor.models import ParsedDocument
-from extractor.normalize import normalize_date, normalize_text
+from extractor.parse.normalize import normalize_date, normalize_text
 from extractor.parse.html import article_document, extract_article
 from extractor.parse.text import decode_text
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from extractor.errors import EmptyDocument, UndecodableText
 from extractor.models import Page, ParsedDocument
-from extractor.normalize import normalize_text
+from extractor.parse.normalize import normalize_text
 
 __all__ = ["decode_text", "parse_text", "sniff_bom", "split_paragraphs"]
 

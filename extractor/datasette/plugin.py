@@ -1,0 +1,304 @@
+"""Datasette plugin: Chinese search for the facts table and a ``/-/search`` page.
+
+* ``escape_fts()`` - the SQL function Datasette's ``?_search=`` wraps the query
+  in - is replaced, in databases that hold ``facts_fts``, by
+  :func:`extractor.store.search.escape_fts`, which turns ``跨境电商`` into the bigram
+  phrase ``"跨境 境电 电商"``. The search box keeps what the user typed.
+* ``?_search=`` on the facts table also gets a post-filter: the sentence must
+  contain every term literally, so results are exactly those sentences.
+* ``/-/search?q=`` (and ``/-/search.json``) lists matching facts with their
+  document, page and the query highlighted.
+
+Settings (``plugins: policy-facts:`` in metadata): ``database`` (default: the
+first database with a ``facts_fts`` table) and ``page_size`` (default 50).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from datasette import NotFound, Response, hookimpl
+from datasette.filters import FilterArguments
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from extractor.store import search
+
+PLUGIN = "policy-facts"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_PAGE_SIZE = 1000
+
+
+def _has_fts(conn: sqlite3.Connection) -> bool:
+    sql = "select 1 from sqlite_master where name = ? and type = 'table'"
+    return conn.execute(sql, [search.FTS_TABLE]).fetchone() is not None
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    # trylast: run after datasette.sql_functions, which registers the default escape_fts
+    if database in ("_internal", "_memory"):
+        return
+    try:
+        if not _has_fts(conn):
+            return
+    except sqlite3.DatabaseError:
+        return
+    conn.create_function("escape_fts", 1, search.escape_fts, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    # Datasette looks for templates only in plugins that are top-level packages; add ours
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
+
+
+@hookimpl
+def filters_from_request(request, database: str, table: str, datasette) -> Any:
+    async def inner() -> FilterArguments | None:
+        query = request.args.get("_search", "").strip()
+        if not query or table != "facts" or _search_mode_raw(request, datasette, database, table):
+            return None
+        db = datasette.get_database(database)
+        if not await db.table_exists(search.FTS_TABLE):
+            return None
+        terms = search.term_params(query, prefix="pf_term")
+        where = search.contains_sql("sentence", len(terms), prefix="pf_term")
+        return FilterArguments([where], terms) if terms else None
+
+    return inner
+
+
+def _search_mode_raw(request, datasette, database: str, table: str) -> bool:
+    mode = request.args.get("_searchmode")
+    if mode in ("raw", "escaped"):
+        return mode == "raw"
+    return datasette.table_metadata(database, table).get("searchmode") == "raw"
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/search(\.(?P<format>json))?$", search_view),
+        (r"^/-/verify(\.(?P<format>json))?$", verify_view),
+        (r"^/-/source-table/(?P<table_id>\d+)$", source_table_view),
+    ]
+
+
+@hookimpl
+def render_cell(row, value, column: str, table: str, database: str, datasette) -> Any:
+    """In the facts table, ``table_id`` links to the table laid out as in the source, its cell marked."""
+    if table != "facts" or column != "table_id" or value in (None, ""):
+        return None
+    from markupsafe import Markup, escape
+
+    if isinstance(value, dict):  # a foreign key Datasette has expanded
+        value = value.get("value")
+    if value in (None, ""):
+        return None
+    fact = row["id"] if row is not None and "id" in row.keys() else None
+    href = datasette.urls.path(f"/-/source-table/{int(value)}") + (f"?fact={int(fact)}" if fact else "")
+    return Markup(f'<a href="{escape(href)}">table {int(value)}</a>')
+
+
+@hookimpl
+def menu_links(datasette) -> list[dict[str, str]]:
+    return [
+        {"href": datasette.urls.path("/-/search"), "label": "Search facts"},
+        {"href": datasette.urls.path("/-/verify"), "label": "Verify an article"},
+    ]
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config(PLUGIN) or {}
+
+
+async def facts_database(datasette) -> str | None:
+    """The database to search: the configured one if attached, else the first with ``facts_fts``."""
+    configured = _config(datasette).get("database")
+    if configured in datasette.databases:
+        return configured
+    for name, db in datasette.databases.items():
+        if name in ("_internal", "_memory"):
+            continue
+        if await db.table_exists(search.FTS_TABLE) and await db.table_exists("facts"):
+            return name
+    return None
+
+
+def _number(value: float | None) -> str:
+    """``57806000000.0`` → ``57,806,000,000``; ``12.5`` → ``12.5``."""
+    if value is None:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e18:
+        return f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def _int_arg(request, name: str, default: int, high: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        value = default
+    return max(0, min(value, high))
+
+
+async def _viewable_database(datasette, request, table: str) -> str:
+    """The facts database, once the actor may view ``table`` in it (404 when there is none)."""
+    database = await facts_database(datasette)
+    if database is None:
+        raise NotFound("No database with a facts_fts table")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, table)), ("view-database", database), "view-instance"]
+    )
+    return database
+
+
+async def search_view(datasette, request) -> Response:
+    """``/-/search?q=…[&_size=50&_offset=0]`` as HTML, or ``/-/search.json``."""
+    database = await _viewable_database(datasette, request, "facts")
+    query = request.args.get("q", "").strip()
+    page_size = _int_arg(request, "_size", int(_config(datasette).get("page_size", 50)), MAX_PAGE_SIZE)
+    offset = _int_arg(request, "_offset", 0, 10**9)
+    rows: list[dict] = []
+    count = 0
+    match = None
+    if query:
+        try:
+            select, count_sql, params = search.search_sql(query, limit=page_size, offset=offset)
+        except ValueError:
+            pass
+        else:
+            db = datasette.get_database(database)
+            match = params["match"]
+            rows = [dict(r) for r in (await db.execute(select, params)).rows]
+            count = (await db.execute(count_sql, params)).rows[0][0]
+    for row in rows:
+        row["fact_url"] = datasette.urls.row(database, "facts", str(row["id"]))
+        row["document_url"] = datasette.urls.row(database, "documents", str(row["doc_id"]))
+    next_offset = offset + page_size if offset + len(rows) < count else None
+    if request.url_vars.get("format") == "json":
+        return Response.json(
+            {
+                "q": query,
+                "database": database,
+                "match": match,
+                "count": count,
+                "offset": offset,
+                "next_offset": next_offset,
+                "rows": rows,
+            },
+            default=repr,
+        )
+    for row in rows:
+        row["highlighted"] = search.highlight(row["sentence"], query)
+        row["value_norm_display"] = _number(row["value_norm"])
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_search.html",
+            {
+                "q": query,
+                "database": database,
+                "count": count,
+                "rows": rows,
+                "offset": offset,
+                "page_size": page_size,
+                "next_offset": next_offset,
+                "facts_url": datasette.urls.table(database, "facts"),
+            },
+            request=request,
+        )
+    )
+
+
+MAX_ARTICLE_CHARS = 200_000
+
+
+async def verify_view(datasette, request) -> Response:
+    """``/-/verify``: a text box (GET); on POST, the pasted article with each figure
+    marked supported, contradicted or unsupported and its evidence beside it
+    (``/-/verify.json``: the same as JSON). See :mod:`extractor.checks.verify`."""
+    from extractor.checks.verify import segments, verify_text
+
+    database = await _viewable_database(datasette, request, "facts")
+    article, date, error, report = "", "", None, None
+    if request.method == "POST":
+        form = await request.post_vars()
+        article = (form.get("article") or "")[:MAX_ARTICLE_CHARS]
+        date = (form.get("date") or "").strip()[:40]
+        if article.strip():
+            db = datasette.get_database(database)
+            try:
+                report = await db.execute_fn(lambda conn: verify_text(conn, article, date=date or None))
+            except Exception as exc:  # an article we can't read is shown as an error, not a 500
+                error = f"{type(exc).__name__}: {exc}"
+    if request.url_vars.get("format") == "json":
+        data = report.as_dict() if report else {"numbers": []}
+        return Response.json({**data, "error": error}, default=repr)
+    numbers = []
+    for n, r in enumerate(report.numbers if report else [], 1):
+        evidence = [
+            {**e, "fact_url": datasette.urls.row(database, "facts", str(e["fact_id"])),
+             "document_url": datasette.urls.row(database, "documents", str(e["doc_id"])),
+             "value_display": _number(e["value_norm"])}
+            for e in r.evidence
+        ]
+        numbers.append({"n": n, "quote": r.fig.quote, "status": r.status, "value_display": _number(r.fig.v),
+                        "unit_norm": r.fig.unit_norm or "", "metric": r.fig.metric or "", "region": r.fig.region or "",
+                        "period": r.fig.period or "", "evidence": evidence})
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_verify.html",
+            {
+                "article": article,
+                "date": date,
+                "error": error,
+                "report": report is not None,
+                "pages": segments(report) if report else [],
+                "numbers": numbers,
+                "counts": report.counts if report else {},
+                "article_date": report.document.published if report else None,
+                "database": database,
+            },
+            request=request,
+        )
+    )
+
+
+async def source_table_view(datasette, request) -> Response:
+    """``/-/source-table/ID[?fact=N]``: a stored table laid out as in its source,
+    merged cells spanning, each figure linked to its fact, the fact ``N`` marked."""
+    database = await _viewable_database(datasette, request, "tables")
+    db = datasette.get_database(database)
+    table_id = int(request.url_vars["table_id"])
+    found = (await db.execute(
+        "select tables.*, documents.path as document, documents.title as document_title "
+        "from tables join documents on documents.id = tables.doc_id where tables.id = ?", [table_id])).rows
+    if not found:
+        raise NotFound(f"No table {table_id}")
+    table = dict(found[0])
+    cells = [dict(r) for r in (await db.execute(
+        "select row, col, row_span, col_span, text, fact_id from table_cells where table_id = ? order by row, col",
+        [table_id])).rows]
+    marked = _int_arg(request, "fact", 0, 10**12) or None
+    grid: list[list[dict]] = [[] for _ in range(table["n_rows"] or 0)]
+    for c in cells:
+        if 0 <= c["row"] < len(grid):
+            c["header"] = c["row"] < (table["header_rows"] or 0)
+            c["fact_url"] = datasette.urls.row(database, "facts", str(c["fact_id"])) if c["fact_id"] else None
+            c["marked"] = marked is not None and c["fact_id"] == marked
+            grid[c["row"]].append(c)
+    return Response.html(
+        await datasette.render_template(
+            "policy_facts_table.html",
+            {
+                "database": database,
+                "table": table,
+                "grid": grid,
+                "document_url": datasette.urls.row(database, "documents", str(table["doc_id"])),
+                "cells_url": datasette.urls.table(database, "table_cells") + f"?table_id={table_id}",
+            },
+            request=request,
+        )
+    )

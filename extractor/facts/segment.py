@@ -1,0 +1,106 @@
+"""Split text into sentences, and sentences into words with jieba.
+
+Sentences end at 。！？； and at paragraph ends (``"\\n"``); a closing quote or
+bracket that follows the terminator stays with its sentence. Numbers are never
+split: the terminators are full-width, and ``"."`` inside ``23.4`` is not one.
+
+jieba splits "23.4%" into "23", ".", "4", "%" and drops signs, so
+:func:`words` protects number spans and segments only the text between them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from extractor.models import Page, Sentence
+from extractor.patterns import patterns_dir
+
+TERMINATORS = "。！？；!?;"
+CLOSERS = "”’」』）)》】"
+_SENT_END = re.compile(rf"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
+_NUMBER_SPAN = re.compile(r"[-−+]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|‰)?")
+# A sentence longer than this is cut at the next comma (tables flattened into text, lists).
+MAX_SENTENCE = 600
+
+
+def split_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) offsets of the sentences of ``text`` (trimmed of spaces)."""
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, p_text = para.start(), para.group()
+        pos = 0
+        for m in _SENT_END.finditer(p_text):
+            yield from _trimmed(p_text, p_start, pos, m.end())
+            pos = m.end()
+        if pos < len(p_text):
+            yield from _trimmed(p_text, p_start, pos, len(p_text))
+
+
+def _trimmed(p_text: str, base: int, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and p_text[start].isspace():
+        start += 1
+    while end > start and p_text[end - 1].isspace():
+        end -= 1
+    if end - start <= MAX_SENTENCE:
+        if end > start:
+            yield base + start, base + end
+        return
+    cut = start
+    for m in re.finditer(r"[，,]", p_text[start:end]):
+        if start + m.end() - cut >= MAX_SENTENCE // 2:
+            yield base + cut, base + start + m.end()
+            cut = start + m.end()
+    if cut < end:
+        yield base + cut, base + end
+
+
+def sentences(pages: list[Page]) -> list[Sentence]:
+    """Every sentence of a document, numbered, with page, paragraph and offsets."""
+    out: list[Sentence] = []
+    paragraph = -1
+    for page in pages:
+        last_para_start = None
+        for start, end in split_sentences(page.text):
+            para_start = page.text.rfind("\n", 0, start) + 1
+            if para_start != last_para_start:
+                paragraph += 1
+                last_para_start = para_start
+            out.append(
+                Sentence(
+                    index=len(out),
+                    page=page.number,
+                    paragraph=paragraph,
+                    text=page.text[start:end],
+                    char_start=start,
+                    char_end=end,
+                )
+            )
+    return out
+
+
+@cache
+def jieba_tokenizer():
+    """The shared jieba tokenizer with the domain dictionary in ``patterns/userdict.txt``."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.load_userdict(str(patterns_dir() / "userdict.txt"))
+    return tk
+
+
+def words(text: str) -> list[str]:
+    """Segment ``text`` with jieba, keeping numbers with their decimals and % whole."""
+    tk = jieba_tokenizer()
+    out: list[str] = []
+    pos = 0
+    for m in _NUMBER_SPAN.finditer(text):
+        if m.start() > pos:
+            out.extend(tk.lcut(text[pos : m.start()], HMM=True))
+        out.append(m.group().strip())
+        pos = m.end()
+    if pos < len(text):
+        out.extend(tk.lcut(text[pos:], HMM=True))
+    return [w for w in out if w and not w.isspace()]

@@ -1,0 +1,105 @@
+"""Progress bar and run summary for ``policy-facts ingest`` (rich).
+
+The bar (on stderr, only on a terminal; fits 80 columns) shows files done of
+files found, files read per second, facts found, failures, unchanged files and
+the time left; the summary is a table of the run's counts and of the files that
+did not ingest cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+
+from extractor.ingest.pipeline import Extraction, Summary
+
+#: The summary lists at most this many problem files (all of them are in ``documents``).
+MAX_PROBLEMS = 40
+
+
+class Progress:
+    """Files done, files/s, facts found and failures; silent when disabled."""
+
+    def __init__(self, enabled: bool = True, console: Console | None = None):
+        self.enabled = enabled
+        self.console = console or Console(stderr=True)
+        self._bar: RichProgress | None = None
+        self._task = None
+        self._t0 = time.perf_counter()
+        self._last = 0.0
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self._bar = RichProgress(
+                BarColumn(bar_width=16),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[stats]}"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=False,
+                refresh_per_second=5,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+            self._bar = None
+
+    def start(self, total: int) -> None:
+        self._t0 = time.perf_counter()
+        if self._bar is not None:
+            self._task = self._bar.add_task("ingest", total=total, stats="")
+
+    def update(self, result: Extraction | None, summary: Summary) -> None:
+        """Files done of files found, files read per second, facts, failures, unchanged files."""
+        if self._bar is None or self._task is None:
+            return
+        elapsed = time.perf_counter() - self._t0
+        rate = summary.read / elapsed if elapsed > 0 else 0.0
+        stats = (f"{rate:.1f} files/s · [green]{summary.facts}[/] facts · "
+                 f"[{'red' if summary.failed else 'default'}]{summary.failed}[/] failed")
+        if summary.unchanged:
+            stats += f" · {summary.unchanged} unchanged"
+        self._bar.update(self._task, completed=summary.done, stats=stats)
+
+
+def print_summary(summary: Summary, db_path: Path, console: Console | None = None) -> None:
+    """A table of the run's counts and the files that did not ingest cleanly."""
+    if console is None:
+        console = Console(file=sys.stdout) if sys.stdout.isatty() else Console(file=sys.stdout, width=120)
+    table = Table(title=f"ingest into {db_path}", show_header=False, title_justify="left")
+    table.add_column("count")
+    table.add_column("value", justify="right")
+    rate = summary.read / summary.seconds if summary.seconds > 0 else 0.0
+    rows = [("files found", summary.files), ("stored ok", summary.ok), ("unchanged (not read again)", summary.unchanged),
+            ("skipped (type not read)", summary.skipped), ("failed", summary.failed),
+            ("needs OCR", summary.needs_ocr), ("encrypted", summary.encrypted), ("facts", summary.facts),
+            ("pages", summary.pages), ("files read per second", f"{rate:.1f}"), ("seconds", f"{summary.seconds:.1f}")]
+    for name, value in rows:
+        style = "bold red" if name == "failed" and summary.failed else None
+        table.add_row(name, str(value), style=style)
+    console.print(table)
+    if summary.problems:
+        problems = Table(title="files not ingested", show_header=True)
+        problems.add_column("path", overflow="fold")
+        problems.add_column("status")
+        problems.add_column("error", overflow="fold")
+        for p in summary.problems[:MAX_PROBLEMS]:
+            problems.add_row(escape(p["path"]), p["status"], escape(p["error"][:300]))
+        console.print(problems)
+        more = len(summary.problems) - MAX_PROBLEMS
+        if more > 0:
+            console.print(f"… and {more} more: see `select path, status, error from documents "
+                          f"where status != 'ok'`", highlight=False)
+    if summary.interrupted:
+        console.print("[bold yellow]interrupted[/]: what was stored is kept; run the same command again "
+                      "to continue where it stopped")

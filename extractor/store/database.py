@@ -1,0 +1,301 @@
+"""Store parsed documents, sentences, tables and facts in SQLite with sqlite-utils.
+
+    with Store("db/facts.db") as store:
+        if not store.doc_unchanged(path, sha256):
+            store.save_document(doc, path=path, sha256=sha256, size_bytes=n,
+                                sentences=sentences, facts=facts)
+
+The schema is ``schema.sql`` beside this module (package data, so an installed
+wheel has it; ``POLICY_FACTS_SCHEMA`` points elsewhere) and is applied on every open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import sqlite_utils
+
+from extractor import __version__
+from extractor.store import search
+from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.store.rows import (
+    CELL_COLUMNS,
+    CLAIM_COLUMNS,
+    CLAIM_FIELDS,
+    ENTITY_COLUMNS,
+    FACT_COLUMNS,
+    FACT_FIELDS,
+    SENTENCE_COLUMNS,
+    TABLE_COLUMNS,
+    DocumentRows,
+    document_row,
+    header_labels,
+    prepare_document,
+)
+
+__all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "header_labels", "prepare_document"]
+
+#: The tables a document's rows live in.
+TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
+BUSY_TIMEOUT_MS = 5000
+
+
+def schema_path() -> Path:
+    """Where ``schema.sql`` is: ``$POLICY_FACTS_SCHEMA`` or the package's own copy."""
+    env = os.environ.get("POLICY_FACTS_SCHEMA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent / "schema.sql"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The facts database: one writer, many Datasette readers (WAL)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+        self.path = Path(path) if str(path) != ":memory:" else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(str(path))
+        self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            self.db.enable_wal()
+        self.db.executescript(schema_path().read_text(encoding="utf-8"))
+        if self._meta("search_version") != search.SEARCH_VERSION:
+            self.rebuild_search()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception.
+
+        IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
+        read inside the transaction can't be invalidated by another writer."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.execute("COMMIT")
+
+    # -- reads -----------------------------------------------------------------
+
+    def doc_unchanged(self, path: str, sha256: str) -> bool:
+        """True if ``path`` was stored (ok or not) from a file with this ``sha256``."""
+        row = self.db.execute(
+            "select 1 from documents where path = ? and sha256 = ?", [path, sha256]
+        ).fetchone()
+        return row is not None
+
+    def document(self, path: str) -> dict | None:
+        """The documents row for ``path``, or None."""
+        rows = list(self.db.query("select * from documents where path = ?", [path]))
+        return rows[0] if rows else None
+
+    def document_paths(self) -> set[str]:
+        """Every stored ``documents.path`` (to find files removed from the corpus)."""
+        return {r[0] for r in self.db.execute("select path from documents")}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table, plus ``facts_fts``."""
+        out = {t: self.db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in TABLES}
+        out["facts_fts"] = self.db.execute(f"select count(*) from {search.FTS_TABLE}").fetchone()[0]
+        return out
+
+    def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[dict]:
+        """Facts whose sentence contains ``query`` (see :mod:`extractor.store.search`)."""
+        try:
+            sql, _count, params = search.search_sql(query, limit=limit, offset=offset)
+        except ValueError:
+            return []
+        return list(self.db.query(sql, params))
+
+    # -- writes ----------------------------------------------------------------
+
+    def save_document(
+        self,
+        doc: ParsedDocument,
+        *,
+        path: str,
+        sha256: str,
+        size_bytes: int,
+        sentences: list[Sentence],
+        facts: list[Fact],
+        claims: Iterable[Claim] = (),
+        status: str = "ok",
+        error: str | None = None,
+        extractor_version: str = __version__,
+    ) -> int:
+        """Replace everything stored for ``path`` with this document, in one transaction.
+
+        Facts are linked to sentences by ``sentence_index`` and to tables (and
+        table cells) by ``table_index``/``table_row``/``table_col``. Claims are
+        linked to their sentences and entities, and each fact to the claim whose
+        ``fact_indexes`` (positions in ``facts``) hold it. A document saved again
+        keeps its id. Returns the document id. Raises ValueError (nothing written)
+        when a link points nowhere.
+        """
+        return self.write_rows(prepare_document(
+            doc, path=path, sha256=sha256, size_bytes=size_bytes, sentences=sentences, facts=facts,
+            claims=claims, status=status, error=error, extractor_version=extractor_version,
+        ))
+
+    def write_rows(self, rows: DocumentRows) -> int:
+        """Replace what is stored for ``rows.document["path"]`` with ``rows`` (made by
+        :func:`~extractor.rows.prepare_document`), in one transaction; return the document id."""
+        with self.transaction():
+            doc_id = self._replace_document(rows.document)
+            if rows.sentences or rows.tables or rows.facts or rows.claims:
+                self._insert_document_rows(doc_id, rows)
+        return doc_id
+
+    def _insert_document_rows(self, doc_id: int, rows: DocumentRows) -> None:
+        sb, tb, cb, fb, kb, eb = self._next_ids("sentences", "tables", "table_cells", "facts", "claims", "entities")
+
+        def at(base: int, local: int | None) -> int | None:
+            return None if local is None else base + local
+
+        self._insert("sentences", SENTENCE_COLUMNS, ((sb + n, doc_id, *r) for n, r in enumerate(rows.sentences)))
+        self._insert("tables", TABLE_COLUMNS, ((tb + n, doc_id, *r) for n, r in enumerate(rows.tables)))
+        self._insert("facts", FACT_COLUMNS, (
+            (fb + n, doc_id, at(sb, s), at(tb, t), at(kb, k), *r) for n, (s, t, k, *r) in enumerate(rows.facts)
+        ))
+        self._index_facts(enumerate(rows.fts, start=fb), tokenized=True)
+        self._insert("table_cells", ("fact_id", *CELL_COLUMNS), (
+            (cb + n, tb + t, at(fb, f), *r) for n, (t, f, *r) in enumerate(rows.cells)
+        ), parent="table_id")
+        self._insert("claims", CLAIM_COLUMNS, (
+            (kb + n, doc_id, sb + s, at(sb, e), *r) for n, (s, e, *r) in enumerate(rows.claims)
+        ))
+        self._insert("entities", ENTITY_COLUMNS, (
+            (eb + n, doc_id, at(sb, s), *r) for n, (s, *r) in enumerate(rows.entities)
+        ))
+        self.db.conn.executemany(
+            "insert into claim_entities (claim_id, entity_id) values (?, ?)",
+            ((kb + c, eb + e) for c, e in rows.claim_entities),
+        )
+
+    def _insert(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], parent: str = "doc_id") -> None:
+        """``insert into table (id, parent, *columns)`` for every row, with one ``executemany``
+        (the schema exists, so none of sqlite-utils' per-chunk column detection is needed)."""
+        names = ("id", parent, *columns)
+        sql = 'insert into "{}" ({}) values ({})'.format(
+            table, ", ".join(f'"{c}"' for c in names), ", ".join("?" for _ in names)
+        )
+        self.db.conn.executemany(sql, rows)
+
+    def save_failure(
+        self,
+        path: str,
+        sha256: str,
+        size_bytes: int,
+        status: str,
+        error: str | None,
+        doc_type: str | None = None,
+        page_count: int | None = None,
+        extractor_version: str = __version__,
+    ) -> int:
+        """Replace what is stored for ``path`` with a documents row and no facts."""
+        row = document_row(None, path=path, sha256=sha256, doc_type=doc_type, page_count=page_count, status=status,
+                           error=error, size_bytes=size_bytes, extractor_version=extractor_version)
+        return self.write_rows(DocumentRows(row))
+
+    def delete_document(self, path: str) -> bool:
+        """Delete ``path`` and all its rows; False if it wasn't stored."""
+        with self.transaction():
+            return self._delete_rows(path) is not None
+
+    def rebuild_search(self) -> None:
+        """Re-index every fact in ``facts_fts`` (after a change of tokenization)."""
+        fts = search.FTS_TABLE
+        with self.transaction():
+            self.db.execute(f"insert into {fts}({fts}) values ('delete-all')")
+            self._index_facts(self.db.execute("select id, sentence from facts"))
+            self.db.execute(
+                "insert or replace into meta (key, value) values ('search_version', ?)",
+                [search.SEARCH_VERSION],
+            )
+        self.db.execute(f"insert into {fts}({fts}) values ('optimize')")
+
+    # -- internals -------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _next_id(self, table: str) -> int:
+        return self._next_ids(table)[0]
+
+    def _next_ids(self, *tables: str) -> tuple[int, ...]:
+        """The next free id of each table, in one query."""
+        sql = "select " + ", ".join(f"(select coalesce(max(id), 0) + 1 from [{t}])" for t in tables)
+        return tuple(self.db.conn.execute(sql).fetchone())
+
+    def _index_facts(self, rows: Iterable[tuple[int, str]], command: str | None = None, *,
+                     tokenized: bool = False) -> None:
+        """Add (or with ``command="delete"``, remove) ``(fact id, sentence)`` entries of the search
+        index; ``tokenized``: the sentences are already :func:`~extractor.search.index_text`."""
+        fts = search.FTS_TABLE
+        if command:
+            sql = f"insert into {fts}({fts}, rowid, sentence) values ('{command}', ?, ?)"
+        else:
+            sql = f"insert into {fts}(rowid, sentence) values (?, ?)"
+        if not tokenized:
+            rows = ((i, search.index_text(s)) for i, s in rows)
+        self.db.conn.executemany(sql, rows)
+
+    def _delete_rows(self, path: str) -> int | None:
+        """Delete the rows of ``path`` in dependency order; return its old id."""
+        found = self.db.execute("select id from documents where path = ?", [path]).fetchone()
+        if found is None:
+            return None
+        doc_id = found[0]
+        table_ids = "select id from tables where doc_id = ?"
+        old = self.db.execute("select id, sentence from facts where doc_id = ?", [doc_id]).fetchall()
+        self._index_facts(old, command="delete")
+        self.db.execute(f"delete from table_cells where table_id in ({table_ids})", [doc_id])
+        self.db.execute("delete from claim_entities where claim_id in (select id from claims where doc_id = ?)",
+                        [doc_id])
+        for table in ("facts", "entities", "claims", "sentences", "tables", "documents"):
+            column = "id" if table == "documents" else "doc_id"
+            self.db.execute(f"delete from [{table}] where {column} = ?", [doc_id])
+        return doc_id
+
+    def _replace_document(self, row: dict) -> int:
+        old_id = self._delete_rows(row["path"])
+        row = {
+            "id": old_id if old_id is not None else self._next_id("documents"),
+            **row,
+            "ingested_at": _now(),
+        }
+        self.db.conn.execute(
+            "insert into documents ({}) values ({})".format(", ".join(f'"{c}"' for c in row), ", ".join("?" * len(row))),
+            list(row.values()),
+        )
+        return row["id"]
