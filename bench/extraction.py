@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from extractor.claims.statements import extract_claims
-from extractor.facts.sentence import extract_facts
-from extractor.parse import parse_file
-from extractor.ingest.pipeline import discover
 from extractor.facts.segment import jieba_tokenizer, sentences
+from extractor.facts.sentence import extract_facts
+from extractor.ingest.pipeline import discover
+from extractor.parse import parse_file
 
 REPEAT = 5
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractor.claims.statements import build_units, extract_claims
+from extractor.facts.segment import sentences as split
 from extractor.facts.sentence import extract_facts
 from extractor.models import Claim, Entity, Page, ParsedDocument
-from extractor.facts.segment import sentences as split
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

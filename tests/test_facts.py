@@ -2,9 +2,10 @@
 
 import pytest
 
-from extractor.facts.sentence import extract_facts, percent_kind
-from extractor.models import Page, ParsedDocument
+from extractor.facts.cues import percent_kind
 from extractor.facts.segment import sentences
+from extractor.facts.sentence import extract_facts
+from extractor.models import Page, ParsedDocument
 
 
 def facts_of(text: str, *, title: str | None = None, published: str | None = None, doc_type: str = "html"):
@@ -154,9 +155,9 @@ def test_bare_flow_words_take_the_paragraphs_topic():
 
 
 def test_table_units_from_row_labels_and_change_columns_are_growth():
-    from extractor.facts.sentence import DocContext
-    from extractor.models import Table, TableCell
+    from extractor.facts.context import DocContext
     from extractor.facts.table import table_facts
+    from extractor.models import Table, TableCell
 
     rows = [["项目", "2023年", "2022年", "本年比上年增减"],
             ["营业收入（元）", "602,315,354,000.00", "424,060,635,000.00", "42.04%"]]

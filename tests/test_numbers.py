@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.models import NumberMention
 from extractor.facts.numbers import find_numbers, format_number, parse_number
+from extractor.models import NumberMention
 
 GOLD = Path("/work/shared/gold/seeds.jsonl")
 

@@ -12,8 +12,9 @@ import pytest
 
 from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR, PolicyFactsError
 from extractor.models import ParsedDocument, Table
-from extractor.parse.pdf.document import _clean_title, normalize_text, parse_pdf, parse_pdf_blocks
-from extractor.parse.pdf.tables import table_text
+from extractor.parse.pdf.continuation import table_text
+from extractor.parse.pdf.document import _clean_title, parse_pdf, parse_pdf_blocks
+from extractor.parse.pdf.layout import normalize_text
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402

@@ -10,7 +10,6 @@ import pytest
 
 from extractor.ingest import job as extract
 from extractor.ingest import pipeline
-from extractor.models import Fact, ParsedDocument, Sentence
 from extractor.ingest.pipeline import (
     Extraction,
     ManifestError,
@@ -22,6 +21,7 @@ from extractor.ingest.pipeline import (
     load_manifest,
     needs_reading,
 )
+from extractor.models import Fact, ParsedDocument, Sentence
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_bad import html_doc, markdown_doc, policy_pdf, policy_sentences, text_doc  # noqa: E402

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.store import search
-from extractor.models import Claim, Entity
 from extractor.ingest.pipeline import extract_file, extract_rows
+from extractor.models import Claim, Entity
+from extractor.store import search
 from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,

@@ -1,5 +1,5 @@
-from extractor.models import Page
 from extractor.facts.segment import sentences, split_sentences, words
+from extractor.models import Page
 
 
 def texts(s: str) -> list[str]:

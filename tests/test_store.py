@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.store import search
 from extractor.models import Fact
+from extractor.store import search
 from extractor.store.database import Store
 
 CHILD_TABLES = ("documents", "sentences", "tables", "table_cells", "facts")

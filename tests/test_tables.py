@@ -10,8 +10,10 @@ import pdfplumber
 import pytest
 
 from extractor.models import ParsedDocument, Table, TableCell
+from extractor.parse.pdf.cells import header_row_count, unit_of
+from extractor.parse.pdf.continuation import merge_tables, table_text
 from extractor.parse.pdf.document import parse_pdf
-from extractor.parse.pdf.tables import find_tables, header_row_count, merge_tables, table_text, unit_of
+from extractor.parse.pdf.tables import find_tables
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from test_crosscheck import corpus_db, fact, save, sentences, share_doc, trade_doc
 
+from extractor.checks.verify import segments, verify_bytes, verify_text
 from extractor.cli import cli
 from extractor.facts.numbers import find_numbers
 from extractor.store.database import Store
-from extractor.checks.verify import segments, verify_bytes, verify_text
 
 EXAMPLES = Path("/work/shared/verify-examples")
 EVIDENCE_KEYS = {"fact_id", "document", "page", "sentence", "value_norm"}

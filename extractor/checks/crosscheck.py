@@ -35,8 +35,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractor.checks.conflicts import Conflict, find_conflicts, same_figure_checks
-from extractor.checks.consistency import Check, growth_checks, pp_checks, table_checks, text_share_checks, text_sum_checks
-from extractor.checks.figures import Fig, load_doc, norm_region, parent_region, precision, rows, same_region, similarity
+from extractor.checks.consistency import (
+    Check,
+    growth_checks,
+    pp_checks,
+    table_checks,
+    text_share_checks,
+    text_sum_checks,
+)
+from extractor.checks.figures import (
+    Fig,
+    load_doc,
+    norm_region,
+    parent_region,
+    precision,
+    rows,
+    same_region,
+    similarity,
+)
 
 __all__ = [
     "CHECK_TYPES", "Check", "CheckSummary", "Conflict", "Fig", "check_document", "checks_sql_path", "ensure_tables",

@@ -94,10 +94,10 @@ def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = 
     taking only the metadata of a front-matter block. ``date`` (any usual
     format) overrides the article's own date.
     """
-    from extractor.parse.normalize import normalize_date
     from extractor.parse import sniff_kind
     from extractor.parse.html import parse_html
     from extractor.parse.markdown import parse_markdown, split_front_matter
+    from extractor.parse.normalize import normalize_date
     from extractor.parse.text import decode_text, parse_text
 
     suffix = Path(name).suffix.lower()
@@ -136,8 +136,8 @@ def _prepare(doc: ParsedDocument, date: str | None) -> ParsedDocument:
 
 def article_figs(doc: ParsedDocument) -> list[tuple[Fig, Fact]]:
     """The article's figures in reading order, as :class:`Fig` (ids are positions)."""
-    from extractor.facts.sentence import extract_facts
     from extractor.facts.segment import sentences as split
+    from extractor.facts.sentence import extract_facts
 
     sents = split(doc.pages)
     starts = {s.index: s.char_start for s in sents}

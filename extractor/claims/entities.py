@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from extractor.patterns import load, patterns_dir
 from extractor.facts.regions import Place, gazetteer, resolve
+from extractor.patterns import load, patterns_dir
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_LEVELS = {"province", "city", "district", "country", "macro", "national", "self_province",

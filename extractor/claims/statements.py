@@ -23,29 +23,25 @@ speaker. Cue words are data: ``patterns/claims.yml``.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from extractor.claims import entities as ent
+from extractor.claims.units import (
+    ENDS,
+    Unit,
+    build_units,
+    clause_spans,
+    heading_level,
+)
 from extractor.models import Claim, Entity, Fact, ParsedDocument, Sentence
 
 TYPE_ORDER = {"attribution": 0, "target": 1, "first_or_only": 2, "ranking": 3, "statistic": 4}
-_ENDS = "。！？；!?;…"
-_CLOSERS = "”’」』）)》】‛\"'"
-_CLAUSE = re.compile(r"[，；;。！？!?：:]|(?<!\d),|,(?!\d)")
 _ZONE_STOP = set("，,；;。！？!?：:“”\"‘’「」『』‚‛\n")
 _PUNCT = " ，,：:"
-_HEADING = [
-    (0, re.compile(r"^第[一二三四五六七八九十百]+[章节部分篇]")),
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
-    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
-]
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-MAX_UNIT_SENTENCES = 8
 
 
 def _alt(words) -> str:
@@ -92,88 +88,6 @@ def _depth(text: str) -> int:
 # -- units: sentences read together ------------------------------------------------
 
 
-@dataclass
-class Unit:
-    """One or more sentences read as one (a PDF line that does not end runs on)."""
-
-    index: int
-    sents: list[Sentence]
-    text: str = ""
-    starts: list[int] = field(default_factory=list)
-
-    @property
-    def first(self) -> int:
-        return self.sents[0].index
-
-    def at(self, pos: int) -> tuple[Sentence, int]:
-        """The sentence holding ``text[pos]`` and the page offset of that character."""
-        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
-        return self.sents[i], self.sents[i].char_start + pos - self.starts[i]
-
-    def pos(self, fact: Fact) -> int | None:
-        """Where ``fact`` stands in ``text``."""
-        for s, start in zip(self.sents, self.starts, strict=True):
-            if s.index == fact.sentence_index and fact.char_start is not None:
-                return start + fact.char_start - s.char_start
-        return None
-
-
-def build_units(sentences: list[Sentence]) -> list[Unit]:
-    units: list[Unit] = []
-    cur: list[Sentence] = []
-    for i, s in enumerate(sentences):
-        cur.append(s)
-        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        if nxt is not None and len(cur) < MAX_UNIT_SENTENCES and _runs_on(s, nxt):
-            continue
-        u = Unit(len(units), cur)
-        for x in cur:
-            u.starts.append(len(u.text))
-            u.text += x.text
-        units.append(u)
-        cur = []
-    return units
-
-
-def _ended(text: str) -> bool:
-    if re.fullmatch(r"\s*[（(][^（()）]*[）)]\s*", text):  # （责任单位：市商务局）
-        return True
-    t = text.rstrip().rstrip(_CLOSERS)
-    return bool(t) and t[-1] in _ENDS
-
-
-def _runs_on(s: Sentence, nxt: Sentence) -> bool:
-    if _ended(s.text) or ent.is_byline(s.text) or ent.is_byline(nxt.text):
-        return False
-    if s.page is None:  # web pages and plain text: paragraphs are real
-        return s.paragraph == nxt.paragraph
-    if _heading_level(s.text) is not None and len(s.text) <= 30:  # （二）杭州强势领跑，集聚效应明显
-        return _joins(s.text, nxt.text)
-    return "，" in s.text or "、" in s.text[4:] or s.paragraph == nxt.paragraph or _joins(s.text, nxt.text)
-
-
-def _joins(a: str, b: str) -> bool:
-    """Whether jieba reads a word across the end of ``a`` and the start of ``b`` (前三季|度)."""
-    from extractor.facts.segment import jieba_tokenizer
-
-    head, pos = a[-4:], 0
-    for tok in jieba_tokenizer().cut(head + b[:4], HMM=False):
-        if pos < len(head) < pos + len(tok):
-            return True
-        pos += len(tok)
-    return False
-
-
-@lru_cache(maxsize=256)
-def _clauses(text: str) -> tuple[tuple[int, int], ...]:
-    bounds = [0] + [x for m in _CLAUSE.finditer(text) for x in (m.start(), m.end())] + [len(text)]
-    return tuple((a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a)
-
-
-def _heading_level(text: str) -> int | None:
-    return next((level for level, pattern in _HEADING if pattern.match(text.strip())), None)
-
-
 # -- the document ----------------------------------------------------------------------
 
 
@@ -210,7 +124,7 @@ class _Doc:
 
 def extract_claims(doc: ParsedDocument, sentences: list[Sentence], facts: list[Fact]) -> list[Claim]:
     """Every claim of a document; ``Claim.fact_indexes`` point into ``facts``."""
-    from extractor.facts.sentence import document_context
+    from extractor.facts.context import document_context
 
     if not sentences:
         return []
@@ -343,7 +257,7 @@ def _quote_before(d: _Doc, a: _Anchor, floor: int) -> list[int]:
         return []
     elif last < floor or d.units[last].sents[-1].paragraph != u.sents[0].paragraph:
         return []
-    elif not d.units[last].text.rstrip().rstrip(_ENDS).endswith(tuple(cu["close"])):
+    elif not d.units[last].text.rstrip().rstrip(ENDS).endswith(tuple(cu["close"])):
         return []
     else:
         whole = True  # a whole quoted sentence before: “…。”在…上，商务部副部长郭婷婷介绍
@@ -368,7 +282,7 @@ def _runs_on_after(d: _Doc, a: _Anchor, stop: int) -> list[int]:
         if n + len(u.sents) > cues()["max_sentences"]:
             break
         if depth <= 0 and (u.sents[0].paragraph != last.sents[-1].paragraph or ent.is_byline(u.text)
-                           or _heading_level(u.text) is not None or _source(u.text)[0]):
+                           or heading_level(u.text) is not None or _source(u.text)[0]):
             break
         depth += _depth(u.text)
         out.append(k)
@@ -423,7 +337,7 @@ def _targets(d: _Doc) -> list[Claim]:
     section: tuple[int, str | None] | None = None  # (heading level, deadline) of a 发展目标 section
     for u in d.units:
         text = u.text.strip()
-        level = _heading_level(text)
+        level = heading_level(text)
         if level is not None and section is not None and level <= section[0]:
             section = None
         if level is not None and len(text) <= 30 and cu["section_re"].search(text):
@@ -453,7 +367,7 @@ def _clause_claims(d: _Doc, u: Unit) -> list[Claim]:
     clauses for a first: 这是全国第一家，目前也是唯一一家…)."""
     cu = cues()
     out: list[Claim] = []
-    clauses = _clauses(u.text)
+    clauses = clause_spans(u.text)
     for kind, finder, quick in (("first_or_only", _first_cues, "first_quick"), ("ranking", _rank_cues, "rank_quick")):
         if not cu[quick].search(u.text):
             continue
@@ -472,7 +386,7 @@ def _clause_claims(d: _Doc, u: Unit) -> list[Claim]:
             subject = next((s for h in hits[i : j + 1] for s in h if s), None)
             nums = [n for n in d.unit_facts.get(u.index, []) if g0 <= (u.pos(d.facts[n]) or -1) < g1]
             first = i  # the sentence's first clause: X增加值283亿元，比上年提高1.3个百分点，居全省第6位
-            while first > 0 and u.text[clauses[first - 1][1] : clauses[first][0]][:1] not in _ENDS:
+            while first > 0 and u.text[clauses[first - 1][1] : clauses[first][0]][:1] not in ENDS:
                 first -= 1
             for k in range(first, i) if subject is None and kind == "ranking" else ():
                 figure = re.search(r"\d", u.text[clauses[k][0] : clauses[k][1]])
@@ -544,7 +458,7 @@ def _source(text: str, d: _Doc | None = None) -> tuple[str | None, str | None]:
     cu = cues()
     if not cu["source_quick"].search(text):
         return None, None
-    for start, end in _clauses(text):
+    for start, end in clause_spans(text):
         clause = text[start:end]
         if not cu["source_quick"].search(clause):
             continue

@@ -11,66 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
+from extractor.facts.context import DocContext, document_context, modality_for
+from extractor.facts.cues import clause_start, cues, kind_for
 from extractor.facts.numbers import find_numbers
-from extractor.patterns import load
-from extractor.facts.periods import PeriodRef, find_periods, shift_year, signature_date
-from extractor.facts.regions import Place, document_places, gazetteer, resolve
+from extractor.facts.periods import PeriodRef, find_periods, shift_year
+from extractor.facts.regions import Place, gazetteer, resolve
+from extractor.facts.table import table_facts
+from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
 
-_CLAUSE = re.compile(r"[，,；;：:]")
 # A place right after one of these is an object or a comparison, not the subject.
 _OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
 # A place after these is the whole a share is taken of: the region when no subject is named.
 _WHOLE_MARKERS = ("占", "在")
 _NATIONAL = ("national",)
 _CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
-_DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
-_SPAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
-
-
-@cache
-def _cues() -> dict:
-    data = load("cues.yml")
-    kind = data["kind"]
-    cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
-    cue_list.sort(key=lambda t: len(t[0]), reverse=True)
-    cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
-    cue_kind = dict(cue_list)
-    mod = data["modality"]
-
-    def alt(words: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-    return {
-        "cue_re": cue_re,
-        "cue_kind": cue_kind,
-        "money": set(kind["money_units"]),
-        "physical": set(kind["physical_units"]),
-        "target": alt(mod["target_strong"]),
-        "forecast": alt(mod["forecast"]),
-        "plan_titles": alt(mod["plan_titles"]),
-        "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
-        "leading": sorted(data["metric_leading"], key=len, reverse=True),
-        "scope_after": alt(data["region"]["scope_after"]),
-        "programme_after": alt(data["region"]["programme_after"]),
-    }
-
-
-@dataclass
-class DocContext:
-    """What the whole document says about its facts' defaults."""
-
-    year: int | None = None
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    country: str = "中国"
-    region: str | None = None
-    period: str | None = None
-    is_plan: bool = False
-    plan_years: tuple[int, int] | None = None
 
 
 @dataclass
@@ -85,36 +40,6 @@ class _Carry:
     topic: str | None = None  # what the paragraph's figures are about
 
 
-def document_context(doc: ParsedDocument) -> DocContext:
-    """Date, home region, default period and genre of a document."""
-    text = doc.text
-    ctx = DocContext()
-    date = doc.published or signature_date(text)
-    if date:
-        ctx.year = int(date[:4])
-    home = document_places(doc.title, text)
-    ctx.province, ctx.city, ctx.county, ctx.country, ctx.region = home
-    head = (doc.title or "") + "\n" + text[:400]
-    ctx.is_plan = bool(_cues()["plan_titles"].search(head))
-    span = _SPAN_YEAR.search(head)
-    if span:
-        ctx.plan_years = (int(span.group(1)), int(span.group(2)))
-    if ctx.is_plan and ctx.plan_years:
-        ctx.period = str(ctx.plan_years[1])
-    else:
-        for source in (doc.title or "", text[:1500]):
-            refs = find_periods(source, ctx.year)
-            if ctx.year is not None:  # a history lesson in the opening lines is not the document's period
-                refs = [p for p in refs if p.year is None or ctx.year - 2 <= p.year <= ctx.year + 1]
-            refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]
-            if refs:
-                ctx.period = refs[0].period
-                if ctx.year is None and refs[0].year:
-                    ctx.year = refs[0].year
-                break
-    return ctx
-
-
 def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     """Every fact in the document's sentences and tables."""
     ctx = document_context(doc)
@@ -122,8 +47,6 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     facts: list[Fact] = []
     for s in sentences:
         facts.extend(sentence_facts(s, ctx, carry))
-    from extractor.facts.table import table_facts  # tables reuse this module's helpers
-
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
     return facts
@@ -234,14 +157,14 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
     if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
         return False
-    if _cues()["programme_after"].match(text, place.end):
+    if cues()["programme_after"].match(text, place.end):
         return False
     if place.level in _NATIONAL:
-        if _cues()["scope_after"].match(text, place.end):
+        if cues()["scope_after"].match(text, place.end):
             return False
         # 全国/全球/我国 name a fact's region only as the clause's subject, not as a
         # modifier (具有全球竞争力的) or a rank's scope (居全国第三位)
-        start = _clause_start(text, place.start)
+        start = clause_start(text, place.start)
         lead = list(text[start : place.start])
         for p in periods:
             for i in range(max(p.start, start), min(p.end, place.start)):
@@ -308,87 +231,6 @@ def _period_for(
     return in_force
 
 
-_AFTER_GROWTH = re.compile(r"的[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)(?![到至])")
-_TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
-
-
-def kind_for(m: NumberMention, text: str) -> str:
-    """The kind of a figure from its unit and the cue words around it in its clause."""
-    if m.kind_hint in ("rank", "multiple", "pp_change"):
-        return m.kind_hint
-    unit = m.unit_norm or ""
-    cues = _cues()
-    if unit in ("pp", "bp"):
-        return "pp_change"
-    if unit == "rank":
-        return "rank"
-    if unit == "x":
-        return "multiple"
-    if unit == "%":
-        return percent_kind(text[_clause_start(text, m.start) : m.start], text[m.end : m.end + 8])
-    if unit in cues["money"] or unit in cues["physical"]:
-        return "amount"
-    if unit:
-        return "count"
-    return "other"
-
-
-def percent_kind(pre: str, after: str = "") -> str:
-    """growth or share for a percentage, from the words before it (and right after it)."""
-    cues = _cues()
-    if _AFTER_GROWTH.match(after):
-        return "growth"  # 保持88.49%的高速增长
-    pre = re.sub(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?|[\d.]+%?", "", pre)
-    # 比重从1%增长到5%, 增幅由35.7%降至8.9%, 比例提高到86%: the figures are levels of
-    # what precedes the change, not changes
-    stem = pre.rstrip("的了 ")
-    frm = max(stem.rfind("从"), stem.rfind("由"))
-    level_of = None
-    if frm > 0 and stem[frm + 1 :].strip("的 ") == "":
-        level_of = stem[:frm]
-    else:
-        t = _TRANSITION.search(stem)
-        if t:
-            level_of = stem[: t.start()]
-            frm = max(level_of.rfind("从"), level_of.rfind("由"))
-            if frm > 0:
-                level_of = level_of[:frm]
-    if level_of is not None:
-        hits = list(cues["cue_re"].finditer(level_of))
-        return cues["cue_kind"][hits[-1].group()] if hits else "share"
-    hits = list(cues["cue_re"].finditer(pre))
-    if hits:
-        return cues["cue_kind"][hits[-1].group()]
-    return "share"
-
-
-def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext) -> str:
-    """actual, target or forecast, from the sentence's wording and the document's genre."""
-    cues = _cues()
-    pre = text[: m.start]
-    if cues["forecast"].search(pre):
-        return "forecast"
-    year = int(period[:4]) if period and period[:4].isdigit() else None
-    if cues["target"].search(text):
-        return "target"
-    for d in _DEADLINE.finditer(pre):
-        if ctx.year is None or int(d.group(1)) > ctx.year:
-            return "target"  # 到2026年…达到: a deadline in the future
-    if ctx.is_plan:
-        start = ctx.plan_years[0] if ctx.plan_years else ctx.year
-        if year is not None and start is not None and year < start:
-            return "actual"
-        return "target"
-    if year is not None and ctx.year is not None and year > ctx.year:
-        return "target"
-    return "actual"
-
-
-def _clause_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in _CLAUSE.finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
-
-
 _FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
 _FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
 _COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?]{0,24}")
@@ -410,17 +252,17 @@ def metric_for(
     what the paragraph is about (数字服务贸易 in "其中出口129.75亿元"). Returns
     (metric, subject to carry to the next figure of the sentence).
     """
-    start = _clause_start(text, m.start)
+    start = clause_start(text, m.start)
     pre = text[start : m.start]
     # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
     pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
     phrase = _strip_noise(pre, places, periods, text, start)
-    cues = _cues()
+    cue = cues()
     if kind == "count":
         counted = _counted_noun(text[m.end :])
         if counted:  # 165个跨境电商综试区: the counted thing follows its number
             return counted, prev_subject
-    cue_hits = list(cues["cue_re"].finditer(phrase))
+    cue_hits = list(cue["cue_re"].finditer(phrase))
     subject = phrase
     if cue_hits and kind in ("growth", "pp_change", "share"):
         subject = phrase[: cue_hits[0].start()]
@@ -463,16 +305,16 @@ def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: 
 
 
 def _trim_words(phrase: str, keep_cues: bool = False) -> str:
-    cues = _cues()
+    cue = cues()
     changed = True
     while changed and phrase:
         changed = False
-        for w in cues["leading"]:
+        for w in cue["leading"]:
             if phrase.startswith(w) and len(phrase) > len(w):
                 phrase, changed = phrase[len(w) :], True
                 break
-        for w in cues["trailing"]:
-            if keep_cues and cues["cue_kind"].get(w):
+        for w in cue["trailing"]:
+            if keep_cues and cue["cue_kind"].get(w):
                 continue
             if phrase.endswith(w):
                 phrase, changed = phrase[: -len(w)], True
@@ -480,6 +322,6 @@ def _trim_words(phrase: str, keep_cues: bool = False) -> str:
         stripped = phrase.strip("，,、的了 “”\"")
         if stripped != phrase:
             phrase, changed = stripped, True
-    if phrase in cues["leading"] or (phrase in cues["trailing"] and not (keep_cues and cues["cue_kind"].get(phrase))):
+    if phrase in cue["leading"] or (phrase in cue["trailing"] and not (keep_cues and cue["cue_kind"].get(phrase))):
         return ""  # a lone function word says nothing about what is measured
     return phrase

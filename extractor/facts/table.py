@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
-from extractor.facts.sentence import DocContext, kind_for, percent_kind
-from extractor.models import Fact, Table
+from extractor.facts.context import DocContext
+from extractor.facts.cues import kind_for, percent_kind
 from extractor.facts.numbers import find_numbers
-from extractor.patterns import load
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
+from extractor.models import Fact, Table
+from extractor.patterns import load
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
 _PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractor import __version__
-from extractor.ingest.discover import apply_manifest
 from extractor.errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, UnsupportedFileType
+from extractor.ingest.discover import apply_manifest
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
 from extractor.store.rows import DocumentRows, prepare_document
 
@@ -94,10 +94,10 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
     """Parse one file and extract its facts (runs in a worker process). Never raises for a bad file:
     the returned :class:`Extraction` carries the status and error instead."""
     from extractor.claims.statements import extract_claims
-    from extractor.facts.sentence import extract_facts
-    from extractor.parse import parse_file
     from extractor.facts.periods import signature_date
     from extractor.facts.segment import sentences as split
+    from extractor.facts.sentence import extract_facts
+    from extractor.parse import parse_file
 
     path = Path(path)
     t0 = time.perf_counter()

@@ -61,8 +61,15 @@ from extractor.ingest.job import (
     store_error,
     to_rows,
 )
+from extractor.ingest.workers import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    WORKER_PRELOAD,
+    Job,
+    WorkerPoolError,
+    Workers,
+)
 from extractor.models import ParsedDocument
-from extractor.ingest.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, WORKER_PRELOAD, Job, WorkerPoolError, Workers
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",

@@ -20,9 +20,28 @@ from lxml import etree
 
 from extractor.errors import EmptyDocument
 from extractor.models import Page, ParsedDocument, Table
-from extractor.parse.normalize import find_date, normalize_date, normalize_text
 from extractor.parse.encoding import decode_html
+from extractor.parse.html_lines import (
+    INLINE_JUNK_RE,
+    RELATED_HEAD_RE,
+    SENTENCE_END,
+    compact,
+    is_boilerplate,
+    is_meta_line,
+)
+from extractor.parse.html_meta import (
+    AUTHOR_KEYS,
+    AUTHOR_RE,
+    PUBLISHER_KEYS,
+    SOURCE_RE,
+    first_meta,
+    meta_date,
+    page_meta,
+    pick_title,
+    strip_site_suffix,
+)
 from extractor.parse.html_tables import build_table
+from extractor.parse.normalize import find_date, normalize_text
 
 __all__ = ["Article", "decode_html", "extract_article", "parse_html", "strip_site_suffix"]
 
@@ -307,87 +326,29 @@ def _is_junk(el: etree._Element, st: _Stats) -> bool:
 # ---------------------------------------------------------------------------
 # line filters
 
-_LABEL_LINE_RE = re.compile(
-    r"^[(（\[【]?\s*(?:责任编辑|编辑|责编|校对|审核|审校|监制|主编|值班编辑|本文编辑|文字编辑|实习编辑|编审|记者"
-    r"|作者|来源|文章来源|稿件来源|新闻来源|本文来源|原标题|原创|图片来源|图源|摄影|撰文|翻译|出品|策划|通讯员|制作)\s*[:：]"
-    r"|^图\s*[/／]"
-)
-# A short line without sentence punctuation naming a newsroom role is a byline.
-_BYLINE_RE = re.compile(r"记者|编辑|校对|责编|作者|摄影|通讯员|编译|撰文|供稿|特稿|审核|审校")
-# Link-text tails ("返回腾讯网首页>>") and inline stock quotes "(115.395, 2.79, 2.47%)".
-_INLINE_JUNK_RE = re.compile(
-    r"\s*返回\S{0,12}首页\s*>*\s*$"
-    r"|\s*[(（]\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?%\s*[)）]"
-)
-_PROMO_RE = re.compile(
-    r"(?:扫描|扫码|扫一扫|长按|识别).{0,10}二维码|二维码.{0,10}(?:关注|下载)|扫一扫|扫码(?:关注|下载|阅读)"
-    r"|关注.{0,8}(?:微信公众号|公众号|官方微博|微信号|头条号)|(?:下载|打开|尽在|登录).{0,20}(?:APP|App|app|客户端)"
-    r"|分享到|返回(?:首页|顶部|列表)|^(?:上一篇|下一篇)|打印本页|关闭窗口|点击(?:进入|查看|阅读|下载|这里)"
-    r"|(?:阅读|查看)原文|纠错|字号[:：]?\s*[大中小]"
-)
-_COPYRIGHT_RE = re.compile(
-    r"版权所有|版权声明|免责声明|Copyright|©|未经.{0,15}(?:授权|许可|同意).{0,20}(?:转载|使用|复制|摘编)"
-    r"|转载请注明|不得转载|禁止转载|本文仅代表作者|不代表.{0,10}(?:立场|观点)|仅供参考.{0,10}风险自担|ICP备|公网安备",
-    re.I,
-)
-_RELATED_HEAD_RE = re.compile(
-    r"^[【\[]?(?:相关阅读|相关新闻|相关报道|相关文章|相关链接|相关专题|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章"
-    r"|热门新闻|猜你喜欢|为你推荐|更多精彩|精彩推荐|热点新闻|今日推荐|热文推荐|往期回顾|专题推荐|更多阅读|24小时热文)"
-    r"[】\]]?\s*[:：]?$"
-)
-_META_WORDS_RE = re.compile(
-    r"\d{1,2}:\d{2}(?::\d{2})?|来源|发布时间|发布日期|发布|时间|日期|作者|编辑|浏览次数|点击数?|字号|打印|分享|星期.|周."
-)
-_HAN_RE = re.compile(r"[\u3400-\u9fff]")
-_SENTENCE_END = "。！？!?…”」』）)"
-
-
-def _compact(s: str) -> str:
-    return _WS_RE.sub("", s)
-
-
-def _is_meta_line(line: str) -> bool:
-    """A short date/source/byline line (e.g. "2022年07月21日 18:44 第一财经")."""
-    if len(line) > 60 or not find_date(line):
-        return False
-    rest = re.sub(r"(?:19|20)\d\d\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?", "", line)
-    return len(_HAN_RE.findall(_META_WORDS_RE.sub("", rest))) <= 12
-
-
-def _is_boilerplate(line: str) -> bool:
-    n = len(line)
-    return (
-        (n <= 60 and _LABEL_LINE_RE.search(line) is not None)
-        or (n <= 30 and _BYLINE_RE.search(line) is not None and not re.search(r"[，。；！？]", line))
-        or (n < 4 and not _HAN_RE.search(line))
-        or (n <= 80 and _PROMO_RE.search(line) is not None)
-        or (n <= 200 and _COPYRIGHT_RE.search(line) is not None)
-        or not any(c.isalnum() for c in line)
-    )
-
 
 def _filter_lines(segs: list[_Seg], title: str | None) -> list[tuple[str, _Seg]]:
     """Normalised article lines (tables pass through as "") without boilerplate."""
     out: list[tuple[str, _Seg]] = []
-    title_key = _compact(title or "")
+    title_key = compact(title or "")
     related = False
     seen_body = False
     for s in segs:
         if s.table is not None:
             out.append(("", s))
             continue
-        line = normalize_text(_INLINE_JUNK_RE.sub("", s.text))
+        line = normalize_text(INLINE_JUNK_RE.sub("", s.text))
         if not line or s.links * 2 > s.n:
             continue
-        if _RELATED_HEAD_RE.match(line):
+        if RELATED_HEAD_RE.match(line):
             related = True
             continue
-        if related and len(line) <= 50 and not line.endswith(tuple(_SENTENCE_END)):
+        if related and len(line) <= 50 and not line.endswith(tuple(SENTENCE_END)):
             continue
         related = False
-        if _compact(line) == title_key or _is_boilerplate(line):
+        if compact(line) == title_key or is_boilerplate(line):
             continue
-        if not seen_body and _is_meta_line(line):
+        if not seen_body and is_meta_line(line):
             continue
         if out and out[-1][0] == line:
             continue
@@ -398,68 +359,6 @@ def _filter_lines(segs: list[_Seg], title: str | None) -> list[tuple[str, _Seg]]
 
 # ---------------------------------------------------------------------------
 # metadata
-
-_TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "headline")
-_DATE_KEYS = ("article:published_time", "og:article:published_time", "og:release_date", "datepublished",
-              "publishdate", "publish_date", "publish-date", "pubdate", "pub_date", "publishtime",
-              "firstpublishedtime", "weibo:article:create_at", "dc.date.issued", "dcterms.issued",
-              "dc.date", "dcterms.created", "sailthru.date", "date")
-_AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "byl")
-_PUBLISHER_KEYS = ("source", "contentsource", "article:source", "og:site_name", "sitename", "publisher")
-_SUFFIX_RE = re.compile(r"^(.{2,}?)\s*(?:[_|｜]|\s-{1,2}\s?|-{1,2}(?=\D)|\s[–—]\s)\s*([^_|｜]{1,15})$")
-_SOURCE_RE = re.compile(r"来源\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,30})")
-_AUTHOR_RE = re.compile(r"(?:作者|记者|撰文)\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,20})")
-
-
-def strip_site_suffix(title: str) -> str:
-    """Drop " _新浪财经_新浪网"-style site/channel suffixes from a page title."""
-    title = normalize_text(title)
-    while (m := _SUFFIX_RE.match(title)) and len(m.group(2)) <= 15:
-        title = m.group(1).strip()
-    return title
-
-
-def _meta(root: etree._Element) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for m in root.iter("meta"):
-        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
-        value = normalize_text(m.get("content") or "")
-        if key and value and key not in out:
-            out[key] = value
-    for el in root.xpath("//*[@itemprop='datePublished'] | //time[@pubdate]"):
-        value = el.get("datetime") or el.get("content") or el.text_content()
-        out.setdefault("datepublished", normalize_text(value or ""))
-    return out
-
-
-def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    for k in keys:
-        v = meta.get(k)
-        if v and "@" not in v and not v.startswith("http"):
-            return v
-    return None
-
-
-def _pick_title(meta: dict[str, str], title_tag: str, h1s: list[str]) -> str | None:
-    """The headline: an <h1> the page title contains, else og:title, else the stripped <title>."""
-    page_title = _compact(title_tag + (meta.get("og:title") or ""))
-    for h in h1s:
-        if len(h) >= 4 and _compact(h) in page_title:
-            return h
-    og = _first(meta, _TITLE_KEYS)
-    if og:
-        return strip_site_suffix(og)
-    if title_tag.strip():
-        return strip_site_suffix(title_tag)
-    return h1s[0] if h1s else None
-
-
-def _meta_date(meta: dict[str, str]) -> str | None:
-    keys = _DATE_KEYS + tuple(k for k in meta if "publish" in k and k not in _DATE_KEYS)
-    for k in keys:
-        if k in meta and (d := normalize_date(meta[k])):
-            return d
-    return None
 
 
 # ---------------------------------------------------------------------------
@@ -507,7 +406,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
     root = _parse_tree(html)
     if root is None:
         return Article()
-    meta = _meta(root)
+    meta = page_meta(root)
     title_tag = root.findtext(".//title") or ""
     h1s = [t for h in root.iter("h1") if (t := normalize_text(h.text_content()))]
     unlikely = _clean(root)
@@ -519,7 +418,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
     junk: dict = {}
     inside = [_in_article(s, roots, st, junk) for s in segs]
     first = inside.index(True) if any(inside) else len(segs)
-    title = title or _pick_title(meta, title_tag, h1s)
+    title = title or pick_title(meta, title_tag, h1s)
     lines = _filter_lines([s for s, ok in zip(segs, inside, strict=True) if ok], title)
 
     art = Article(title=title, source_url=meta.get("og:url") or root.xpath("string(//link[@rel='canonical']/@href)") or None)
@@ -533,17 +432,17 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
             art.tables.append(table)
 
     # The headline zone: the lines between the headline and the article body.
-    keys = [_compact(s.text) for s in segs[max(0, first - 80) : first]]
-    title_key = _compact(title or "")
+    keys = [compact(s.text) for s in segs[max(0, first - 80) : first]]
+    title_key = compact(title or "")
     start = len(keys) - keys[::-1].index(title_key) if title_key in keys else len(keys) - 12
     zone = " ".join(s.raw for s in segs[max(0, first - 80) : first][max(0, start) :][:15])
     plain = normalize_text(zone.replace(_MARK, ""))
     found = find_date(plain) or find_date(" ".join(art.paragraphs[:3])[:300])
-    art.published = _meta_date(meta) or (found[0] if found else None)
-    m = _AUTHOR_RE.search(zone)
-    art.author = _first(meta, _AUTHOR_KEYS) or (normalize_text(m.group(1)) if m else None)
-    m = _SOURCE_RE.search(zone)
-    art.publisher = (normalize_text(m.group(1)) if m else None) or _first(meta, _PUBLISHER_KEYS)
+    art.published = meta_date(meta) or (found[0] if found else None)
+    m = AUTHOR_RE.search(zone)
+    art.author = first_meta(meta, AUTHOR_KEYS) or (normalize_text(m.group(1)) if m else None)
+    m = SOURCE_RE.search(zone)
+    art.publisher = (normalize_text(m.group(1)) if m else None) or first_meta(meta, PUBLISHER_KEYS)
     art.metadata = {k: meta[k] for k in ("keywords", "description") if k in meta}
     return art
 

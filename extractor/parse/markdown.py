@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from extractor.models import ParsedDocument
-from extractor.parse.normalize import normalize_date, normalize_text
 from extractor.parse.html import article_document, extract_article
+from extractor.parse.normalize import normalize_date, normalize_text
 from extractor.parse.text import decode_text
 
 __all__ = ["markdown_to_html", "parse_markdown", "parse_markdown_text", "split_front_matter"]

@@ -21,8 +21,8 @@ from types import TracebackType
 import sqlite_utils
 
 from extractor import __version__
-from extractor.store import search
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.store import search
 from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor import __version__
-from extractor.store import search
 from extractor.models import Claim, Fact, ParsedDocument, Sentence, Table
+from extractor.store import search
 
 #: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
 FACT_FIELDS = tuple(

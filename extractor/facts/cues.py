@@ -1,0 +1,100 @@
+"""Cue words that decide a figure's kind (growth, share, amount …), compiled from ``patterns/cues.yml``."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractor.models import NumberMention
+from extractor.patterns import load
+
+_CLAUSE = re.compile(r"[，,；;：:]")
+
+
+@cache
+def cues() -> dict:
+    data = load("cues.yml")
+    kind = data["kind"]
+    cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
+    cue_list.sort(key=lambda t: len(t[0]), reverse=True)
+    cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
+    cue_kind = dict(cue_list)
+    mod = data["modality"]
+
+    def alt(words: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    return {
+        "cue_re": cue_re,
+        "cue_kind": cue_kind,
+        "money": set(kind["money_units"]),
+        "physical": set(kind["physical_units"]),
+        "target": alt(mod["target_strong"]),
+        "forecast": alt(mod["forecast"]),
+        "plan_titles": alt(mod["plan_titles"]),
+        "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
+        "leading": sorted(data["metric_leading"], key=len, reverse=True),
+        "scope_after": alt(data["region"]["scope_after"]),
+        "programme_after": alt(data["region"]["programme_after"]),
+    }
+
+
+_AFTER_GROWTH = re.compile(r"的[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)(?![到至])")
+
+
+_TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
+
+
+def kind_for(m: NumberMention, text: str) -> str:
+    """The kind of a figure from its unit and the cue words around it in its clause."""
+    if m.kind_hint in ("rank", "multiple", "pp_change"):
+        return m.kind_hint
+    unit = m.unit_norm or ""
+    cue = cues()
+    if unit in ("pp", "bp"):
+        return "pp_change"
+    if unit == "rank":
+        return "rank"
+    if unit == "x":
+        return "multiple"
+    if unit == "%":
+        return percent_kind(text[clause_start(text, m.start) : m.start], text[m.end : m.end + 8])
+    if unit in cue["money"] or unit in cue["physical"]:
+        return "amount"
+    if unit:
+        return "count"
+    return "other"
+
+
+def percent_kind(pre: str, after: str = "") -> str:
+    """growth or share for a percentage, from the words before it (and right after it)."""
+    cue = cues()
+    if _AFTER_GROWTH.match(after):
+        return "growth"  # 保持88.49%的高速增长
+    pre = re.sub(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?|[\d.]+%?", "", pre)
+    # 比重从1%增长到5%, 增幅由35.7%降至8.9%, 比例提高到86%: the figures are levels of
+    # what precedes the change, not changes
+    stem = pre.rstrip("的了 ")
+    frm = max(stem.rfind("从"), stem.rfind("由"))
+    level_of = None
+    if frm > 0 and stem[frm + 1 :].strip("的 ") == "":
+        level_of = stem[:frm]
+    else:
+        t = _TRANSITION.search(stem)
+        if t:
+            level_of = stem[: t.start()]
+            frm = max(level_of.rfind("从"), level_of.rfind("由"))
+            if frm > 0:
+                level_of = level_of[:frm]
+    if level_of is not None:
+        hits = list(cue["cue_re"].finditer(level_of))
+        return cue["cue_kind"][hits[-1].group()] if hits else "share"
+    hits = list(cue["cue_re"].finditer(pre))
+    if hits:
+        return cue["cue_kind"][hits[-1].group()]
+    return "share"
+
+
+def clause_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
