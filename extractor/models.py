@@ -16,6 +16,7 @@ DocType = Literal["pdf", "html", "text"]
 Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multiple", "other"]
 Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
 Modality = Literal["actual", "target", "forecast"]
+RegionSource = Literal["stated", "carried", "document", "table"]
 
 
 class Page(BaseModel):
@@ -125,7 +126,12 @@ class Fact(BaseModel):
     qualifier: Qualifier = "eq"
     modality: Modality = "actual"
     region: str | None = None
+    #: how the region was decided: stated in the sentence, carried from an earlier
+    #: sentence, the document's own subject, or a table's headers
+    region_source: RegionSource | None = None
     period: str | None = None
+    #: how the period was decided (same values as region_source)
+    period_source: RegionSource | None = None
     metric: str | None = None
     low: float | None = None
     high: float | None = None

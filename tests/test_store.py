@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -299,3 +300,27 @@ def test_every_substring_is_found(text, data):
     if search.match_expression(query) is None or '"' in query:
         return
     assert _fts_match([text], query) == {0}, (text, query, search.escape_fts(query))
+
+
+def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path: Path) -> None:
+
+    from extractor.store.database import schema_path
+
+    old_schema = schema_path().read_text(encoding="utf-8")
+    old_schema = "\n".join(line for line in old_schema.splitlines() if "region_source" not in line)
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.executescript(old_schema)
+    con.execute("insert into documents (id, path, sha256) values (1, 'a.txt', 'x')")
+    con.execute("insert into facts (doc_id, sentence, quote, value, method) values (1, 's', '5%', 5, 'regex')")
+    con.commit()
+    con.close()
+    with Store(db) as store:
+        cols = {c.name for c in store.db["facts"].columns}
+        assert {"region_source", "period_source"} <= cols
+        assert [r["quote"] for r in store.db.query("select quote from facts")] == ["5%"]
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+    with Store(db) as store:  # a second open finds nothing to migrate
+        from extractor.store.migrate import migrate
+
+        assert migrate(store.db.conn, schema_path().read_text(encoding="utf-8")) == []

@@ -53,6 +53,7 @@ from extractor.checks.figures import (
     same_region,
     similarity,
 )
+from extractor.store.migrate import migrate
 
 __all__ = [
     "CHECK_TYPES", "Check", "CheckSummary", "Conflict", "Fig", "check_document", "checks_sql_path", "ensure_tables",
@@ -74,7 +75,9 @@ def checks_sql_path() -> Path:
 
 def ensure_tables(conn: sqlite3.Connection) -> None:
     """Create ``checks``, ``check_facts`` and ``conflicts`` if they are missing."""
-    conn.executescript(checks_sql_path().read_text(encoding="utf-8"))
+    sql = checks_sql_path().read_text(encoding="utf-8")
+    migrate(conn, sql)
+    conn.executescript(sql)
 
 
 # -- one document -----------------------------------------------------------------

@@ -23,6 +23,7 @@ import sqlite_utils
 from extractor import __version__
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
 from extractor.store import search
+from extractor.store.migrate import migrate
 from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,
@@ -69,7 +70,9 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path is not None:
             self.db.enable_wal()
-        self.db.executescript(schema_path().read_text(encoding="utf-8"))
+        schema = schema_path().read_text(encoding="utf-8")
+        migrate(self.db.conn, schema)
+        self.db.executescript(schema)
         if self._meta("search_version") != search.SEARCH_VERSION:
             self.rebuild_search()
 

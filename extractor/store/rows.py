@@ -27,7 +27,7 @@ from extractor.store import search
 #: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
 FACT_FIELDS = tuple(
     "page sentence quote value unit value_norm unit_norm kind qualifier modality"
-    " region period metric low high char_start char_end method".split()
+    " region region_source period period_source metric low high char_start char_end method".split()
 )
 #: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
 CLAIM_FIELDS = tuple("claim_type text speaker speaker_title organisation verb source deadline subject".split())

@@ -80,7 +80,11 @@ CREATE TABLE IF NOT EXISTS facts (
     modality TEXT NOT NULL DEFAULT 'actual'
         CHECK (modality IN ('actual', 'target', 'forecast')),
     region TEXT,
+    region_source TEXT                   -- how region was decided
+        CHECK (region_source IN ('stated', 'carried', 'document', 'table')),
     period TEXT,
+    period_source TEXT                   -- how period was decided
+        CHECK (period_source IN ('stated', 'carried', 'document', 'table')),
     metric TEXT,
     low REAL,
     high REAL,
