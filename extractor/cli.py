@@ -36,9 +36,12 @@ def cli() -> None:
 @click.option("--password", default=None, help="password for encrypted PDFs")
 @click.option("--force", is_flag=True, help="re-read files even when unchanged")
 @click.option("--retry-failed", is_flag=True, help="re-read unchanged files whose status is failed")
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
+              help="what reads PDF pages: PDFium, or pdfplumber (the slower reference reader); a page PDFium "
+                   "cannot read is read by pdfplumber")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
-def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
+def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed, pdf_engine,
            as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
@@ -69,7 +72,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
             summary = run_ingest(
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
-                progress=bar.update, on_total=bar.start,
+                progress=bar.update, on_total=bar.start, pdf_engine=pdf_engine,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -8,7 +8,7 @@ facts → :class:`Fact`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,10 @@ Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multi
 Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
 Modality = Literal["actual", "target", "forecast"]
 RegionSource = Literal["stated", "carried", "document", "table"]
+#: What reads a PDF's pages: PDFium (the default) or pdfplumber (the reference reader).
+PdfEngine = Literal["pdfium", "pdfplumber"]
+PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
+DEFAULT_PDF_ENGINE = PDF_ENGINES[0]
 
 
 class Page(BaseModel):
@@ -76,6 +80,8 @@ class ParsedDocument(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+    pdf_engine: PdfEngine | None = None  # the engine that read a PDF's pages
+    fallback_pages: list[int] = Field(default_factory=list)  # pages the engine could not read: pdfplumber read them
 
     @property
     def text(self) -> str:

@@ -90,9 +90,11 @@ def _message(exc: BaseException, path: Path, rel: str) -> str:
 
 
 def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str] | None = None,
-                 password: str | None = None, max_text_bytes: int | None = DEFAULT_MAX_TEXT_MB << 20) -> Extraction:
-    """Parse one file and extract its facts (runs in a worker process). Never raises for a bad file:
-    the returned :class:`Extraction` carries the status and error instead."""
+                 password: str | None = None, max_text_bytes: int | None = DEFAULT_MAX_TEXT_MB << 20,
+                 pdf_engine: str | None = None) -> Extraction:
+    """Parse one file (a PDF's pages read by ``pdf_engine``, default PDFium) and extract its facts
+    (runs in a worker process). Never raises for a bad file: the returned :class:`Extraction`
+    carries the status and error instead."""
     from extractor.claims.statements import extract_claims
     from extractor.facts.periods import signature_date
     from extractor.facts.segment import sentences as split
@@ -104,7 +106,7 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
     result = Extraction(path=rel, sha256=sha, size_bytes=size)
     try:
         _check_size(path, size, max_text_bytes)
-        doc = parse_file(path, password=password)
+        doc = parse_file(path, password=password, pdf_engine=pdf_engine)
         doc.path = rel
         apply_manifest(doc, meta or {})
         if not doc.published:  # the document's own date: signature / 印发 date
@@ -167,20 +169,6 @@ def extract_rows(*args: Any, **kw: Any) -> Extraction:
     except STORE_ERRORS as exc:
         result.status, result.error = "failed", store_error(exc)
         result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
-    result.sentences, result.facts, result.claims = [], [], []
-    result.seconds += time.perf_counter() - t0
-    return result
-    t0 = time.perf_counter()
-    doc = result.document
-    try:
-        rows = prepare_document(doc, path=result.path, sha256=result.sha256, size_bytes=result.size_bytes,
-                                sentences=result.sentences, facts=result.facts, claims=result.claims,
-                                extractor_version=__version__)
-    except STORE_ERRORS as exc:
-        result.status, result.error = "failed", f"StoreError: {type(exc).__name__}: {exc}"
-        result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
-    else:
-        result.rows, result.document = rows, None
     result.sentences, result.facts, result.claims = [], [], []
     result.seconds += time.perf_counter() - t0
     return result

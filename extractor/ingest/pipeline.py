@@ -69,7 +69,7 @@ from extractor.ingest.workers import (
     WorkerPoolError,
     Workers,
 )
-from extractor.models import ParsedDocument
+from extractor.models import DEFAULT_PDF_ENGINE, PDF_ENGINES, ParsedDocument
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -181,15 +181,18 @@ class Writer:
 
 
 def _known(store) -> dict[str, dict[str, Any]]:
-    cols = ("sha256", "status", "extractor_version", "doc_type", *(f for f in MANIFEST_FIELDS))
+    cols = ("sha256", "status", "extractor_version", "doc_type", "pdf_engine", *(f for f in MANIFEST_FIELDS))
     rows = store.db.execute(f"select path, {', '.join(cols)} from documents").fetchall()
     return {r[0]: dict(zip(cols, r[1:], strict=True)) for r in rows}
 
 
 def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
-                  retry_failed: bool = False, password: str | None = None) -> bool:
-    """Whether a file must be (re-)read, given what is stored for its path."""
+                  retry_failed: bool = False, password: str | None = None, pdf_engine: str | None = None) -> bool:
+    """Whether a file must be (re-)read, given what is stored for its path (a PDF read by
+    another engine than ``pdf_engine`` is read again)."""
     if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__:
+        return True
+    if row.get("pdf_engine") and row["pdf_engine"] != (pdf_engine or DEFAULT_PDF_ENGINE):
         return True
     status = row["status"]
     if status == "encrypted" and password:
@@ -214,10 +217,13 @@ def ingest(
     retry_failed: bool = False,
     progress: Callable[[Extraction | None, Summary], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    pdf_engine: str | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
     ``workers``: worker processes (default: one per core; 0 = in this process, no limits).
+    ``pdf_engine``: what reads PDF pages, "pdfium" (default) or "pdfplumber" (the reference
+    reader); a PDF stored from the other engine is read again.
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt stops the
     run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -235,7 +241,11 @@ def ingest(
     n = (os.cpu_count() or 1) if workers is None else max(0, workers)
     n = min(n, max(1, len(files)))
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
-    pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
+    pdf_engine = pdf_engine or DEFAULT_PDF_ENGINE
+    if pdf_engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {pdf_engine!r}: one of {', '.join(PDF_ENGINES)}")
+    pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes,
+                   pdf_engine=pdf_engine)
     store = Store(db_path)
     writer = Writer(store, summary)
     cancel = True
@@ -261,7 +271,7 @@ def ingest(
                     exhausted = True
                     break
                 job = _plan(item, known, manifests, seen, summary, force=force, retry_failed=retry_failed,
-                            password=password)
+                            password=password, pdf_engine=pdf_engine)
                 if isinstance(job, Extraction):  # unreadable
                     writer.write(job)
                     if progress:

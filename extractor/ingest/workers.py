@@ -137,9 +137,9 @@ class Workers:
     and profiling)."""
 
     def __init__(self, n: int, *, timeout: float | None, memory_mb: int, password: str | None,
-                 max_text_bytes: int | None):
+                 max_text_bytes: int | None, pdf_engine: str | None = None):
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
-        self.password, self.max_text_bytes = password, max_text_bytes
+        self.password, self.max_text_bytes, self.pdf_engine = password, max_text_bytes, pdf_engine
         self.size: int | None = None
         self._pool = None
 
@@ -149,7 +149,7 @@ class Workers:
             self.size = max(1, min(self.n, jobs))
 
     def submit(self, job: Job):
-        args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
+        args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes, self.pdf_engine)
         if self.n == 0:
             return _Done(extract_rows(*args))
         if self._pool is None:

@@ -99,8 +99,9 @@ def sniff_kind(data: bytes, suffix: str = "") -> str:
     return "text"
 
 
-def parse_file(path: Path, password: str | None = None) -> ParsedDocument:
-    """Parse any supported file, choosing the parser by its content.
+def parse_file(path: Path, password: str | None = None, pdf_engine: str | None = None) -> ParsedDocument:
+    """Parse any supported file, choosing the parser by its content. ``pdf_engine`` reads a
+    PDF's pages: "pdfium" (the default) or "pdfplumber" (the reference reader).
 
     Raises :class:`EmptyDocument`, :class:`UnsupportedFileType`,
     :class:`~extractor.errors.UndecodableText`, or what the PDF parser raises.
@@ -111,9 +112,9 @@ def parse_file(path: Path, password: str | None = None) -> ParsedDocument:
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" in head:
-        from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in pdfplumber
+        from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in the PDF engines
 
-        return parse_pdf(path, password=password)
+        return parse_pdf(path, password=password, **({"engine": pdf_engine} if pdf_engine else {}))
     data = path.read_bytes()
     try:
         kind = sniff_kind(data, path.suffix.lower())

@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS documents (
     error TEXT,
     size_bytes INTEGER,
     ingested_at TEXT,                    -- ISO timestamp, UTC
-    extractor_version TEXT
+    extractor_version TEXT,
+    pdf_engine TEXT,                     -- what read a PDF's pages: pdfium | pdfplumber
+    fallback_pages TEXT                  -- JSON list of pages the engine could not read (pdfplumber read them)
 );
 CREATE INDEX IF NOT EXISTS idx_documents_sha256 ON documents (sha256);
 CREATE INDEX IF NOT EXISTS idx_documents_status ON documents (status);

@@ -13,16 +13,13 @@ import logging
 import re
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
-
-from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR
+from extractor.errors import CorruptDocument, EmptyDocument, NeedsOCR
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
 from extractor.parse.pdf.layout import build_rows, normalize_text, page_chars
-from extractor.parse.pdf.objects import read_page
+from extractor.parse.pdf.objects import PageObjects
+from extractor.parse.pdf.pages import DEFAULT_PDF_ENGINE, open_pages
 from extractor.parse.pdf.reading import (
     HEADING,
     Line,
@@ -78,31 +75,7 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
     return None
 
 
-def _open(path: Path, password: str | None) -> pdfplumber.PDF:
-    try:
-        return pdfplumber.open(path, password=password or "")
-    except PdfminerException as exc:
-        inner = exc.args[0] if exc.args else exc
-        if isinstance(inner, PDFEncryptionError):
-            msg = "wrong password" if password else "encrypted; a password is needed"
-            raise EncryptedDocument(f"{path.name}: {msg}") from exc
-        raise CorruptDocument(f"{path.name}: cannot be read as PDF ({inner})") from exc
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise CorruptDocument(f"{path.name}: cannot be read as PDF ({exc})") from exc
-
-
-def _close(obj: pdfplumber.PDF | pdfplumber.page.Page) -> None:
-    """Close a PDF or page even when pdfminer chokes on the damaged file again."""
-    try:
-        obj.close()
-    except Exception:
-        stream = getattr(obj, "stream", None)
-        if stream is not None:
-            stream.close()
-
-
-def _page_items(page: pdfplumber.page.Page, number: int) -> tuple[list[Line | DetectedTable], int]:
-    objs = read_page(page)
+def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTable], int]:
     chars = page_chars(objs)
     rows = build_rows(chars)
     try:
@@ -115,39 +88,34 @@ def _page_items(page: pdfplumber.page.Page, number: int) -> tuple[list[Line | De
     return reading_order(rows, tables), len(chars)
 
 
-def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[ParsedDocument, list[list[str | Table]]]:
+def parse_pdf_blocks(
+    path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE
+) -> tuple[ParsedDocument, list[list[str | Table]]]:
     """Like :func:`parse_pdf`, also returning each page's paragraphs and tables in reading order."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise EmptyDocument(f"{path.name}: empty file")
-    pdf = _open(path, password)
-    try:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise CorruptDocument(f"{path.name}: page tree unreadable ({exc})") from exc
-        if not pages:
+    with open_pages(path, password, engine) as pages:
+        n_pages = len(pages)
+        if not n_pages:
             raise CorruptDocument(f"{path.name}: no pages")
-        meta = {str(k): str(v) for k, v in pdf.metadata.items() if isinstance(v, str | int | float)}
+        meta = pages.metadata
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
         n_chars = failed = 0
-        for number, page in enumerate(pages, start=1):
+        for number in range(1, n_pages + 1):
             height = 842.0
             try:
-                height = float(page.height)
-                items, n = _page_items(page, number)
+                objs = pages.read(number - 1)
+                height = objs.height
+                items, n = _page_items(objs, number)
                 n_chars += n
             except Exception:  # one unreadable page does not sink the document
                 items = []
                 failed += 1
-            finally:
-                _close(page)
             page_items.append(items)
             heights.append(height)
-    finally:
-        _close(pdf)
-    n_pages = len(pages)
+        fallback_pages = pages.fallback_pages
     if n_chars == 0:
         if failed == n_pages:
             raise CorruptDocument(f"{path.name}: no page could be read")
@@ -168,16 +136,17 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
     author = _clean_title(meta.get("Author"))
     doc = ParsedDocument(
         path=str(path), doc_type="pdf", title=title, author=author, page_count=n_pages,
-        pages=doc_pages, tables=tables, metadata=meta,
+        pages=doc_pages, tables=tables, metadata=meta, pdf_engine=engine, fallback_pages=fallback_pages,
     )
     return doc, blocks
 
 
-def parse_pdf(path: Path | str, password: str | None = None) -> ParsedDocument:
-    """Parse a PDF into pages of clean text (tables cut out) and :class:`Table` objects.
+def parse_pdf(path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE) -> ParsedDocument:
+    """Parse a PDF into pages of clean text (tables cut out) and :class:`Table` objects, reading
+    its pages with ``engine`` ("pdfium", the default, or "pdfplumber", the reference reader).
 
     Raises EncryptedDocument, CorruptDocument, EmptyDocument or NeedsOCR.
     """
-    return parse_pdf_blocks(path, password)[0]
+    return parse_pdf_blocks(path, password, engine)[0]
 
 

@@ -1,4 +1,8 @@
-"""A page's characters and drawn lines, read once from pdfminer's layout.
+"""A page's characters and drawn lines, read once: what every page reader gives the parser.
+
+:class:`PageObjects` is what the parser reads of a page, whichever engine read it
+(:class:`PageSource`): PDFium (:mod:`.pdfium`, the default) or pdfplumber, here, the
+reference reader.
 
 pdfplumber's ``page.chars`` turns every glyph into a dict of some twenty
 resolved attributes (colours, colour spaces, matrix, marked-content tags...).
@@ -15,14 +19,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 from unicodedata import normalize as normalize_unicode
 
-import pdfplumber.page
+import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber import utils
+from pdfplumber.utils.exceptions import PdfminerException
 
-__all__ = ["PageObjects", "RawChar", "read_page"]
+from extractor.errors import CorruptDocument, EncryptedDocument
+
+__all__ = ["PageObjects", "PageSource", "PlumberPages", "RawChar", "read_page"]
 
 
 class RawChar(NamedTuple):
@@ -49,6 +58,7 @@ class PageObjects:
     rects: list[dict[str, Any]] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
     curves: list[dict[str, Any]] = field(default_factory=list)
+    rotation: int = 0  # the page's /Rotate, already applied to the coordinates
 
     @cached_property
     def edges(self) -> list[dict[str, Any]]:
@@ -68,7 +78,8 @@ def read_page(page: pdfplumber.page.Page) -> PageObjects:
     height = float(page.height)
     mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
     norm = page.pdf.unicode_norm
-    out = PageObjects(width=float(page.width), height=height, bbox=tuple(float(v) for v in page.bbox))
+    out = PageObjects(width=float(page.width), height=height, bbox=tuple(float(v) for v in page.bbox),
+                      rotation=int(page.rotation))
     chars = out.chars
     drawn = {LTRect: out.rects, LTLine: out.lines, LTCurve: out.curves}
 
@@ -90,3 +101,70 @@ def read_page(page: pdfplumber.page.Page) -> PageObjects:
 
     walk(page.layout)
     return out
+
+
+class PageSource(Protocol):
+    """A PDF's pages as :class:`PageObjects`: what the parser reads a PDF through (PDFium,
+    pdfplumber, or a page source that recognises text in images)."""
+
+    engine: str
+    metadata: dict[str, str]
+
+    def __len__(self) -> int: ...
+
+    def read(self, index: int) -> PageObjects:
+        """Page ``index`` (0-based); raises when the page cannot be read."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _close(obj: pdfplumber.PDF | pdfplumber.page.Page) -> None:
+    """Close a PDF or page even when pdfminer chokes on the damaged file again."""
+    try:
+        obj.close()
+    except Exception:
+        stream = getattr(obj, "stream", None)
+        if stream is not None:
+            stream.close()
+
+
+class PlumberPages:
+    """A PDF's pages read by pdfplumber (pdfminer): the reference reader.
+
+    Raises :class:`EncryptedDocument` for a wrong or missing password and
+    :class:`CorruptDocument` for a file pdfminer cannot open or whose page tree it cannot read."""
+
+    engine = "pdfplumber"
+
+    def __init__(self, path: Path | str, password: str | None = None):
+        path = Path(path)
+        try:
+            self._pdf = pdfplumber.open(path, password=password or "")
+        except PdfminerException as exc:
+            inner = exc.args[0] if exc.args else exc
+            if isinstance(inner, PDFEncryptionError):
+                msg = "wrong password" if password else "encrypted; a password is needed"
+                raise EncryptedDocument(f"{path.name}: {msg}") from exc
+            raise CorruptDocument(f"{path.name}: cannot be read as PDF ({inner})") from exc
+        except Exception as exc:  # pdfminer raises many kinds on damaged files
+            raise CorruptDocument(f"{path.name}: cannot be read as PDF ({exc})") from exc
+        try:
+            self._pages = self._pdf.pages
+            self.metadata = {str(k): str(v) for k, v in self._pdf.metadata.items() if isinstance(v, str | int | float)}
+        except Exception as exc:
+            _close(self._pdf)
+            raise CorruptDocument(f"{path.name}: page tree unreadable ({exc})") from exc
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def read(self, index: int) -> PageObjects:
+        page = self._pages[index]
+        try:
+            return read_page(page)
+        finally:
+            _close(page)
+
+    def close(self) -> None:
+        _close(self._pdf)

@@ -1,0 +1,381 @@
+"""A page's glyphs and drawn lines read through PDFium, in pdfplumber's coordinates.
+
+PDFium (the PDF engine of Chrome, through ``pypdfium2``) interprets a page in C,
+an order of magnitude faster than pdfminer's pure-Python interpreter under
+pdfplumber. :class:`PdfiumPages` reads a page into the same
+:class:`~extractor.parse.pdf.objects.PageObjects` the pdfplumber reader gives, so
+layout, de-duplication, radicals, tables and reading order run unchanged on top:
+
+* **glyphs** from PDFium's text page, in content-stream order, with the box pdfminer
+  gives a glyph: from its origin to its advance, from the font's descent to descent +
+  size (PDFium's own "loose" box reaches up to the font's ascent instead), and
+  pdfminer's ``upright`` test on the glyph's matrix; the spaces and line breaks
+  PDFium inserts between words and lines are not glyphs and are left out;
+* **rectangles, lines and curves** from the page's path objects (inside form XObjects
+  too), sorted into rect / line / curve the way pdfminer does it, so table finding
+  sees the edges ``page.edges`` gives;
+* the page's **box, size and rotation**, in pdfplumber's convention: origin at the top
+  left of the MediaBox, y down, ``/Rotate`` applied the way pdfminer applies it.
+
+The coordinates stay in points: a box maps back to PDF user space through
+:meth:`PageMap.to_pdf`, which is what drawing evidence boxes on a rendered page needs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+
+from extractor.errors import CorruptDocument, EncryptedDocument
+from extractor.parse.pdf.objects import PageObjects, RawChar
+
+__all__ = ["PageMap", "PdfiumPages", "read_pdfium_page"]
+
+_TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+_MOVE, _LINE, _BEZIER = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+#: code points PDFium may insert itself between words and lines (asked about with IsGenerated)
+_MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A))
+#: pdfminer's transform of each /Rotate, as a function of the MediaBox (x0, y0, x1, y1)
+_ROTATE = {
+    0: lambda x0, y0, x1, y1: (1.0, 0.0, 0.0, 1.0, -x0, -y0),
+    90: lambda x0, y0, x1, y1: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+    180: lambda x0, y0, x1, y1: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+    270: lambda x0, y0, x1, y1: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+}
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (PDF row-vector convention: a point is transformed by m first)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """PDF user space ↔ pdfplumber's page coordinates (x right, ``top`` down from the
+    MediaBox's top, after the page's /Rotate), as an affine map ``(a, b, c, d, e, f)``:
+    ``x' = a·x + c·y + e``, ``top = b·x + d·y + f``."""
+
+    a: float
+    b: float
+    c: float
+    d: float
+    e: float
+    f: float
+    width: float
+    height: float
+    bbox: tuple[float, float, float, float]
+    rotation: int
+
+    @classmethod
+    def of(cls, mediabox: tuple[float, float, float, float], rotation: int) -> PageMap:
+        """The map of a page with this MediaBox and /Rotate (as pdfminer + pdfplumber lay it out)."""
+        x0, x1 = sorted((mediabox[0], mediabox[2]))
+        y0, y1 = sorted((mediabox[1], mediabox[3]))
+        rotation %= 360
+        if rotation not in _ROTATE:
+            rotation = 0
+        a, b, c, d, e, f = _ROTATE[rotation](x0, y0, x1, y1)
+        # pdfplumber's normalised MediaBox: swapped for 90/270, then y measured from the top
+        bx0, by0, bx1, by1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        height = by1 - by0
+        # x' = x_m + bx0; top = height - y_m - by0, where (x_m, y_m) is pdfminer's layout point
+        return cls(a, -b, c, -d, e + bx0, height - f - by0, bx1 - bx0, height,
+                   (bx0, height - by1, bx1, height - by0), rotation)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A PDF user-space point in page coordinates ``(x, top)``."""
+        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
+
+    def to_pdf(self, x: float, top: float) -> tuple[float, float]:
+        """A page-coordinate point back in PDF user space (for evidence boxes)."""
+        det = self.a * self.d - self.b * self.c
+        px, py = x - self.e, top - self.f
+        return (self.d * px - self.c * py) / det, (self.a * py - self.b * px) / det
+
+
+def _handles(fn: Any) -> Any:
+    """``fn`` taking and returning PDFium handles as plain addresses (ints): handles can then be
+    compared and used as keys, and no pointer object is made per call."""
+    def plain(t: Any) -> Any:
+        return ctypes.c_void_p if getattr(t, "__name__", "").startswith("LP_struct_fpdf_") else t
+
+    return ctypes.cast(fn, ctypes.CFUNCTYPE(plain(fn.restype), *map(plain, fn.argtypes)))
+
+
+_count_objects = _handles(pdfium_c.FPDFPage_CountObjects)
+_get_object = _handles(pdfium_c.FPDFPage_GetObject)
+_form_count = _handles(pdfium_c.FPDFFormObj_CountObjects)
+_form_object = _handles(pdfium_c.FPDFFormObj_GetObject)
+_object_type = _handles(pdfium_c.FPDFPageObj_GetType)
+_object_matrix = _handles(pdfium_c.FPDFPageObj_GetMatrix)
+_object_bounds = _handles(pdfium_c.FPDFPageObj_GetBounds)
+_draw_mode = _handles(pdfium_c.FPDFPath_GetDrawMode)
+_count_segments = _handles(pdfium_c.FPDFPath_CountSegments)
+_segment = _handles(pdfium_c.FPDFPath_GetPathSegment)
+_segment_point = _handles(pdfium_c.FPDFPathSegment_GetPoint)
+_segment_type = _handles(pdfium_c.FPDFPathSegment_GetType)
+_segment_close = _handles(pdfium_c.FPDFPathSegment_GetClose)
+_text_object = _handles(pdfium_c.FPDFText_GetTextObject)
+_text_font = _handles(pdfium_c.FPDFTextObj_GetFont)
+_font_descent = _handles(pdfium_c.FPDFFont_GetDescent)
+_glyph_width = _handles(pdfium_c.FPDFFont_GetGlyphWidth)
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+#: a text object narrower than this (points) is left out of PDFium's text page
+_BLANK = 1e-4
+_SPACE = RawChar(" ", 0.0, 0.0, 0.0, 0.0, 0.0, True)
+
+
+@dataclass
+class _Objects:
+    """A page's objects in content-stream order, form XObjects opened where they are drawn."""
+
+    #: each text object's position in that order
+    texts: dict[int, int]
+    #: positions of the text objects no wider than a point: a space drawn by itself, which
+    #: PDFium's text page leaves out (pdfminer, and the parser, see an explicit space)
+    blanks: list[int]
+    #: each path object with the matrix that takes its own matrix on to page space
+    paths: list[tuple[int, Matrix]]
+
+
+def _walk(page: Any) -> _Objects:
+    """The page's text and path objects (see :class:`_Objects`)."""
+    out = _Objects({}, [], [])
+    texts, paths = out.texts, out.paths
+    m = pdfium_c.FS_MATRIX()
+    m_p = ctypes.byref(m)
+    box = [ctypes.c_float() for _ in range(4)]
+    box_p = [ctypes.byref(v) for v in box]
+
+    def visit(holder: int, n: int, get: Any, outer: Matrix) -> None:
+        for i in range(n):
+            obj = get(holder, i)
+            kind = _object_type(obj)
+            if kind == _TEXT:
+                texts[obj] = len(texts)
+                if _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK:
+                    out.blanks.append(texts[obj])
+            elif kind == _PATH:
+                paths.append((obj, outer))
+            elif kind == _FORM:
+                _object_matrix(obj, m_p)
+                visit(obj, _form_count(obj), _form_object, _mul((m.a, m.b, m.c, m.d, m.e, m.f), outer))
+
+    visit(page, _count_objects(page), _get_object, _IDENTITY)
+    return out
+
+
+def _path_ops(obj: int, outer: Matrix) -> list[tuple]:
+    """A path object's segments as pdfminer's path operators (``m``, ``l``, ``c``, ``h``) in PDF user space."""
+    m = pdfium_c.FS_MATRIX()
+    _object_matrix(obj, ctypes.byref(m))
+    a, b, c, d, e, f = _mul((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    ops: list[tuple] = []
+    bezier: list[float] = []
+    for i in range(_count_segments(obj)):
+        seg = _segment(obj, i)
+        _segment_point(seg, x_p, y_p)
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        kind = _segment_type(seg)
+        if kind == _BEZIER:
+            bezier += (px, py)
+            if len(bezier) < 6:
+                continue
+            ops.append(("c", *bezier))
+            bezier = []
+        elif kind == _MOVE:
+            ops.append(("m", px, py))
+        else:
+            ops.append(("l", px, py))
+        if _segment_close(seg):
+            ops.append(("h",))
+    return ops
+
+
+def _painted(obj: int) -> bool:
+    """Whether the path is filled or stroked (a path that only clips draws nothing)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    return bool(_draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and (fill.value or stroke.value))
+
+
+def _shapes(ops: list[tuple]) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+    """``(kind, points)`` of each subpath, kind "line", "rect" or "curve", as pdfminer's
+    ``paint_path`` sorts them (points: where each operator ends; ``h`` back at the start)."""
+    if not ops or ops[0][0] != "m":
+        return
+    starts = [i for i, op in enumerate(ops) if op[0] == "m"] + [len(ops)]
+    for s, t in zip(starts, starts[1:], strict=False):
+        sub = ops[s:t]
+        if len(sub) < 2:
+            continue
+        shape = "".join(op[0] for op in sub)
+        pts = [sub[0][1:3] if op[0] == "h" else op[-2:] for op in sub]
+        if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+            shape = shape[:-2] + "h"
+            pts.pop()
+        if shape in ("ml", "mlh"):
+            yield "line", pts[:2]
+        elif shape in ("mlllh", "mllll"):
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+            yield ("rect" if pts[0] == pts[4] and square else "curve"), pts
+        else:
+            yield "curve", pts
+
+
+def _drawn(kind: str, pts: list[tuple[float, float]], pm: PageMap) -> dict[str, Any]:
+    """The pdfplumber object dict (the keys table finding reads) of one shape."""
+    xy = [pm.point(x, y) for x, y in pts]
+    xs = [p[0] for p in xy]
+    tops = [p[1] for p in xy]
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    return {
+        "object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+        "y0": pm.height - bottom, "y1": pm.height - top, "width": x1 - x0, "height": bottom - top, "pts": xy,
+    }
+
+
+def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
+    """The text page's glyphs in content-stream order (PDFium sorts the text objects of a line
+    left to right; pdfminer, and the parser, keep the order they are drawn in), without the
+    spaces and line breaks PDFium inserts between words and lines, with a space for each blank
+    text object it left out."""
+    order = objects.texts
+    n = pdfium_c.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return []
+    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    loose_box, tight_box = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharBox
+    origin, get_matrix, font_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
+    rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    ox, oy, tl, tr, tb, tt = (ctypes.c_double() for _ in range(6))  # tight box: left, right, bottom, top
+    value = ctypes.c_float()
+    rect_p, mat_p, ox_p, oy_p, value_p = (ctypes.byref(v) for v in (rect, mat, ox, oy, value))
+    tight_p = [ctypes.byref(v) for v in (tl, tr, tb, tt)]
+    pa, pb, pc, pd, pe, pf = pm.a, pm.b, pm.c, pm.d, pm.e, pm.f
+    keyed: list[tuple[int, RawChar]] = []
+    obj = key = font = 0
+    a = b = c = d = size = low = 0.0
+    axis = upright = False
+    i = 0
+    while i < n:
+        u = unicode(textpage, i)
+        k = i
+        i += 1
+        if not u or (u in _MAYBE_GENERATED and generated(textpage, k) == 1):
+            continue
+        text = "-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)  # a hyphen ending a line
+        if 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := unicode(textpage, i)) < 0xE000:
+            text = chr(0x10000 + ((u - 0xD800) << 10) + (low_half - 0xDC00))  # a surrogate pair: one glyph
+            i += 1
+        this = _text_object(textpage, k) or 0
+        if this != obj:  # a new text object: its matrix, size and font, once
+            obj, key = this, order.get(this, key)
+            get_matrix(textpage, k, mat_p)
+            a, b, c, d = mat.a, mat.b, mat.c, mat.d
+            size = font_size(textpage, k)
+            font = _text_font(obj) if obj else None
+            low = value.value if font and _font_descent(font, size, value_p) else 0.0
+            axis = b == 0.0 and c == 0.0 and a != 0.0 and d != 0.0
+            # upright as pdfminer tests it, on the glyph matrix turned by the page's /Rotate (y up)
+            ma, mb, mc, md = a * pa + b * pc, -(a * pb + b * pd), c * pa + d * pc, -(c * pb + d * pd)
+            upright = ma * md > 0 and mb * mc <= 0
+        loose_box(textpage, k, rect_p)
+        x, y = (ox.value, oy.value) if origin(textpage, k, ox_p, oy_p) else (rect.left, rect.bottom)
+        if axis:
+            # pdfminer's box: origin → advance along the baseline, descent → descent + size across it.
+            # PDFium's loose box ends at the advance, or at the glyph's outline where that reaches
+            # further (an italic overhang; no metrics at all for a compatibility ideograph PDFium
+            # normalised): then the font's width for the glyph
+            tight_box(textpage, k, *tight_p)
+            end, outline = (rect.right, tr.value) if a > 0 else (rect.left, tl.value)
+            if end == outline and font and _glyph_width(font, u, size, value_p) and value.value > 0:
+                adv = value.value * a
+            else:
+                adv = end - x
+            lx, ly, ux, uy = x, y + low * d, x + adv, y + (low + size) * d
+        else:  # a turned or skewed glyph: PDFium's loose box
+            lx, ly, ux, uy = rect.left, rect.bottom, rect.right, rect.top
+        # both corners into page coordinates, then sorted, as pdfminer makes an LTChar's box
+        x0, t0 = pa * lx + pc * ly + pe, pb * lx + pd * ly + pf
+        x1, t1 = pa * ux + pc * uy + pe, pb * ux + pd * uy + pf
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if t1 < t0:
+            t0, t1 = t1, t0
+        keyed.append((key, RawChar(text, x0, x1, t0, t1, t1 - t0, upright)))
+    if not keyed:
+        return []
+    keyed += ((k, _SPACE) for k in objects.blanks)
+    if objects.blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
+        keyed.sort(key=lambda kc: kc[0])  # stable: a text object's glyphs keep their order
+    return [ch for _, ch in keyed]
+
+
+def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
+    """Glyphs, rects, lines and curves of a PDFium page, in pdfplumber's coordinates."""
+    # PDFium does not inherit a MediaBox from the page tree: the page's bounding box then
+    # (the inherited MediaBox, cut by a CropBox if there is one)
+    mediabox = page.get_mediabox(fallback_ok=False) or page.get_bbox()
+    pm = PageMap.of(mediabox, 90 * pdfium_c.FPDFPage_GetRotation(page))
+    objects = _walk(page.raw)
+    textpage = pdfium_c.FPDFText_LoadPage(page)
+    if not textpage:
+        raise CorruptDocument("PDFium cannot read the page's text")
+    try:
+        chars = _glyphs(textpage, pm, objects)
+    finally:
+        pdfium_c.FPDFText_ClosePage(textpage)
+    out = PageObjects(width=pm.width, height=pm.height, bbox=pm.bbox, chars=chars, rotation=pm.rotation)
+    lists = {"rect": out.rects, "line": out.lines, "curve": out.curves}
+    for obj, outer in objects.paths:
+        if _painted(obj):
+            for kind, pts in _shapes(_path_ops(obj, outer)):
+                lists[kind].append(_drawn(kind, pts, pm))
+    return out
+
+
+class PdfiumPages:
+    """A PDF's pages read by PDFium: ``len()``, :meth:`read` (0-based), ``metadata``.
+
+    Raises :class:`EncryptedDocument` for a wrong or missing password and
+    :class:`CorruptDocument` for a file PDFium cannot open."""
+
+    engine = "pdfium"
+
+    def __init__(self, path: Path | str, password: str | None = None):
+        path = Path(path)
+        try:
+            self._pdf = pypdfium2.PdfDocument(path, password=password or None)
+        except pypdfium2.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+                msg = "wrong password" if password else "encrypted; a password is needed"
+                raise EncryptedDocument(f"{path.name}: {msg}") from exc
+            raise CorruptDocument(f"{path.name}: cannot be read as PDF ({exc})") from exc
+        self.metadata = {k: v for k, v in self._pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    def read(self, index: int) -> PageObjects:
+        """Page ``index`` (0-based); raises when PDFium cannot load it."""
+        page = self._pdf.get_page(index)
+        try:
+            return read_pdfium_page(page)
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self._pdf.close()
