@@ -141,21 +141,16 @@ class _Objects:
 
     #: each text object's position in that order
     texts: dict[int, int]
-    #: positions of the text objects no wider than a point: a space drawn by itself, which
-    #: PDFium's text page leaves out (pdfminer, and the parser, see an explicit space)
-    blanks: list[int]
     #: each path object with the matrix that takes its own matrix on to page space
     paths: list[tuple[int, Matrix]]
 
 
 def _walk(page: Any) -> _Objects:
     """The page's text and path objects (see :class:`_Objects`)."""
-    out = _Objects({}, [], [])
+    out = _Objects({}, [])
     texts, paths = out.texts, out.paths
     m = pdfium_c.FS_MATRIX()
     m_p = ctypes.byref(m)
-    box = [ctypes.c_float() for _ in range(4)]
-    box_p = [ctypes.byref(v) for v in box]
 
     def visit(holder: int, n: int, get: Any, outer: Matrix) -> None:
         for i in range(n):
@@ -163,8 +158,6 @@ def _walk(page: Any) -> _Objects:
             kind = _object_type(obj)
             if kind == _TEXT:
                 texts[obj] = len(texts)
-                if _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK:
-                    out.blanks.append(texts[obj])
             elif kind == _PATH:
                 paths.append((obj, outer))
             elif kind == _FORM:
@@ -173,6 +166,16 @@ def _walk(page: Any) -> _Objects:
 
     visit(page, _count_objects(page), _get_object, _IDENTITY)
     return out
+
+
+def _blanks(objects: _Objects, seen: set[int]) -> list[int]:
+    """Positions of the text objects PDFium's text page left out for being no wider than
+    :data:`_BLANK`: a space drawn by itself (pdfminer, and the parser, see an explicit space).
+    A text object left out for repeating the one before (fake bold) is not one."""
+    box = [ctypes.c_float() for _ in range(4)]
+    box_p = [ctypes.byref(v) for v in box]
+    return [k for obj, k in objects.texts.items()
+            if obj not in seen and _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK]
 
 
 def _path_ops(obj: int, outer: Matrix) -> list[tuple]:
@@ -252,60 +255,68 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     left to right; pdfminer, and the parser, keep the order they are drawn in), without the
     spaces and line breaks PDFium inserts between words and lines, with a space for each blank
     text object it left out."""
-    order = objects.texts
     n = pdfium_c.FPDFText_CountChars(textpage)
     if n <= 0:
         return []
-    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    loose_box, tight_box = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharBox
-    origin, get_matrix, font_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
+    order = objects.texts
+    unicode, loose_box, origin = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    text_object = _text_object
     rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, tl, tr, tb, tt = (ctypes.c_double() for _ in range(6))  # tight box: left, right, bottom, top
     value = ctypes.c_float()
     rect_p, mat_p, ox_p, oy_p, value_p = (ctypes.byref(v) for v in (rect, mat, ox, oy, value))
     tight_p = [ctypes.byref(v) for v in (tl, tr, tb, tt)]
     pa, pb, pc, pd, pe, pf = pm.a, pm.b, pm.c, pm.d, pm.e, pm.f
+    descents: dict[tuple[int, float], float] = {}
     keyed: list[tuple[int, RawChar]] = []
+    seen: set[int] = set()
     obj = key = font = 0
     a = b = c = d = size = low = 0.0
     axis = upright = False
     i = 0
     while i < n:
-        u = unicode(textpage, i)
         k = i
         i += 1
-        if not u or (u in _MAYBE_GENERATED and generated(textpage, k) == 1):
-            continue
-        text = "-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)  # a hyphen ending a line
-        if 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := unicode(textpage, i)) < 0xE000:
+        u = unicode(textpage, k)
+        if u <= 0x20:  # PDFium's own spaces and line breaks; a hyphen ending a line is 2
+            if not u or (u in _MAYBE_GENERATED and pdfium_c.FPDFText_IsGenerated(textpage, k) == 1):
+                continue
+            text = "-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)
+        elif 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := unicode(textpage, i)) < 0xE000:
             text = chr(0x10000 + ((u - 0xD800) << 10) + (low_half - 0xDC00))  # a surrogate pair: one glyph
             i += 1
-        this = _text_object(textpage, k) or 0
+        else:
+            text = chr(u)
+        this = text_object(textpage, k) or 0
         if this != obj:  # a new text object: its matrix, size and font, once
             obj, key = this, order.get(this, key)
-            get_matrix(textpage, k, mat_p)
+            seen.add(obj)
+            pdfium_c.FPDFText_GetMatrix(textpage, k, mat_p)
             a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            size = font_size(textpage, k)
+            size = pdfium_c.FPDFText_GetFontSize(textpage, k)
             font = _text_font(obj) if obj else None
-            low = value.value if font and _font_descent(font, size, value_p) else 0.0
+            low = descents.get((font, size))
+            if low is None:
+                low = descents[font, size] = value.value if font and _font_descent(font, size, value_p) else 0.0
             axis = b == 0.0 and c == 0.0 and a != 0.0 and d != 0.0
             # upright as pdfminer tests it, on the glyph matrix turned by the page's /Rotate (y up)
             ma, mb, mc, md = a * pa + b * pc, -(a * pb + b * pd), c * pa + d * pc, -(c * pb + d * pd)
             upright = ma * md > 0 and mb * mc <= 0
         loose_box(textpage, k, rect_p)
-        x, y = (ox.value, oy.value) if origin(textpage, k, ox_p, oy_p) else (rect.left, rect.bottom)
         if axis:
             # pdfminer's box: origin → advance along the baseline, descent → descent + size across it.
             # PDFium's loose box ends at the advance, or at the glyph's outline where that reaches
-            # further (an italic overhang; no metrics at all for a compatibility ideograph PDFium
-            # normalised): then the font's width for the glyph
-            tight_box(textpage, k, *tight_p)
-            end, outline = (rect.right, tr.value) if a > 0 else (rect.left, tl.value)
-            if end == outline and font and _glyph_width(font, u, size, value_p) and value.value > 0:
-                adv = value.value * a
-            else:
-                adv = end - x
-            lx, ly, ux, uy = x, y + low * d, x + adv, y + (low + size) * d
+            # further: an overhang (italics: not in CJK, whose outlines sit inside their em box),
+            # or no metrics for the glyph at all; then the font's width for the glyph
+            origin(textpage, k, ox_p, oy_p)
+            x, y = ox.value, oy.value
+            end = rect.right if a > 0 else rect.left
+            if u < 0x2E80 or 0xFB00 <= u < 0xFE30:
+                pdfium_c.FPDFText_GetCharBox(textpage, k, *tight_p)
+                if end == (tr.value if a > 0 else tl.value) and font and _glyph_width(font, u, size, value_p) \
+                        and value.value > 0:
+                    end = x + value.value * a
+            lx, ly, ux, uy = x, y + low * d, end, y + (low + size) * d
         else:  # a turned or skewed glyph: PDFium's loose box
             lx, ly, ux, uy = rect.left, rect.bottom, rect.right, rect.top
         # both corners into page coordinates, then sorted, as pdfminer makes an LTChar's box
@@ -318,8 +329,9 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
         keyed.append((key, RawChar(text, x0, x1, t0, t1, t1 - t0, upright)))
     if not keyed:
         return []
-    keyed += ((k, _SPACE) for k in objects.blanks)
-    if objects.blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
+    blanks = _blanks(objects, seen) if len(seen) < len(order) else []
+    keyed += ((k, _SPACE) for k in blanks)
+    if blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
         keyed.sort(key=lambda kc: kc[0])  # stable: a text object's glyphs keep their order
     return [ch for _, ch in keyed]
 
