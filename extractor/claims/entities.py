@@ -491,11 +491,23 @@ def nlp():
 
 @cache
 def _pos_tokenizer():
+    """jieba's part-of-speech tagger over the shared tokenizer. Importing ``jieba.posseg`` already
+    reads the tag of every word of jieba's dictionary (a few hundred ms), for its default tagger:
+    the shared tokenizer has the same dictionary, so the tagger reuses that table rather than
+    reading the file again (the domain words add their tags from the user dictionary)."""
     import jieba.posseg
 
     from extractor.facts.segment import jieba_tokenizer
 
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+    class Tagger(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer: Any, word_tag_tab: dict[str, str]):  # no second read of the file
+            self.tokenizer, self.word_tag_tab = tokenizer, dict(word_tag_tab)
+
+    tk = jieba_tokenizer()
+    default = jieba.posseg.dt
+    if default.tokenizer.dictionary != tk.dictionary:  # another main dictionary: read its tags
+        return jieba.posseg.POSTokenizer(tk)
+    return Tagger(tk, default.word_tag_tab)
 
 
 def tag(text: str) -> list[Span]:
