@@ -211,8 +211,10 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
 
-def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, workers: int) -> dict:
-    """One round: bare extraction, ingest with 1 and ``workers`` workers, re-ingest; printed as a table."""
+def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, workers: int,
+            extra: list[str] = ()) -> dict:
+    """One round: bare extraction, ingest with 1 and ``workers`` workers, re-ingest; printed as a table.
+    ``extra``: more ``policy-facts ingest`` options (``--pdf-engine pdfplumber``)."""
     dbs = {k: out / f"bench-{k}.db" for k in ("w1", f"w{workers}", "w1-pdf")}
     for db in dbs.values():
         for suffix in ("", "-wal", "-shm"):
@@ -220,15 +222,15 @@ def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, worker
     print("pdfplumber bare text extraction …", file=sys.stderr, flush=True)
     bare = bare_pdfplumber(pdfs)
     print("ingest, 1 worker …", file=sys.stderr, flush=True)
-    w1 = run_ingest(corpus, dbs["w1"], 1)
+    w1 = run_ingest(corpus, dbs["w1"], 1, extra)
     w1_pdf = w1
     if len(pdfs) < len(files):  # the issue's comparison: ingest of the same PDFs the bare run reads
         print("ingest, 1 worker, the PDFs only …", file=sys.stderr, flush=True)
-        w1_pdf = run_ingest(sorted(pdfs), dbs["w1-pdf"], 1)
+        w1_pdf = run_ingest(sorted(pdfs), dbs["w1-pdf"], 1, extra)
     print(f"ingest, {workers} workers …", file=sys.stderr, flush=True)
-    wn = run_ingest(corpus, dbs[f"w{workers}"], workers)
+    wn = run_ingest(corpus, dbs[f"w{workers}"], workers, extra)
     print("re-ingest, unchanged …", file=sys.stderr, flush=True)
-    again = run_ingest(corpus, dbs[f"w{workers}"], workers)
+    again = run_ingest(corpus, dbs[f"w{workers}"], workers, extra)
 
     c1, cn = db_counts(dbs["w1"]), db_counts(dbs[f"w{workers}"])
     print(f"{'run':34} {'seconds':>8} {'pages/s':>8} {'facts/s':>8} {'files/s':>8} {'CPU s main+workers':>19} "
@@ -265,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "out", help="where databases go [bench/out]")
     ap.add_argument("--workers", type=int, default=2, help="the parallel run's workers [2]")
     ap.add_argument("--rounds", type=int, default=1, help="measure this many times; checks use the medians [1]")
+    ap.add_argument("--pdf-engine", choices=("pdfium", "pdfplumber"), default="pdfium",
+                    help="what reads the PDFs in the ingest runs [pdfium]")
     args = ap.parse_args(argv)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -280,14 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     pdfs = sorted(p for p in files if p.suffix.lower() == ".pdf")
     size = sum(p.stat().st_size for p in files)
     print(f"corpus: {corpus}: {len(files)} files ({len(pdfs)} PDF, {len(files) - len(pdfs)} other), "
-          f"{size / 2**20:.1f} MB; {os.cpu_count()} cores", flush=True)
+          f"{size / 2**20:.1f} MB; {os.cpu_count()} cores; PDF engine {args.pdf_engine}", flush=True)
     print("(others: cores busy outside the run; steal: cores the hypervisor gave to other machines; "
           "figures are comparable only when both are near 0)")
 
     rounds = []
     for k in range(args.rounds):
         print(f"\nround {k + 1} of {args.rounds}" if args.rounds > 1 else "")
-        rounds.append(measure(corpus, files, pdfs, args.out, args.workers))
+        rounds.append(measure(corpus, files, pdfs, args.out, args.workers, ["--pdf-engine", args.pdf_engine]))
 
     def median(key: str) -> float:
         return statistics.median(r["ratios"][key] for r in rounds)
@@ -310,8 +314,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(1-worker ingest of the whole corpus, {len(files) - len(pdfs)} non-PDF files included, / bare: "
               f"{median('w1_all_over_bare'):.2f}×)")
     results = {"corpus": str(corpus), "files": len(files), "pdfs": len(pdfs), "cores": os.cpu_count(),
+               "pdf_engine": args.pdf_engine,
                "rounds": rounds, "checks": {name: {"value": v, "target": t, "ok": ok} for name, v, t, ok in checks}}
-    (args.out / "ingest-bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (args.out / f"ingest-bench-{args.pdf_engine}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     shutil.rmtree(args.out / "__pycache__", ignore_errors=True)
     return 0 if all(ok for *_, ok in checks) and peak < 2**30 else 1
 
