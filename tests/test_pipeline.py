@@ -164,6 +164,11 @@ def test_needs_reading() -> None:
     assert not needs_reading(_row(), "s", {"publisher": "P", "published": "2024-01-02"})
     assert needs_reading(_row(), "s", {"publisher": "Q"})
     assert needs_reading(_row(), "s", {"source_url": "https://example.cn"})
+    # a PDF stored from the other engine is read again; rows without an engine (HTML) are not
+    assert not needs_reading(_row(pdf_engine="pdfium"), "s", {})
+    assert needs_reading(_row(pdf_engine="pdfplumber"), "s", {})
+    assert not needs_reading(_row(pdf_engine="pdfplumber"), "s", {}, pdf_engine="pdfplumber")
+    assert not needs_reading(_row(pdf_engine=None), "s", {}, pdf_engine="pdfplumber")
 
 
 # ---------------------------------------------------------------- the worker's job

@@ -127,12 +127,12 @@ _segment_type = _handles(pdfium_c.FPDFPathSegment_GetType)
 _segment_close = _handles(pdfium_c.FPDFPathSegment_GetClose)
 _text_object = _handles(pdfium_c.FPDFText_GetTextObject)
 _text_font = _handles(pdfium_c.FPDFTextObj_GetFont)
+_text_size = _handles(pdfium_c.FPDFTextObj_GetFontSize)
 _font_descent = _handles(pdfium_c.FPDFFont_GetDescent)
 _glyph_width = _handles(pdfium_c.FPDFFont_GetGlyphWidth)
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: a text object narrower than this (points) is left out of PDFium's text page
 _BLANK = 1e-4
-_SPACE = RawChar(" ", 0.0, 0.0, 0.0, 0.0, 0.0, True)
 
 
 @dataclass
@@ -143,11 +143,13 @@ class _Objects:
     texts: dict[int, int]
     #: each path object with the matrix that takes its own matrix on to page space
     paths: list[tuple[int, Matrix]]
+    #: that matrix for the text objects inside a form XObject (identity for the others)
+    outer: dict[int, Matrix]
 
 
 def _walk(page: Any) -> _Objects:
     """The page's text and path objects (see :class:`_Objects`)."""
-    out = _Objects({}, [])
+    out = _Objects({}, [], {})
     texts, paths = out.texts, out.paths
     m = pdfium_c.FS_MATRIX()
     m_p = ctypes.byref(m)
@@ -158,6 +160,8 @@ def _walk(page: Any) -> _Objects:
             kind = _object_type(obj)
             if kind == _TEXT:
                 texts[obj] = len(texts)
+                if outer is not _IDENTITY:
+                    out.outer[obj] = outer
             elif kind == _PATH:
                 paths.append((obj, outer))
             elif kind == _FORM:
@@ -168,14 +172,35 @@ def _walk(page: Any) -> _Objects:
     return out
 
 
-def _blanks(objects: _Objects, seen: set[int]) -> list[int]:
-    """Positions of the text objects PDFium's text page left out for being no wider than
-    :data:`_BLANK`: a space drawn by itself (pdfminer, and the parser, see an explicit space).
-    A text object left out for repeating the one before (fake bold) is not one."""
+def _blanks(objects: _Objects, seen: set[int], pm: PageMap) -> list[tuple[int, RawChar]]:
+    """The text objects PDFium's text page left out for being no wider than :data:`_BLANK` — a
+    space drawn by itself, which pdfminer, and the parser, see as an explicit space — as spaces
+    where they are, with their positions in the content stream. A text object left out for
+    repeating the one before (fake bold) is not one."""
     box = [ctypes.c_float() for _ in range(4)]
     box_p = [ctypes.byref(v) for v in box]
-    return [k for obj, k in objects.texts.items()
-            if obj not in seen and _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK]
+    out = []
+    for obj, k in objects.texts.items():
+        if obj not in seen and _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK:
+            out.append((k, _space(obj, objects.outer.get(obj, _IDENTITY), pm)))
+    return out
+
+
+def _space(obj: int, outer: Matrix, pm: PageMap) -> RawChar:
+    """A space drawn by itself, boxed as pdfminer boxes a glyph: from the text object's origin to the
+    font's width for a space, from its descent to descent + size (a turned one: a point)."""
+    m, value = pdfium_c.FS_MATRIX(), ctypes.c_float()
+    _object_matrix(obj, ctypes.byref(m))
+    a, b, c, d, e, f = _mul((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+    size = value.value if _text_size(obj, ctypes.byref(value)) else 0.0
+    font = _text_font(obj)
+    width = value.value if font and _glyph_width(font, 0x20, size, ctypes.byref(value)) else 0.0
+    descent = value.value if font and _font_descent(font, size, ctypes.byref(value)) else 0.0
+    if b or c or size <= 0:
+        width, descent, size = 0.0, 0.0, 0.0
+    (x0, t0), (x1, t1) = pm.point(e, f + descent * d), pm.point(e + width * a, f + (descent + size) * d)
+    x0, x1, t0, t1 = min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1)
+    return RawChar(" ", x0, x1, t0, t1, t1 - t0, True)
 
 
 def _path_ops(obj: int, outer: Matrix) -> list[tuple]:
@@ -306,12 +331,13 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
         if axis:
             # pdfminer's box: origin → advance along the baseline, descent → descent + size across it.
             # PDFium's loose box ends at the advance, or at the glyph's outline where that reaches
-            # further: an overhang (italics: not in CJK, whose outlines sit inside their em box),
-            # or no metrics for the glyph at all; then the font's width for the glyph
+            # further: an overhang (italics; a CJK glyph wider than its em, as a substitute for a
+            # font the PDF does not embed may be), or no metrics for the glyph at all; then the
+            # font's width for the glyph
             origin(textpage, k, ox_p, oy_p)
             x, y = ox.value, oy.value
             end = rect.right if a > 0 else rect.left
-            if u < 0x2E80 or 0xFB00 <= u < 0xFE30:
+            if u < 0x2E80 or 0xFB00 <= u < 0xFE30 or abs(end - x) > abs(size * a):
                 pdfium_c.FPDFText_GetCharBox(textpage, k, *tight_p)
                 if end == (tr.value if a > 0 else tl.value) and font and _glyph_width(font, u, size, value_p) \
                         and value.value > 0:
@@ -329,8 +355,8 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
         keyed.append((key, RawChar(text, x0, x1, t0, t1, t1 - t0, upright)))
     if not keyed:
         return []
-    blanks = _blanks(objects, seen) if len(seen) < len(order) else []
-    keyed += ((k, _SPACE) for k in blanks)
+    blanks = _blanks(objects, seen, pm) if len(seen) < len(order) else []
+    keyed += blanks
     if blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
         keyed.sort(key=lambda kc: kc[0])  # stable: a text object's glyphs keep their order
     return [ch for _, ch in keyed]
