@@ -38,7 +38,8 @@ def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     "lines" strategy finds, computed on the grid of line positions instead of corners)."""
     from pdfplumber.table import merge_edges
 
-    edges = merge_edges(page.edges, tol, tol, tol, tol)
+    # a curve's slanted segments (a chart, a logo) have no orientation and are no ruling
+    edges = merge_edges([e for e in page.edges if e["orientation"]], tol, tol, tol, tol)
     hs = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= tol]
     vs = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= tol]
     parent = list(range(len(hs) + len(vs)))
