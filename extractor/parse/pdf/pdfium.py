@@ -275,6 +275,14 @@ def _drawn(kind: str, pts: list[tuple[float, float]], pm: PageMap) -> dict[str, 
     }
 
 
+def _page_text(textpage: Any, n: int) -> list[int] | None:
+    """The text page's UTF-16 code units, one per glyph, in one call (None when the page's text
+    leaves glyphs out and so does not line up with them: each glyph is then asked for its own)."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = pdfium_c.FPDFText_GetText(textpage, 0, n, buf)
+    return buf[:n] if got == n + 1 else None
+
+
 def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     """The text page's glyphs in content-stream order (PDFium sorts the text objects of a line
     left to right; pdfminer, and the parser, keep the order they are drawn in), without the
@@ -285,6 +293,7 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
         return []
     order = objects.texts
     unicode, loose_box, origin = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    units = _page_text(textpage, n)
     text_object = _text_object
     rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, tl, tr, tb, tt = (ctypes.c_double() for _ in range(6))  # tight box: left, right, bottom, top
@@ -302,12 +311,14 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     while i < n:
         k = i
         i += 1
-        u = unicode(textpage, k)
+        u = units[k] if units else unicode(textpage, k)
+        if u == 0xFFFE:  # not in the page's text (a hyphen ending a line): ask for the glyph's own
+            u = unicode(textpage, k)
         if u <= 0x20:  # PDFium's own spaces and line breaks; a hyphen ending a line is 2
             if not u or (u in _MAYBE_GENERATED and pdfium_c.FPDFText_IsGenerated(textpage, k) == 1):
                 continue
             text = "-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)
-        elif 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := unicode(textpage, i)) < 0xE000:
+        elif 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := units[i] if units else unicode(textpage, i)) < 0xE000:
             text = chr(0x10000 + ((u - 0xD800) << 10) + (low_half - 0xDC00))  # a surrogate pair: one glyph
             i += 1
         else:
