@@ -367,3 +367,23 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
     assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0
+
+
+def test_forkserver_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
+    """What the forkserver imports before forking: the models loaded, the heap frozen, and — with the
+    environment the forkserver is started with — no BLAS threads."""
+    import os
+    import subprocess
+
+    from extractor.ingest.workers import _mp_context
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    _mp_context()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    code = ("import os, gc, extractor.ingest.preload\n"
+            "from extractor.claims.entities import nlp\n"
+            "from extractor.facts.segment import jieba_tokenizer\n"
+            "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
+            " len(os.listdir('/proc/self/task')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "True", "True", "1"]

@@ -128,6 +128,9 @@ def _mp_context():
     """forkserver where available: workers fork from a clean single-threaded process that has
     already imported the parsers (fork from a threaded process is unsafe)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
+        # numpy (under sqlite-utils and spaCy) would start a pool of BLAS threads in the forkserver;
+        # nothing here uses BLAS, and a process that forks should have one thread
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(WORKER_PRELOAD)
         return ctx
