@@ -21,8 +21,8 @@ from fixtures_pdf import (
 from reportlab.pdfgen import canvas
 
 from extractor.parse.pdf.layout import page_chars
-from extractor.parse.pdf.objects import PageObjects, read_page
-from extractor.parse.pdf.pdfium import PageMap, PdfiumPages
+from extractor.parse.pdf.objects import PageMap, PageObjects, read_page
+from extractor.parse.pdf.pdfium import PdfiumPages
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -95,8 +95,16 @@ def test_same_glyphs_and_edges_as_pdfplumber(tmp_path, make):
 def test_turned_and_moved_pages_keep_pdfplumbers_coordinates(tmp_path, rotation):
     path = _turned_pdf(tmp_path / f"r{rotation}.pdf", rotation)
     _assert_same(path)
-    mine = _assert_same(_moved_mediabox(path, tmp_path / f"m{rotation}.pdf"))
+    moved = _moved_mediabox(path, tmp_path / f"m{rotation}.pdf")
+    mine = _assert_same(moved)
     assert mine.rotation == rotation
+    # a glyph's box maps back to PDF points the same way from either reader's page
+    ref, _ = _both(moved)
+    glyph = mine.chars[0]
+    pdf_point = mine.page_map.to_pdf(glyph.x0, glyph.bottom)
+    assert ref.page_map.to_pdf(glyph.x0, glyph.bottom) == pytest.approx(pdf_point, abs=0.01)
+    assert 20 <= pdf_point[0] <= 575 and 30 <= pdf_point[1] <= 812  # inside the MediaBox
+    assert mine.page_map.point(*pdf_point) == pytest.approx((glyph.x0, glyph.bottom))
 
 
 def test_stream_order_blank_spaces_hyphens_and_forms(tmp_path):

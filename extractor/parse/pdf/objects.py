@@ -2,7 +2,8 @@
 
 :class:`PageObjects` is what the parser reads of a page, whichever engine read it
 (:class:`PageSource`): PDFium (:mod:`.pdfium`, the default) or pdfplumber, here, the
-reference reader.
+reference reader. Coordinates are pdfplumber's (points, origin at the top left of the
+MediaBox, y down, /Rotate applied); :class:`PageMap` takes them back to PDF user space.
 
 pdfplumber's ``page.chars`` turns every glyph into a dict of some twenty
 resolved attributes (colours, colour spaces, matrix, marked-content tags...).
@@ -31,7 +32,59 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractor.errors import CorruptDocument, EncryptedDocument
 
-__all__ = ["PageObjects", "PageSource", "PlumberPages", "RawChar", "read_page"]
+__all__ = ["PageMap", "PageObjects", "PageSource", "PlumberPages", "RawChar", "read_page"]
+
+
+#: pdfminer's transform of each /Rotate, as a function of the MediaBox (x0, y0, x1, y1)
+_ROTATE = {
+    0: lambda x0, y0, x1, y1: (1.0, 0.0, 0.0, 1.0, -x0, -y0),
+    90: lambda x0, y0, x1, y1: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+    180: lambda x0, y0, x1, y1: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+    270: lambda x0, y0, x1, y1: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+}
+
+@dataclass(frozen=True)
+class PageMap:
+    """PDF user space ↔ pdfplumber's page coordinates (x right, ``top`` down from the
+    MediaBox's top, after the page's /Rotate), as an affine map ``(a, b, c, d, e, f)``:
+    ``x' = a·x + c·y + e``, ``top = b·x + d·y + f``."""
+
+    a: float
+    b: float
+    c: float
+    d: float
+    e: float
+    f: float
+    width: float
+    height: float
+    bbox: tuple[float, float, float, float]
+    rotation: int
+
+    @classmethod
+    def of(cls, mediabox: tuple[float, float, float, float], rotation: int) -> PageMap:
+        """The map of a page with this MediaBox and /Rotate (as pdfminer + pdfplumber lay it out)."""
+        x0, x1 = sorted((mediabox[0], mediabox[2]))
+        y0, y1 = sorted((mediabox[1], mediabox[3]))
+        rotation %= 360
+        if rotation not in _ROTATE:
+            rotation = 0
+        a, b, c, d, e, f = _ROTATE[rotation](x0, y0, x1, y1)
+        # pdfplumber's normalised MediaBox: swapped for 90/270, then y measured from the top
+        bx0, by0, bx1, by1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        height = by1 - by0
+        # x' = x_m + bx0; top = height - y_m - by0, where (x_m, y_m) is pdfminer's layout point
+        return cls(a, -b, c, -d, e + bx0, height - f - by0, bx1 - bx0, height,
+                   (bx0, height - by1, bx1, height - by0), rotation)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A PDF user-space point in page coordinates ``(x, top)``."""
+        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
+
+    def to_pdf(self, x: float, top: float) -> tuple[float, float]:
+        """A page-coordinate point back in PDF user space (for evidence boxes)."""
+        det = self.a * self.d - self.b * self.c
+        px, py = x - self.e, top - self.f
+        return (self.d * px - self.c * py) / det, (self.a * py - self.b * px) / det
 
 
 class RawChar(NamedTuple):
@@ -59,6 +112,14 @@ class PageObjects:
     lines: list[dict[str, Any]] = field(default_factory=list)
     curves: list[dict[str, Any]] = field(default_factory=list)
     rotation: int = 0  # the page's /Rotate, already applied to the coordinates
+
+    @cached_property
+    def page_map(self) -> PageMap:
+        """This page's map between PDF user space and its coordinates (from its box and /Rotate)."""
+        x0, top, x1, bottom = self.bbox
+        y0 = -top
+        y1 = y0 + (bottom - top)
+        return PageMap.of((y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1), self.rotation)
 
     @cached_property
     def edges(self) -> list[dict[str, Any]]:

@@ -17,8 +17,9 @@ layout, de-duplication, radicals, tables and reading order run unchanged on top:
 * the page's **box, size and rotation**, in pdfplumber's convention: origin at the top
   left of the MediaBox, y down, ``/Rotate`` applied the way pdfminer applies it.
 
-The coordinates stay in points: a box maps back to PDF user space through
-:meth:`PageMap.to_pdf`, which is what drawing evidence boxes on a rendered page needs.
+The coordinates stay in points: a box maps back to PDF user space through the page's
+:class:`~extractor.parse.pdf.objects.PageMap`, which is what drawing evidence boxes on a
+rendered page needs.
 """
 
 from __future__ import annotations
@@ -33,22 +34,14 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from extractor.errors import CorruptDocument, EncryptedDocument
-from extractor.parse.pdf.objects import PageObjects, RawChar
+from extractor.parse.pdf.objects import PageMap, PageObjects, RawChar
 
-__all__ = ["PageMap", "PdfiumPages", "read_pdfium_page"]
+__all__ = ["PdfiumPages", "read_pdfium_page"]
 
 _TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 _MOVE, _LINE, _BEZIER = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 #: code points PDFium may insert itself between words and lines (asked about with IsGenerated)
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A))
-#: pdfminer's transform of each /Rotate, as a function of the MediaBox (x0, y0, x1, y1)
-_ROTATE = {
-    0: lambda x0, y0, x1, y1: (1.0, 0.0, 0.0, 1.0, -x0, -y0),
-    90: lambda x0, y0, x1, y1: (0.0, -1.0, 1.0, 0.0, -y0, x1),
-    180: lambda x0, y0, x1, y1: (-1.0, 0.0, 0.0, -1.0, x1, y1),
-    270: lambda x0, y0, x1, y1: (0.0, 1.0, -1.0, 0.0, y1, -x0),
-}
-
 Matrix = tuple[float, float, float, float, float, float]
 
 
@@ -57,50 +50,6 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
     return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
-
-
-@dataclass(frozen=True)
-class PageMap:
-    """PDF user space ↔ pdfplumber's page coordinates (x right, ``top`` down from the
-    MediaBox's top, after the page's /Rotate), as an affine map ``(a, b, c, d, e, f)``:
-    ``x' = a·x + c·y + e``, ``top = b·x + d·y + f``."""
-
-    a: float
-    b: float
-    c: float
-    d: float
-    e: float
-    f: float
-    width: float
-    height: float
-    bbox: tuple[float, float, float, float]
-    rotation: int
-
-    @classmethod
-    def of(cls, mediabox: tuple[float, float, float, float], rotation: int) -> PageMap:
-        """The map of a page with this MediaBox and /Rotate (as pdfminer + pdfplumber lay it out)."""
-        x0, x1 = sorted((mediabox[0], mediabox[2]))
-        y0, y1 = sorted((mediabox[1], mediabox[3]))
-        rotation %= 360
-        if rotation not in _ROTATE:
-            rotation = 0
-        a, b, c, d, e, f = _ROTATE[rotation](x0, y0, x1, y1)
-        # pdfplumber's normalised MediaBox: swapped for 90/270, then y measured from the top
-        bx0, by0, bx1, by1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
-        height = by1 - by0
-        # x' = x_m + bx0; top = height - y_m - by0, where (x_m, y_m) is pdfminer's layout point
-        return cls(a, -b, c, -d, e + bx0, height - f - by0, bx1 - bx0, height,
-                   (bx0, height - by1, bx1, height - by0), rotation)
-
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        """A PDF user-space point in page coordinates ``(x, top)``."""
-        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
-
-    def to_pdf(self, x: float, top: float) -> tuple[float, float]:
-        """A page-coordinate point back in PDF user space (for evidence boxes)."""
-        det = self.a * self.d - self.b * self.c
-        px, py = x - self.e, top - self.f
-        return (self.d * px - self.c * py) / det, (self.a * py - self.b * px) / det
 
 
 def _handles(fn: Any) -> Any:
