@@ -39,7 +39,7 @@ from extractor.parse.pdf.objects import PageMap, PageObjects, RawChar
 __all__ = ["PdfiumPages", "read_pdfium_page"]
 
 _TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-_MOVE, _LINE, _BEZIER = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_MOVE, _BEZIER = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 #: code points PDFium may insert itself between words and lines (asked about with IsGenerated)
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A))
 Matrix = tuple[float, float, float, float, float, float]
