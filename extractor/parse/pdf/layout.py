@@ -175,7 +175,10 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
     x_lo, y_lo, x_hi, y_hi = objs.bbox
     rotated = sum(1 for c in raw if not c.upright)
     drop_rotated = 0 < rotated < 0.2 * len(raw)
-    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    # glyphs seen, by text and line (a point high): a glyph drawn again within a point lies on
+    # its line or on one beside it
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    get = seen.get
     out: list[Ch] = []
     space = False
     for text, x0, x1, top, bottom, size, upright in raw:
@@ -189,19 +192,20 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
             continue
         if x0 > x_hi or x1 < x_lo or top > y_hi or bottom < y_lo:
             continue
-        kx, ky = int(x0), int(top)
+        ky = int(top)
         dup = False
-        for dx in (0, -1, 1):
-            for dy in (0, -1, 1):
-                for px, py in seen.get((text, kx + dx, ky + dy), ()):
-                    if abs(px - x0) <= 1.0 and abs(py - top) <= 1.0:
-                        dup = True
-                        break
-                if dup:
+        for key in ((text, ky), (text, ky - 1), (text, ky + 1)):
+            for px, py in get(key, ()):
+                if -1.0 <= px - x0 <= 1.0 and -1.0 <= py - top <= 1.0:
+                    dup = True
                     break
             if dup:
                 break
-        seen.setdefault((text, kx, ky), []).append((x0, top))
+        line = get((text, ky))
+        if line is None:
+            seen[text, ky] = [(x0, top)]
+        else:
+            line.append((x0, top))
         if dup:
             continue
         size = size or (bottom - top)
