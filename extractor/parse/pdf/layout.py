@@ -83,12 +83,12 @@ def chars_text(chars: list[Ch]) -> str:
     """Join characters (left to right, one baseline), keeping spaces only between Latin words."""
     if not chars:
         return ""
-    gaps = sorted(max(0.0, c.x0 - p.x1) for p, c in zip(chars, chars[1:], strict=False))
-    letter = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+    gaps = sorted([g if (g := c.x0 - p.x1) > 0.0 else 0.0 for p, c in zip(chars, chars[1:], strict=False)])
+    letter = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0  # ≥ 0: a space needs a gap over letter + 0.2 em
     out = [chars[0].text]
     prev = chars[0]
     for c in chars[1:]:
-        if c.sp or c.x0 - prev.x1 > max(0.2 * c.size, letter + 0.2 * c.size):
+        if c.sp or c.x0 - prev.x1 > letter + 0.2 * c.size:
             if is_latin(prev.text[-1]) and is_latin(c.text[0]) and not (
                     prev.text in "-−" and c.text[0].isdigit() and (len(out) < 2 or out[-2] == " ")):
                 out.append(" ")
@@ -209,7 +209,7 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
         if dup:
             continue
         size = size or (bottom - top)
-        out.append(Ch(text, x0, x1, top, bottom, max(size, 1.0), space))
+        out.append(Ch(text, x0, x1, top, bottom, size if size > 1.0 else 1.0, space))
         space = False
     return out
 
