@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from ingest_bench import _busy, run_ingest  # noqa: E402  (bench/ is not a package)
+from ingest_bench import _busy, bare_pdfplumber, run_ingest  # noqa: E402  (bench/ is not a package)
 
 
 def _cpu() -> float:
@@ -51,21 +51,6 @@ def _timed(fn, pdfs: list[Path]) -> dict:
     pages = fn(pdfs)
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     return {"wall": wall, "cpu": cpu, "pages": pages, "other_load": max(0.0, _busy() - busy0 - cpu) / wall}
-
-
-def bare_pdfplumber(pdfs: list[Path]) -> int:
-    """pdfplumber's plain text of every page."""
-    import pdfplumber
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    pages = 0
-    for f in pdfs:
-        with pdfplumber.open(f) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.close()
-                pages += 1
-    return pages
 
 
 def bare_pdfium(pdfs: list[Path]) -> int:
@@ -94,7 +79,8 @@ def bare_pdfium(pdfs: list[Path]) -> int:
 
 def measure(pdfs: list[Path], out: Path) -> dict:
     """One round: both bare readers, then an ingest with each engine."""
-    row = {"bare_pdfplumber": _timed(bare_pdfplumber, pdfs), "bare_pdfium": _timed(bare_pdfium, pdfs)}
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    row = {"bare_pdfplumber": bare_pdfplumber(pdfs), "bare_pdfium": _timed(bare_pdfium, pdfs)}
     for engine in ("pdfium", "pdfplumber"):
         db = out / f"engines-{engine}.db"
         for suffix in ("", "-wal", "-shm"):
