@@ -51,6 +51,8 @@ class Table(BaseModel):
     cells: list[TableCell] = Field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     method: str = "ruled"  # ruled | aligned | html
+    #: the page of each row when the table runs over several pages (empty: all on ``page``)
+    row_pages: list[int] = Field(default_factory=list)
 
     def grid(self) -> list[list[str]]:
         """Rows × columns of cell text, spanning cells repeated over their span."""

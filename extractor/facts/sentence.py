@@ -17,8 +17,9 @@ from extractor.facts.cues import clause_start, cues, kind_for
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
-from extractor.facts.table import table_facts
-from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
+from extractor.facts.segment import split_sentences
+from extractor.facts.table import cell_holder, prose_cells, row_page, table_facts
+from extractor.models import Fact, NumberMention, ParsedDocument, Sentence, Table
 
 # A place right after one of these is an object or a comparison, not the subject.
 _OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
@@ -49,7 +50,26 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
         facts.extend(sentence_facts(s, ctx, carry))
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
+        facts.extend(prose_cell_facts(table, i, ctx))
     return facts
+
+
+def prose_cell_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
+    """Figures in a table's cells of running text (a 说明 column), read as sentences: the
+    company's by default, a shareholder's where the clause names one (股东“X”…持有3,789,500股)."""
+    out: list[Fact] = []
+    for row, col, text in prose_cells(table):
+        carry = _Carry(doc_region=ctx.subject or ctx.region, doc_period=ctx.report_period or ctx.period)
+        for k, (a, b) in enumerate(split_sentences(text)):
+            s = Sentence(index=k, page=row_page(table, row), paragraph=0, text=text[a:b], char_start=a, char_end=b)
+            carry.paragraph = 0
+            for f in sentence_facts(s, ctx, carry):
+                holder = cell_holder(text, f.char_start or 0)
+                out.append(f.model_copy(update={
+                    "region": holder or f.region, "sentence_index": None, "char_start": None, "char_end": None,
+                    "method": "table", "table_index": table_index, "table_row": row, "table_col": col,
+                }))
+    return out
 
 
 def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:

@@ -1,25 +1,130 @@
-"""Facts from table cells: metric from the row and column headers, unit from the
-unit line or the header, period and region from headers, row labels or caption."""
+"""Facts from table cells.
+
+A table is read row by row. Header rows set what each column means, and a header row
+in the middle of a table (a second block: 本报告期末 | 上年度末, or 股东名称 | 持有无限售条件
+股份数量) replaces them for the rows below; a row holding one label alone (流动资产：,
+前10名股东持股情况, 每股指标(元)) opens a section, whose unit applies to its rows. Each
+numeric cell of a data row is one fact:
+
+* metric — the nearest label to its left (numbering, 其中：, sign notes dropped), with the
+  column header unless that only says when; a label beside a figure (股东总数 | 79,053) names it;
+* unit — from the header, the row label, the section, or the table's unit line;
+* period — from the column header (years, 2023E, statement words 本期 / 上年同期 / 期初 …, see
+  :mod:`.columns`), else the row label, the caption, the report's period, the document's;
+* region — the row's entity (a 股东名称 column), a place among its labels or in the caption,
+  else the company the report is about, else the document's home place.
+"""
 
 from __future__ import annotations
 
 import re
 
+from extractor.facts.columns import (
+    ColumnPeriod,
+    clean_label,
+    column_period,
+    count_item,
+    growth_item,
+    holder_re,
+    is_period_header,
+    is_subject_header,
+    ratio_item,
+    scope_of,
+)
 from extractor.facts.context import DocContext
 from extractor.facts.cues import kind_for, percent_kind
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
-from extractor.models import Fact, Table
+from extractor.models import Fact, NumberMention, Table
 from extractor.patterns import load
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
-_PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
+_NONE_CELL = re.compile(r"^(?:[-—–−/－]{1,3}|N/?A|n\.?a\.?|不适用|无)$")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
+_PROSE = re.compile(r"[，。；,;]")
+_MEASURE_WORD = re.compile(r"[\u4e00-\u9fff]")
+_PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
 
 
 def _is_numeric(text: str) -> bool:
     return bool(_NUMERIC.match(text.replace(" ", "")))
+
+
+def _valueish(text: str) -> bool:
+    """A cell that holds a figure or stands for none (``-``, ``N/A``)."""
+    t = text.replace(" ", "").replace(",", "")
+    return _is_numeric(t) or bool(_NONE_CELL.match(t))
+
+
+def is_prose(text: str) -> bool:
+    """A cell of running text (an explanation column): read as sentences, not as a figure."""
+    t = text.strip()
+    return len(t) >= 20 and bool(_PROSE.search(t))
+
+
+def prose_cells(table: Table) -> list[tuple[int, int, str]]:
+    """``(row, col, text)`` of the cells of running text below the header, each once."""
+    out, seen = [], set()
+    for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        if c.row >= table.header_rows and is_prose(c.text) and c.text not in seen:
+            seen.add(c.text)
+            out.append((c.row, c.col, c.text))
+    return out
+
+
+def cell_holder(text: str, pos: int) -> str | None:
+    """The holder a clause of running text names before ``pos`` (股东“南京方凯企业管理有限公司”
+    通过…持有3,789,500股): the figure is about that holder."""
+    start = max(text.rfind(p, 0, pos) for p in "。；;") + 1
+    hits = list(holder_re().finditer(text, start, pos))
+    return hits[-1].group(1) if hits else None
+
+
+def row_page(table: Table, row: int) -> int | None:
+    """The page a row of ``table`` is printed on."""
+    if 0 <= row < len(table.row_pages):
+        return table.row_pages[row]
+    return table.page
+
+
+class _Columns:
+    """Column roles fixed for the whole table: row numbers, units, labels."""
+
+    def __init__(self, grid: list[list[str]], h: int, n_cols: int) -> None:
+        words = load("cues.yml")["table"]
+        data = grid[h:]
+        heads = [_column_header(grid, h, c) for c in range(n_cols)]
+        self.rowno = {
+            c for c, hd in enumerate(heads)
+            if hd.startswith(tuple(words["rowno_headers"])) or _is_sequence(data, c)
+            or any(w in hd for w in words["code_headers"]) or _is_code_column(data, c)
+        }
+        self.unit = {c for c, hd in enumerate(heads) if hd.startswith(tuple(words["unit_headers"]))}
+        self.label = set()
+        self.numeric = set()
+        for c in range(n_cols):
+            if c in self.rowno | self.unit:
+                continue
+            filled = [r[c] for r in data if r[c].strip()]
+            numeric = sum(_valueish(t) for t in filled)
+            if filled and numeric <= len(filled) // 3:
+                self.label.add(c)
+            if numeric:
+                self.numeric.add(c)
+
+
+def _row_role(row: list[str], cols: _Columns) -> str:
+    """``data``, ``header`` (labels over the figure columns, no figures) or ``section`` (one label alone)."""
+    texts = [t.strip() for t in _dedupe_spans(row) if t.strip()]
+    if any(_valueish(t) for t in texts) or any(is_prose(t) for t in texts):
+        return "data"
+    if len(texts) == 1:
+        return "section"
+    over = [c for c in cols.numeric if row[c].strip()]
+    if len(texts) >= 2 and over and all(len(t) <= 40 for t in texts):
+        return "header"
+    return "data"
 
 
 def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
@@ -29,69 +134,91 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
     if not grid or h >= len(grid):
         return []
     n_cols = table.n_cols
+    cols = _Columns(grid, h, n_cols)
     headers = [_column_header(grid, h, c) for c in range(n_cols)]
-    data = grid[h:]
-    words = load("cues.yml")["table"]
-    rowno_cols = {
-        c for c, hd in enumerate(headers)
-        if hd.startswith(tuple(words["rowno_headers"])) or _is_sequence(data, c)
-        or any(w in hd for w in words["code_headers"]) or _is_code_column(data, c)
-    }
-    unit_cols = {c for c, hd in enumerate(headers) if hd.startswith(tuple(words["unit_headers"]))}
-    label_cols = [
-        c
-        for c in range(n_cols)
-        if c not in rowno_cols | unit_cols and sum(_is_numeric(r[c]) for r in data) <= len(data) // 3
-    ]
     caption = table.caption or ""
     cap_periods = find_periods(caption, ctx.year)
     cap_period = next((p.period for p in cap_periods if p.kind in ("explicit", "relative", "span")), None)
     cap_places = [p for p in gazetteer().find(caption) if p.level != "org"]
     cap_region = resolve(cap_places[0], ctx) if cap_places else None
     cap_subject = _caption_subject(caption, cap_places, cap_periods)
+    scope = scope_of(caption)
     is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
+    periods: dict[str, ColumnPeriod] = {}
+
+    def period_of(text: str) -> ColumnPeriod:
+        if text not in periods:
+            periods[text] = column_period(text, ctx)
+        return periods[text]
+
     facts: list[Fact] = []
-    for r, row in enumerate(data, start=h):
-        labels = [row[c] for c in label_cols if row[c].strip()]
-        region, label_parts = None, []
-        for lab in labels:
-            place = gazetteer().lookup(lab)
+    section_unit: str | None = None
+    stacking = False
+    for r in range(h, len(grid)):
+        row = grid[r]
+        role = _row_role(row, cols)
+        if role == "header":
+            new = [row[c].strip() for c in range(n_cols)]
+            headers = [_stack(headers[c], new[c]) for c in range(n_cols)] if stacking else new
+            stacking = True
+            continue
+        stacking = False
+        if role == "section":
+            section = next(t for t in row if t.strip())
+            section_unit = _label_unit([section]) or (section_unit if section.endswith(("：", ":")) else None)
+            continue
+        entity_cols = [c for c in sorted(cols.label) if is_subject_header(headers[c]) and row[c].strip()]
+        entity = row[entity_cols[0]].strip() if entity_cols else None
+        region, region_source = (entity, "table") if entity else (None, None)
+        named = list(entity_cols) + sorted(cols.unit | cols.rowno)  # cells that say who or how, not what
+        for c in sorted(cols.label):
+            place = gazetteer().lookup(row[c]) if row[c].strip() and c not in named else None
             if place is not None and place.level != "org":
-                region = resolve(place, ctx)
-            else:
-                label_parts.append(lab)
-        row_unit = next((row[c] for c in sorted(unit_cols) if row[c].strip()), None)
+                named.append(c)
+                if region is None:
+                    region, region_source = resolve(place, ctx), "table"
+        row_unit = next((row[c] for c in sorted(cols.unit) if row[c].strip()), None)
         row_text = " ".join(_dedupe_spans(row))
         seen_spans: set[tuple[int, str]] = set()
         for c in range(n_cols):
-            if c in rowno_cols or c in unit_cols or c in label_cols:
+            if c in cols.rowno or c in cols.unit or c in cols.label:
                 continue
             cell = row[c].strip()
-            if not cell or (r, cell) in seen_spans and _spans(table, r, c):
+            span = _spans(table, r, c)
+            if not cell or is_prose(cell) or ((r, cell) in seen_spans and span):
                 continue
-            if _spans(table, r, c):
+            if span:
                 seen_spans.add((r, cell))
-            fact = _cell_fact(cell, headers[c], row_unit or _label_unit(labels), table.unit)
-            if fact is None:
+            left = _left_label(row, c, named)
+            unit_hint = row_unit or _label_unit([left]) or section_unit
+            read = _cell_fact(cell, headers[c], unit_hint, table.unit)
+            if read is None:
                 continue
-            mention, unit_text = fact
-            col_periods = find_periods(headers[c], ctx.year)
-            period = next((p.period for p in col_periods if p.kind != "base"), None) or cap_period
-            if period is None:
-                period = ctx.period
-            span_cell = _spans(table, r, c)
-            if span_cell and len(span_cell) > 1:
-                years = [find_periods(headers[k], ctx.year) for k in span_cell]
-                ys = [p[0].year for p in years if p and p[0].year]
+            mention, unit_text = read
+            item = clean_label(_UNIT_IN_HEADER.sub("", left)) or cap_subject or ""
+            col = period_of(headers[c]) if headers[c] else ColumnPeriod(None)
+            period, period_source = col.period, "table"
+            if span and len(span) > 1:  # one figure across several year columns: the span
+                ys = [p[0].year for p in (find_periods(headers[k], ctx.year) for k in span) if p and p[0].year]
                 if len(ys) >= 2:
                     period = f"{min(ys)}/{max(ys)}"
-            header_words = _header_metric(headers[c], col_periods)
-            subject = _UNIT_IN_HEADER.sub("", "".join(label_parts[-1:])).strip() or cap_subject or ""
-            metric = (subject + header_words) if header_words not in subject else subject
-            kind = percent_kind(headers[c]) if mention.unit_norm == "%" else kind_for(mention, mention.quote)
+            if period is None and left:
+                period = period_of(left).period
+            if period is None and cap_period:
+                period = cap_period
+            if period is None:
+                period, period_source = ctx.report_period or ctx.period, "document"
+            header_words = "" if is_period_header(headers[c]) else _header_metric(headers[c], ctx.year)
+            if entity:
+                metric = (header_words or item) + (f"（{item}）" if header_words and item and item != entity else "")
+            else:
+                metric = item + header_words if header_words not in item else item
+            if metric and scope and not metric.startswith(scope):
+                metric = scope + metric
+            kind = _kind(mention, headers[c], item)
             facts.append(
                 Fact(
-                    page=table.page,
+                    page=row_page(table, r),
                     sentence=row_text,
                     quote=cell,
                     value=mention.value,
@@ -100,9 +227,11 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
                     unit_norm=mention.unit_norm,
                     kind=kind,
                     qualifier=mention.qualifier,
-                    modality="target" if is_target else "actual",
-                    region=region or cap_region or ctx.region,
+                    modality="target" if is_target else (col.modality or "actual"),
+                    region=region or cap_region or ctx.subject or ctx.region,
+                    region_source=region_source or ("table" if cap_region else "document"),
                     period=period,
+                    period_source=period_source if period else None,
                     metric=metric or None,
                     low=mention.low,
                     high=mention.high,
@@ -112,7 +241,45 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
                     table_col=c,
                 )
             )
+    for f in facts:
+        if f.region is None:
+            f.region_source = None
     return facts
+
+
+def _kind(mention: NumberMention, header: str, item: str) -> str:
+    """A cell's kind: percentages by the column (增减 → growth) or the item (毛利率 → other)."""
+    if mention.unit_norm == "%":
+        if growth_item(header):
+            return "growth"
+        if ratio_item(item) or ratio_item(header):
+            return "other"
+        if growth_item(item):
+            return "growth"
+        return percent_kind(header or item)
+    kind = kind_for(mention, mention.quote)
+    if kind == "other" and mention.unit_norm is None and (count_item(item) or count_item(header)):
+        return "count"
+    return kind
+
+
+def _left_label(row: list[str], c: int, skip: list[int]) -> str:
+    # a label cell in ``skip`` names who (a shareholder, a place) or a unit, not the item
+    """The nearest text cell left of column ``c`` (the row's item, or a key beside its value)."""
+    for k in range(c - 1, -1, -1):
+        t = row[k].strip()
+        if t and k not in skip and not _valueish(t) and not is_prose(t):
+            return t
+    return ""
+
+
+def _stack(upper: str, lower: str) -> str:
+    """Two header lines over one column: both, the upper once (质押或冻结情况/数量)."""
+    if not upper or upper == lower:
+        return lower
+    if not lower:
+        return upper
+    return f"{upper}/{lower}"
 
 
 def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | None):
@@ -124,12 +291,16 @@ def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | N
         elif _PCT_HEADER.search(header):
             unit = "%"
         else:
-            m = _UNIT_IN_HEADER.search(header)
-            unit = (m.group(1) or m.group(2)) if m else (row_unit or table_unit)
+            unit = _label_unit([header]) or row_unit or table_unit
         text = compact if compact.endswith("%") or not unit else compact + unit
         mentions = find_numbers(text)
         if len(mentions) == 1:
             return mentions[0], (unit if not compact.endswith("%") else "%")
+        if not mentions and unit and _MEASURE_WORD.fullmatch(unit):
+            bare = find_numbers(compact)  # a count in the table's measure word (单位：股)
+            if len(bare) == 1 and bare[0].unit is None:
+                m = bare[0].model_copy(update={"quote": cell, "unit": unit, "unit_norm": unit})
+                return m, unit
         return None
     mentions = find_numbers(cell)
     if len(mentions) == 1 and mentions[0].unit:
@@ -138,11 +309,12 @@ def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | N
 
 
 def _label_unit(labels: list[str]) -> str | None:
-    """A unit written in a row label: 营业收入（元）, 航空货邮吞吐量(万吨)."""
+    """A unit written in a row label: 营业收入（元）, 航空货邮吞吐量(万吨), 每股指标(元)."""
     for lab in reversed(labels):
-        m = _UNIT_IN_HEADER.search(lab)
-        if m:
-            return m.group(1) or m.group(2)
+        for m in _UNIT_IN_HEADER.finditer(lab):
+            unit = (m.group(1) or m.group(2)).strip()
+            if unit and not re.search(r"[+±]|^[-/]+$|如有|注", unit):
+                return unit
     return None
 
 
@@ -187,10 +359,13 @@ def _dedupe_spans(row: list[str]) -> list[str]:
     return out
 
 
-def _header_metric(header: str, periods) -> str:
+def _header_metric(header: str, year: int | None) -> str:
+    """What a column header says the figures are, its periods and units dropped; a comparison
+    (本报告期比上年同期增减) is kept whole."""
     text = header
-    for p in sorted(periods, key=lambda p: -p.start):
-        text = text[: p.start] + text[p.end :]
+    if not re.search(r"(?<![占对])比(?![重例率])|较", header):
+        for p in sorted(find_periods(header, year), key=lambda p: -p.start):
+            text = text[: p.start] + text[p.end :]
     text = _UNIT_IN_HEADER.sub("", text)
     text = re.sub(r"[%％/]|单位", "", text)
     return text.strip()

@@ -12,12 +12,30 @@ def _row_texts(t: Table, rows: range) -> list[str]:
     return ["".join(c.text for c in cells if c.row == r).replace(" ", "") for r in rows]
 
 
+def column_map(prev_edges: list[float], nxt_edges: list[float], tol: float = 4.0) -> list[tuple[int, int]] | None:
+    """Where each column of a continuation falls among the columns of the table it continues:
+    ``(first column, span)`` per column, or None when its edges are not among the earlier ones
+    (a continuation whose spanning cells left out some inner rules has fewer columns)."""
+    idx = []
+    for x in nxt_edges:
+        k = min(range(len(prev_edges)), key=lambda i: abs(prev_edges[i] - x))
+        if abs(prev_edges[k] - x) > tol or (idx and k <= idx[-1]):
+            return None
+        idx.append(k)
+    if idx[0] != 0 or idx[-1] != len(prev_edges) - 1:
+        return None
+    return [(a, b - a) for a, b in zip(idx, idx[1:], strict=False)]
+
+
 def is_continuation(prev: DetectedTable, nxt: DetectedTable) -> bool:
     """Whether ``nxt`` (first on its page) continues ``prev`` (last on the page before)."""
     a, b = prev.table, nxt.table
-    if a.n_cols != b.n_cols or (b.caption and not b.caption.startswith("续")):
+    if b.caption and not b.caption.startswith("续"):
         return False
-    if len(prev.col_edges) == len(nxt.col_edges):
+    if a.n_cols != b.n_cols:
+        if b.n_cols > a.n_cols or b.header_rows or column_map(prev.col_edges, nxt.col_edges) is None:
+            return False
+    elif len(prev.col_edges) == len(nxt.col_edges):
         if any(abs(p - q) > 4.0 for p, q in zip(prev.col_edges, nxt.col_edges, strict=True)):
             return False
     elif a.bbox and b.bbox and (abs(a.bbox[0] - b.bbox[0]) > 8 or abs(a.bbox[2] - b.bbox[2]) > 8):
@@ -29,6 +47,14 @@ def is_continuation(prev: DetectedTable, nxt: DetectedTable) -> bool:
     return True
 
 
+def widen(t: Table, mapping: list[tuple[int, int]], n_cols: int) -> Table:
+    """``t`` laid out on a finer column grid: column k becomes ``mapping[k]`` (start, span)."""
+    cells = [c.model_copy(update={"col": mapping[c.col][0],
+                                  "col_span": sum(mapping[k][1] for k in range(c.col, c.col + c.col_span))})
+             for c in t.cells]
+    return t.model_copy(update={"cells": cells, "n_cols": n_cols})
+
+
 def merge_tables(first: Table, second: Table) -> Table:
     """``second`` appended to ``first`` (a repeated header on ``second`` is dropped)."""
     skip = second.header_rows if first.header_rows and second.header_rows == first.header_rows else 0
@@ -38,8 +64,10 @@ def merge_tables(first: Table, second: Table) -> Table:
             continue
         cells.append(c.model_copy(update={"row": c.row - skip + first.n_rows}))
     n_rows = first.n_rows + second.n_rows - skip
+    row_pages = (first.row_pages or [first.page] * first.n_rows)[: first.n_rows]
+    row_pages += (second.row_pages or [second.page] * second.n_rows)[skip : second.n_rows]
     merged = first.model_copy(update={
-        "pages": sorted(set(first.pages) | set(second.pages)), "cells": cells, "n_rows": n_rows,
+        "pages": sorted(set(first.pages) | set(second.pages)), "cells": cells, "n_rows": n_rows, "row_pages": row_pages,
         "unit": first.unit or second.unit, "caption": first.caption or second.caption,
     })
     merged.header_rows = header_row_count(cells, n_rows, merged.n_cols) if not first.header_rows else first.header_rows
@@ -68,7 +96,11 @@ def merge_continued(pages: list[list[Line | DetectedTable]]) -> None:
     for items in pages:
         if open_dt is not None and items and isinstance(items[0], DetectedTable) and is_continuation(open_dt, items[0]):
             nxt = items.pop(0)
-            open_dt.table = merge_tables(open_dt.table, nxt.table)
+            second = nxt.table
+            if second.n_cols != open_dt.table.n_cols:
+                second = widen(second, column_map(open_dt.col_edges, nxt.col_edges), open_dt.table.n_cols)
+                nxt.col_edges = open_dt.col_edges
+            open_dt.table = merge_tables(open_dt.table, second)
             open_dt.col_edges = nxt.col_edges
             if not items:
                 continue

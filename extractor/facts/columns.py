@@ -1,0 +1,150 @@
+"""What the headers and labels of a table say: the period of a statement column (本期,
+上年同期, 期初, 2023E), whether a column names who each row is about (股东名称), and the
+item a row label names once its numbering and sign notes are gone.
+
+The words are data, in ``patterns/statements.yml``; periods are resolved against the
+report's own period (:attr:`~extractor.facts.context.DocContext.report_period`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractor.facts.context import DocContext
+from extractor.facts.periods import find_periods, shift_year
+from extractor.patterns import load
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _words() -> dict:
+    data = load("statements.yml")
+    classes = {w: cls for cls, ws in data["statement_columns"].items() for w in ws}
+    suffix = data["year_suffix"]
+    marks = {w: "forecast" for w in suffix["forecast"]} | {w: "actual" for w in suffix["actual"]}
+    return {
+        "col_re": re.compile(_alt(classes)),
+        "classes": classes,
+        "year_re": re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(" + _alt(marks) + r")(?![A-Za-z])"),
+        "marks": marks,
+        "subject_headers": tuple(sorted(data["subject_headers"], key=len, reverse=True)),
+        "prefix_re": re.compile(
+            r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d)|"
+            + _alt(data["label_prefixes"]) + r")\s*"
+        ),
+        "note_re": re.compile(r"[（(][^（）()]*(?:" + _alt(data["label_notes"]) + r")[^（）()]*[）)]"),
+        "scope_re": re.compile(_alt(data["statement_scopes"])),
+        "ratio_re": re.compile(_alt(data["ratio_items"])),
+        "growth_re": re.compile(_alt(data["growth_items"])),
+        "count_re": re.compile(r"(?:" + _alt(data["count_items"]) + r")$"),
+        "holder_re": re.compile(r"(?:" + _alt(data["holder_roles"]) + r")\s*[“\"「『]([^”\"」』]{2,60})[”\"」』]"),
+    }
+
+
+@dataclass(frozen=True)
+class ColumnPeriod:
+    """A column's period and what the header says of its figures (forecast/actual), if anything."""
+
+    period: str | None
+    modality: str | None = None
+
+
+def _report_year(ctx: DocContext) -> int | None:
+    rp = ctx.report_period
+    return int(rp[:4]) if rp and rp[:4].isdigit() else ctx.year
+
+
+def _resolve(cls: str, report: str) -> str:
+    year = int(report[:4])
+    if cls == "same_last_year":
+        return shift_year(report, -1)
+    if cls == "previous_year":
+        return str(year - 1)
+    if cls == "year_to_date" and report.endswith(("-Q2", "-Q3", "-Q4")):
+        months = {"Q2": 6, "Q3": 9, "Q4": 12}[report[-2:]]
+        return f"{year}-01/{year}-{months:02d}" if months != 12 else str(year)
+    return report
+
+
+def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
+    """The period a column header gives its cells.
+
+    A year or date written in the header wins (``2018年1-3月``, ``2023E`` — with E a
+    forecast, A a reported year); then a statement word resolved against the report's
+    period (本报告期 / 期末 → the report's period, 上年同期 → a year earlier, 期初 /
+    上年度末 → the previous year); then a relative word (第一季度) in the report's year.
+    """
+    w = _words()
+    text = header.replace(" ", "")
+    year = _report_year(ctx)
+    refs = find_periods(text, year)
+    explicit = [p for p in refs if p.kind in ("explicit", "span")]
+    mark = w["year_re"].search(text)
+    modality = w["marks"][mark.group(2)] if mark else None
+    if explicit:
+        return ColumnPeriod(explicit[0].period, modality)
+    m = w["col_re"].search(text)
+    if m and ctx.report_period:
+        return ColumnPeriod(_resolve(w["classes"][m.group()], ctx.report_period))
+    if m:
+        return ColumnPeriod(None)
+    relative = [p for p in refs if p.kind == "relative"]
+    return ColumnPeriod(relative[0].period if relative else None, modality)
+
+
+def is_period_header(header: str) -> bool:
+    """Whether a header says only when (本期发生额, 期末余额, 2023E), nothing about what."""
+    w = _words()
+    text = w["col_re"].sub("", header.replace(" ", ""))
+    text = re.sub(r"(?:19|20)\d{2}\s*年?(?:末|度)?|\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月|[A-Za-z]|[（()）/:：%％]|单位|金额|余额", "", text)
+    return not text.strip()
+
+
+def is_subject_header(header: str) -> bool:
+    """A column naming who each row is about (股东名称, 公司名称)."""
+    h = header.replace(" ", "")
+    return bool(h) and any(h == s or h.endswith(s) for s in _words()["subject_headers"])
+
+
+def holder_re() -> re.Pattern[str]:
+    """A holder named in quotes after its role (股东“X”, 持有人"X")."""
+    return _words()["holder_re"]
+
+
+def clean_label(label: str) -> str:
+    """A row label as the item it names: numbering (一、 （一） 1.), 其中：/加：/减：, sign notes
+    (（亏损以“-”号填列）) and a trailing colon dropped."""
+    w = _words()
+    text = label.strip()
+    prev = None
+    while prev != text:
+        prev = text
+        text = w["prefix_re"].sub("", text).strip()
+    text = w["note_re"].sub("", text)
+    return text.strip(" ：:")
+
+
+def scope_of(caption: str | None) -> str:
+    """A statement's scope word (母公司) from its title, to prefix its items."""
+    m = _words()["scope_re"].search(caption or "")
+    return m.group() if m else ""
+
+
+def ratio_item(text: str) -> bool:
+    """An item that is a margin, yield or ratio (毛利率, 净资产收益率): its percentages are ``other``."""
+    return bool(_words()["ratio_re"].search(text))
+
+
+def growth_item(text: str) -> bool:
+    """An item or header that is a change over time (YOY, 增长率, 增减)."""
+    return bool(_words()["growth_re"].search(text))
+
+
+def count_item(text: str) -> bool:
+    """An item that counts (股东总数, 员工人数): a bare figure under it is a count."""
+    return bool(_words()["count_re"].search(text.strip()))
