@@ -41,9 +41,26 @@ def _words() -> dict:
         "scope_re": re.compile(_alt(data["statement_scopes"])),
         "ratio_re": re.compile(_alt(data["ratio_items"])),
         "growth_re": re.compile(_alt(data["growth_items"])),
+        "relative_re": re.compile(_alt(data["relative_items"])),
         "count_re": re.compile(r"(?:" + _alt(data["count_items"]) + r")$"),
         "holder_re": re.compile(r"(?:" + _alt(data["holder_roles"]) + r")\s*[“\"「『]([^”\"」』]{2,60})[”\"」』]"),
     }
+
+
+_BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[A-Za-z]|年(?:度|末)?)?")
+#: a trailing window ending at the document's date: 1M, 3个月, 12M, 1Y
+_WINDOW = re.compile(r"(?:近|过去|最近)?(\d{1,2})\s*(M|个月|月|Y|年)")
+
+
+def _trailing(n: int, unit: str, ctx: DocContext) -> str | None:
+    """``n`` months (or years) up to the document's month: 3M in July 2022 → 2022-04/2022-07."""
+    month = re.fullmatch(r"((?:19|20)\d{2})-(\d{2})", ctx.period or "")
+    if not month:
+        return None
+    y, m = int(month.group(1)), int(month.group(2))
+    back = n * 12 if unit in ("Y", "年") else n
+    k = y * 12 + (m - 1) - back
+    return f"{k // 12:04d}-{k % 12 + 1:02d}/{y:04d}-{m:02d}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,12 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     modality = w["marks"][mark.group(2)] if mark else None
     if explicit:
         return ColumnPeriod(explicit[0].period, modality)
+    bare = _BARE_YEAR.fullmatch(text)
+    if bare:  # a year column (2021, 2023E, 2022A)
+        return ColumnPeriod(bare.group(1), modality)
+    window = _WINDOW.fullmatch(text)
+    if window:
+        return ColumnPeriod(_trailing(int(window.group(1)), window.group(2), ctx))
     m = w["col_re"].search(text)
     if m and ctx.report_period:
         return ColumnPeriod(_resolve(w["classes"][m.group()], ctx.report_period))
@@ -138,6 +161,17 @@ def scope_of(caption: str | None) -> str:
 def ratio_item(text: str) -> bool:
     """An item that is a margin, yield or ratio (毛利率, 净资产收益率): its percentages are ``other``."""
     return bool(_words()["ratio_re"].search(text))
+
+
+def change_only(item: str) -> bool:
+    """A label that names only a change (YOY, (+/-)同比, 增长率): the change of the item above it."""
+    rest = _words()["growth_re"].sub("", item)
+    return rest != item and not re.sub(r"[()（）+\-/±%％:：\s]", "", rest)
+
+
+def relative_item(text: str) -> bool:
+    """A return measured against a benchmark (相对涨幅, 超额收益): its percentages are points."""
+    return bool(_words()["relative_re"].search(text))
 
 
 def growth_item(text: str) -> bool:

@@ -21,6 +21,7 @@ import re
 
 from extractor.facts.columns import (
     ColumnPeriod,
+    change_only,
     clean_label,
     column_period,
     count_item,
@@ -29,6 +30,7 @@ from extractor.facts.columns import (
     is_period_header,
     is_subject_header,
     ratio_item,
+    relative_item,
     scope_of,
 )
 from extractor.facts.context import DocContext
@@ -43,6 +45,8 @@ _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
 _NONE_CELL = re.compile(r"^(?:[-—–−/－]{1,3}|N/?A|n\.?a\.?|不适用|无)$")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 _PROSE = re.compile(r"[，。；,;]")
+_YEARISH = re.compile(r"(?:19|20)\d{2}\s*(?:[AEFP]|年(?:度|末)?)?")
+_RANGE = re.compile(r"[-+]?\d[\d.]*%?[-—–~～至][-+]?\d[\d.]*%?")
 _MEASURE_WORD = re.compile(r"[\u4e00-\u9fff]")
 _PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
 
@@ -54,7 +58,7 @@ def _is_numeric(text: str) -> bool:
 def _valueish(text: str) -> bool:
     """A cell that holds a figure or stands for none (``-``, ``N/A``)."""
     t = text.replace(" ", "").replace(",", "")
-    return _is_numeric(t) or bool(_NONE_CELL.match(t))
+    return _is_numeric(t) or bool(_NONE_CELL.match(t)) or bool(_RANGE.fullmatch(t))
 
 
 def is_prose(text: str) -> bool:
@@ -117,7 +121,7 @@ class _Columns:
 def _row_role(row: list[str], cols: _Columns) -> str:
     """``data``, ``header`` (labels over the figure columns, no figures) or ``section`` (one label alone)."""
     texts = [t.strip() for t in _dedupe_spans(row) if t.strip()]
-    if any(_valueish(t) for t in texts) or any(is_prose(t) for t in texts):
+    if any(_valueish(t) and not _YEARISH.fullmatch(t) for t in texts) or any(is_prose(t) for t in texts):
         return "data"
     if len(texts) == 1:
         return "section"
@@ -133,144 +137,166 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
     h = max(0, min(table.header_rows, len(grid)))
     if not grid or h >= len(grid):
         return []
-    n_cols = table.n_cols
-    cols = _Columns(grid, h, n_cols)
-    headers = [_column_header(grid, h, c) for c in range(n_cols)]
-    caption = table.caption or ""
-    cap_periods = find_periods(caption, ctx.year)
-    cap_period = next((p.period for p in cap_periods if p.kind in ("explicit", "relative", "span")), None)
-    cap_places = [p for p in gazetteer().find(caption) if p.level != "org"]
-    cap_region = resolve(cap_places[0], ctx) if cap_places else None
-    cap_subject = _caption_subject(caption, cap_places, cap_periods)
-    scope = scope_of(caption)
-    is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
-    periods: dict[str, ColumnPeriod] = {}
+    return _Reader(table, table_index, grid, h, ctx).facts()
 
-    def period_of(text: str) -> ColumnPeriod:
-        if text not in periods:
-            periods[text] = column_period(text, ctx)
-        return periods[text]
 
-    facts: list[Fact] = []
-    section_unit: str | None = None
-    stacking = False
-    for r in range(h, len(grid)):
-        row = grid[r]
-        role = _row_role(row, cols)
-        if role == "header":
-            new = [row[c].strip() for c in range(n_cols)]
-            headers = [_stack(headers[c], new[c]) for c in range(n_cols)] if stacking else new
-            stacking = True
-            continue
+class _Reader:
+    """Reads one table top to bottom, keeping the headers, section and units in force."""
+
+    def __init__(self, table: Table, index: int, grid: list[list[str]], h: int, ctx: DocContext) -> None:
+        self.table, self.index, self.grid, self.h, self.ctx = table, index, grid, h, ctx
+        self.cols = _Columns(grid, h, table.n_cols)
+        self.headers = [_column_header(grid, h, c) for c in range(table.n_cols)]
+        caption = table.caption or ""
+        periods = find_periods(caption, ctx.year)
+        self.cap_period = next((p.period for p in periods if p.kind in ("explicit", "relative", "span")), None)
+        places = [p for p in gazetteer().find(caption) if p.level != "org"]
+        self.cap_region = resolve(places[0], ctx) if places else None
+        self.cap_subject = _caption_subject(caption, places, periods)
+        self.scope = scope_of(caption)
+        self.is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
+        self.head_unit = self._head_unit()
+        self.section_unit: str | None = None
+        self.last_item = ""
+        self._periods: dict[str, ColumnPeriod] = {}
+
+    def _head_unit(self) -> str | None:
+        """A unit in the header over the label column names the unit of the block (利润表(百万元))."""
+        return _label_unit([self.headers[c] for c in sorted(self.cols.label)])
+
+    def period_of(self, text: str) -> ColumnPeriod:
+        if text not in self._periods:
+            self._periods[text] = column_period(text, self.ctx)
+        return self._periods[text]
+
+    def facts(self) -> list[Fact]:
+        out: list[Fact] = []
         stacking = False
-        if role == "section":
-            section = next(t for t in row if t.strip())
-            section_unit = _label_unit([section]) or (section_unit if section.endswith(("：", ":")) else None)
-            continue
-        entity_cols = [c for c in sorted(cols.label) if is_subject_header(headers[c]) and row[c].strip()]
+        for r in range(self.h, len(self.grid)):
+            row = self.grid[r]
+            role = _row_role(row, self.cols)
+            if role == "header":
+                new = [t.strip() for t in row]
+                self.headers = [_stack(a, b) for a, b in zip(self.headers, new, strict=True)] if stacking else new
+                self.head_unit = self._head_unit()
+                stacking = True
+                continue
+            stacking = False
+            if role == "section":
+                section = next(t for t in row if t.strip())
+                unit = _label_unit([section])
+                self.section_unit = unit or (self.section_unit if section.endswith(("：", ":")) else None)
+                continue
+            out.extend(self.row_facts(r, row))
+        return out
+
+    def row_facts(self, r: int, row: list[str]) -> list[Fact]:
+        cols, ctx = self.cols, self.ctx
+        entity_cols = [c for c in sorted(cols.label) if is_subject_header(self.headers[c]) and row[c].strip()]
         entity = row[entity_cols[0]].strip() if entity_cols else None
         region, region_source = (entity, "table") if entity else (None, None)
-        named = list(entity_cols) + sorted(cols.unit | cols.rowno)  # cells that say who or how, not what
+        named = entity_cols + sorted(cols.unit | cols.rowno)  # cells that say who or how, not what
         for c in sorted(cols.label):
             place = gazetteer().lookup(row[c]) if row[c].strip() and c not in named else None
             if place is not None and place.level != "org":
                 named.append(c)
                 if region is None:
                     region, region_source = resolve(place, ctx), "table"
+        if region is None:
+            region, region_source = (self.cap_region, "table") if self.cap_region else (ctx.subject or ctx.region, "document")
         row_unit = next((row[c] for c in sorted(cols.unit) if row[c].strip()), None)
         row_text = " ".join(_dedupe_spans(row))
-        seen_spans: set[tuple[int, str]] = set()
-        for c in range(n_cols):
+        out: list[Fact] = []
+        seen_spans: set[str] = set()
+        first_value = next((c for c in range(self.table.n_cols) if c not in cols.label and row[c].strip()), None)
+        for c in range(self.table.n_cols):
             if c in cols.rowno or c in cols.unit or c in cols.label:
                 continue
             cell = row[c].strip()
-            span = _spans(table, r, c)
-            if not cell or is_prose(cell) or ((r, cell) in seen_spans and span):
+            span = _spans(self.table, r, c)
+            if not cell or is_prose(cell) or (span and cell in seen_spans):
                 continue
             if span:
-                seen_spans.add((r, cell))
-            left = _left_label(row, c, named)
-            unit_hint = row_unit or _label_unit([left]) or section_unit
-            read = _cell_fact(cell, headers[c], unit_hint, table.unit)
-            if read is None:
-                continue
-            mention, unit_text = read
-            item = clean_label(_UNIT_IN_HEADER.sub("", left)) or cap_subject or ""
-            col = period_of(headers[c]) if headers[c] else ColumnPeriod(None)
-            period, period_source = col.period, "table"
-            if span and len(span) > 1:  # one figure across several year columns: the span
-                ys = [p[0].year for p in (find_periods(headers[k], ctx.year) for k in span) if p and p[0].year]
-                if len(ys) >= 2:
-                    period = f"{min(ys)}/{max(ys)}"
-            if period is None and left:
-                period = period_of(left).period
-            if period is None and cap_period:
-                period = cap_period
-            if period is None:
-                period, period_source = ctx.report_period or ctx.period, "document"
-            header_words = "" if is_period_header(headers[c]) else _header_metric(headers[c], ctx.year)
-            if entity:
-                metric = (header_words or item) + (f"（{item}）" if header_words and item and item != entity else "")
+                seen_spans.add(cell)
+            left_col = _left_label(row, c, named)
+            left = row[left_col].strip() if left_col is not None else ""
+            header = self.headers[c]
+            unit_hint = row_unit or _label_unit([left]) or self.section_unit or self.head_unit
+            item = clean_label(_UNIT_IN_HEADER.sub("", left)) or self.cap_subject or ""
+            if change_only(item) and self.last_item:  # 营业收入 / (+/-)YOY(%): the change of the item above
+                item = self.last_item + item
+            elif item and c == first_value:
+                self.last_item = item
+            period, period_source, modality = self.cell_period(header, left, span)
+            header_words = "" if is_period_header(header) else _header_metric(header, ctx.year)
+            if entity:  # a holder's row: the column says what; a category beside it (人民币普通股) qualifies it
+                same_group = left_col is not None and self.headers[left_col].split("/")[0] == header.split("/")[0]
+                metric = (header_words or item) + (f"（{item}）" if header_words and item and same_group else "")
             else:
                 metric = item + header_words if header_words not in item else item
-            if metric and scope and not metric.startswith(scope):
-                metric = scope + metric
-            kind = _kind(mention, headers[c], item)
-            facts.append(
-                Fact(
-                    page=row_page(table, r),
-                    sentence=row_text,
-                    quote=cell,
-                    value=mention.value,
-                    unit=unit_text,
-                    value_norm=mention.value_norm,
-                    unit_norm=mention.unit_norm,
-                    kind=kind,
+            if metric and self.scope and not metric.startswith(self.scope):
+                metric = self.scope + metric
+            for mention, unit_text in _cell_facts(cell, header, unit_hint, self.table.unit):
+                kind, unit_norm = _kind(mention, header, item)
+                out.append(Fact(
+                    page=row_page(self.table, r), sentence=row_text, quote=cell, value=mention.value,
+                    unit=unit_text, value_norm=mention.value_norm, unit_norm=unit_norm, kind=kind,
                     qualifier=mention.qualifier,
-                    modality="target" if is_target else (col.modality or "actual"),
-                    region=region or cap_region or ctx.subject or ctx.region,
-                    region_source=region_source or ("table" if cap_region else "document"),
-                    period=period,
-                    period_source=period_source if period else None,
-                    metric=metric or None,
-                    low=mention.low,
-                    high=mention.high,
-                    method="table",
-                    table_index=table_index,
-                    table_row=r,
-                    table_col=c,
-                )
-            )
-    for f in facts:
-        if f.region is None:
-            f.region_source = None
-    return facts
+                    modality="target" if self.is_target else (modality or "actual"),
+                    region=region, region_source=region_source if region else None,
+                    period=period, period_source=period_source if period else None,
+                    metric=metric or None, low=mention.low, high=mention.high, method="table",
+                    table_index=self.index, table_row=r, table_col=c,
+                ))
+        return out
+
+    def cell_period(self, header: str, left: str, span: list[int]) -> tuple[str | None, str, str | None]:
+        """A cell's period, where it came from, and what the header says of its modality."""
+        ctx = self.ctx
+        col = self.period_of(header) if header else ColumnPeriod(None)
+        period = col.period
+        if span and len(span) > 1:  # one figure across several year columns: the span
+            ys = [p[0].year for p in (find_periods(self.headers[k], ctx.year) for k in span) if p and p[0].year]
+            if len(ys) >= 2:
+                period = f"{min(ys)}/{max(ys)}"
+        if period is None and left:
+            period = self.period_of(left).period
+        if period is None and self.cap_period:
+            period = self.cap_period
+        if period is not None:
+            return period, "table", col.modality
+        return ctx.report_period or ctx.period, "document", col.modality
 
 
-def _kind(mention: NumberMention, header: str, item: str) -> str:
-    """A cell's kind: percentages by the column (增减 → growth) or the item (毛利率 → other)."""
-    if mention.unit_norm == "%":
+def _kind(mention: NumberMention, header: str, item: str) -> tuple[str, str | None]:
+    """A cell's kind and normalised unit. Percentages go by the column (增减 → growth) and the
+    item: a margin or ratio (毛利率) is ``other``, its change (增减 of 毛利率) and a return
+    relative to a benchmark (相对涨幅) are percentage points."""
+    unit = mention.unit_norm
+    if unit == "%":
+        if relative_item(item) or relative_item(header):
+            return "pp_change", "pp"
         if growth_item(header):
-            return "growth"
+            return ("pp_change", "pp") if ratio_item(item) else ("growth", unit)
         if ratio_item(item) or ratio_item(header):
-            return "other"
+            return "other", unit
         if growth_item(item):
-            return "growth"
-        return percent_kind(header or item)
+            return "growth", unit
+        return percent_kind(f"{item} {header}"), unit
     kind = kind_for(mention, mention.quote)
-    if kind == "other" and mention.unit_norm is None and (count_item(item) or count_item(header)):
-        return "count"
-    return kind
+    if kind == "other" and unit is None and (count_item(item) or count_item(header)):
+        return "count", unit
+    return kind, unit
 
 
-def _left_label(row: list[str], c: int, skip: list[int]) -> str:
-    # a label cell in ``skip`` names who (a shareholder, a place) or a unit, not the item
-    """The nearest text cell left of column ``c`` (the row's item, or a key beside its value)."""
+def _left_label(row: list[str], c: int, skip: list[int]) -> int | None:
+    """The column of the nearest text cell left of ``c`` (the row's item, or a key beside its
+    value); cells in ``skip`` name who (a holder, a place) or a unit, not the item."""
     for k in range(c - 1, -1, -1):
         t = row[k].strip()
         if t and k not in skip and not _valueish(t) and not is_prose(t):
-            return t
-    return ""
+            return k
+    return None
 
 
 def _stack(upper: str, lower: str) -> str:
@@ -282,8 +308,8 @@ def _stack(upper: str, lower: str) -> str:
     return f"{upper}/{lower}"
 
 
-def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | None):
-    """Read one cell with the unit that governs it; None when it holds no figure."""
+def _cell_facts(cell: str, header: str, row_unit: str | None, table_unit: str | None) -> list[tuple[NumberMention, str]]:
+    """The figures of one cell, read with the unit that governs it (a range gives its bounds)."""
     compact = cell.replace(" ", "").replace(",", "")
     if _is_numeric(compact):
         if compact.endswith("%"):
@@ -295,25 +321,28 @@ def _cell_fact(cell: str, header: str, row_unit: str | None, table_unit: str | N
         text = compact if compact.endswith("%") or not unit else compact + unit
         mentions = find_numbers(text)
         if len(mentions) == 1:
-            return mentions[0], (unit if not compact.endswith("%") else "%")
+            return [(mentions[0], (unit if not compact.endswith("%") else "%"))]
         if not mentions and unit and _MEASURE_WORD.fullmatch(unit):
             bare = find_numbers(compact)  # a count in the table's measure word (单位：股)
             if len(bare) == 1 and bare[0].unit is None:
-                m = bare[0].model_copy(update={"quote": cell, "unit": unit, "unit_norm": unit})
-                return m, unit
-        return None
+                return [(bare[0].model_copy(update={"quote": cell, "unit": unit, "unit_norm": unit}), unit)]
+        return []
     mentions = find_numbers(cell)
-    if len(mentions) == 1 and mentions[0].unit:
-        return mentions[0], mentions[0].unit
-    return None
+    if mentions and all(m.unit for m in mentions):
+        return [(m, m.unit) for m in mentions]
+    unit = _label_unit([header]) or row_unit or table_unit
+    if _RANGE.fullmatch(compact) and unit:  # 21.60-97.40 under a unit label
+        mentions = find_numbers(compact + unit)
+        return [(m, m.unit) for m in mentions if m.unit]
+    return []
 
 
 def _label_unit(labels: list[str]) -> str | None:
     """A unit written in a row label: 营业收入（元）, 航空货邮吞吐量(万吨), 每股指标(元)."""
     for lab in reversed(labels):
-        for m in _UNIT_IN_HEADER.finditer(lab):
+        for m in _UNIT_IN_HEADER.finditer(clean_label(lab)):
             unit = (m.group(1) or m.group(2)).strip()
-            if unit and not re.search(r"[+±]|^[-/]+$|如有|注", unit):
+            if unit and not re.search(r"[+±]|^[-/]+$|^[一二三四五六七八九十\d]+$|如有|注", unit):
                 return unit
     return None
 
