@@ -105,12 +105,20 @@ class _Columns:
             or any(w in hd for w in words["code_headers"]) or _is_code_column(data, c)
         }
         self.unit = {c for c, hd in enumerate(heads) if hd.startswith(tuple(words["unit_headers"]))}
-        self.label = set()
+        self.label: set[int] = set()
+        self.year: set[int] = set()  # a column of years down the rows (年份 | 2023 / 2022 …): labels, each row's period
+        self.numeric = {c for c in range(n_cols) if any(_valueish(r[c]) for r in data)}
+        # judge the columns on the data rows alone, not on header rows and section titles between them
+        data = [r for r in data if _row_role(r, self) == "data"] or data
         self.numeric = set()
         for c in range(n_cols):
             if c in self.rowno | self.unit:
                 continue
-            filled = [r[c] for r in data if r[c].strip()]
+            filled = [r[c].strip() for r in data if r[c].strip()]
+            if len(filled) >= 2 and all(_YEARISH.fullmatch(t) for t in filled):
+                self.year.add(c)
+                self.label.add(c)
+                continue
             numeric = sum(_valueish(t) for t in filled)
             if filled and numeric <= len(filled) // 3:
                 self.label.add(c)
@@ -195,7 +203,7 @@ class _Reader:
         entity_cols = [c for c in sorted(cols.label) if is_subject_header(self.headers[c]) and row[c].strip()]
         entity = row[entity_cols[0]].strip() if entity_cols else None
         region, region_source = (entity, "table") if entity else (None, None)
-        named = entity_cols + sorted(cols.unit | cols.rowno)  # cells that say who or how, not what
+        named = entity_cols + sorted(cols.unit | cols.rowno | cols.year)  # cells that say who, when or how
         for c in sorted(cols.label):
             place = gazetteer().lookup(row[c]) if row[c].strip() and c not in named else None
             if place is not None and place.level != "org":
@@ -210,15 +218,17 @@ class _Reader:
         seen_spans: set[str] = set()
         first_value = next((c for c in range(self.table.n_cols) if c not in cols.label and row[c].strip()), None)
         for c in range(self.table.n_cols):
-            if c in cols.rowno or c in cols.unit or c in cols.label:
-                continue
             cell = row[c].strip()
+            if c in cols.rowno or c in cols.unit or c in cols.year or not cell:
+                continue
+            left_col = _left_label(row, c, named)
+            if c in cols.label and (self.headers[c] or left_col is None or not _valueish(cell)):
+                continue  # a label column's figure counts only as the value beside a key (股东总数 | 79,053)
             span = _spans(self.table, r, c)
-            if not cell or is_prose(cell) or (span and cell in seen_spans):
+            if is_prose(cell) or (span and cell in seen_spans):
                 continue
             if span:
                 seen_spans.add(cell)
-            left_col = _left_label(row, c, named)
             left = row[left_col].strip() if left_col is not None else ""
             header = self.headers[c]
             unit_hint = row_unit or _label_unit([left]) or self.section_unit or self.head_unit
@@ -227,7 +237,10 @@ class _Reader:
                 item = self.last_item + item
             elif item and c == first_value:
                 self.last_item = item
-            period, period_source, modality = self.cell_period(header, left, span)
+            row_year = next((row[k].strip() for k in sorted(cols.year) if row[k].strip()), "")
+            period, period_source, modality = self.cell_period(header, left or row_year, span)
+            if row_year and not _YEARISH.fullmatch(header.strip() or "-"):
+                period, period_source = self.period_of(row_year).period or period, "table"
             header_words = "" if is_period_header(header) else _header_metric(header, ctx.year)
             if entity:  # a holder's row: the column says what; a category beside it (人民币普通股) qualifies it
                 same_group = left_col is not None and self.headers[left_col].split("/")[0] == header.split("/")[0]
@@ -405,6 +418,6 @@ def _caption_subject(caption: str, places, periods) -> str:
     spans = sorted([(p.start, p.end) for p in places] + [(p.start, p.end) for p in periods], reverse=True)
     for a, b in spans:
         text = text[:a] + text[b:]
-    text = re.sub(r"^[表图]\s*\d+[-.：:\s]*", "", text)
+    text = re.sub(r"^(?:附?表|图表?)\s*[\d.\-－—]+[：:\s]*", "", text)
     text = re.sub(r"(各地市|各地区|各市|分地区|分行业|情况|统计|一览表?|汇总|前十|前\d+|排名|[（(].*?[）)])", "", text)
     return text.strip(" 　:：")

@@ -354,6 +354,12 @@ def extend_header(dt: DetectedTable, rows: list[Row]) -> None:
         t.header_rows = header_row_count(t.cells, t.n_rows, t.n_cols)
 
 
+#: lines between a statement's title and its table: the balance date, the preparer
+_STATEMENT_META = re.compile(
+    r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}[-—–至]\d{1,2}月|度)?(?:止?年度|止)?|编制单位[:：].{0,60}"
+)
+
+
 def attach_caption(dt: DetectedTable, rows: list[Row], text_width: float) -> None:
     """Take the caption and unit lines just above the table into it."""
     t = dt.table
@@ -364,9 +370,12 @@ def attach_caption(dt: DetectedTable, rows: list[Row], text_width: float) -> Non
     for r in reversed(above[-4:]):
         lo, hi = x0 - 0.1 * width, x1 + 0.1 * width
         segs = [s for s in r.segs if not s.used and min(s.x1, hi) - max(s.x0, lo) >= 0.5 * (s.x1 - s.x0)]
-        if not segs or ref - r.bottom > 1.8 * max(r.size, 6.0):
+        if not segs or ref - r.bottom > 2.0 * max(r.size, 6.0):
             break
         text = " ".join(s.text for s in segs)
+        if t.caption is None and _STATEMENT_META.fullmatch(text.replace(" ", "")):
+            ref = r.top  # a statement's date or preparer line between its title and the table
+            continue
         unit = unit_of(text)
         if unit and t.unit is None:
             t.unit = unit
