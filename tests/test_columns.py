@@ -95,3 +95,20 @@ def test_row_and_column_kinds() -> None:
     assert relative_item("相对涨幅(%)") and not relative_item("绝对涨幅(%)")
     assert count_item("报告期末普通股股东总数") and count_item("员工人数") and not count_item("营业收入")
     assert scope_of("2、母公司资产负债表") == "母公司" and scope_of("1、合并资产负债表") == ""
+
+
+def test_change_rows_are_named_in_words_and_windows_in_labels() -> None:
+    from extractor.facts.columns import change_words
+
+    assert change_words("(+/-)YOY(%)") == "同比增长" and change_words("增长率") == "增长率"
+    ctx = DocContext(year=2022, period="2022-07")
+    assert column_period("52周内股价区间(元)", ctx).period == "2021-07/2022-07"
+    assert column_period("12月", ctx).period != "2021-07/2022-07"  # a month, not a window
+
+
+def test_balance_date_columns() -> None:
+    assert column_period("2018年3月31日", Q1).period == "2018-Q1"  # the report's own period end
+    assert column_period("2017年12月31日", Q1).period == "2017"  # last year's closing balance
+    assert column_period("2023-12-31", ANNUAL).period == "2023"
+    assert column_period("2019年9月30日", Q3).period == "2019-Q3"
+    assert column_period("2020年5月31日", DocContext(year=2020)).period == "2020-05"

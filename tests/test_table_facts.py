@@ -103,7 +103,7 @@ def test_forecast_columns_and_change_rows() -> None:
     fs = by_quote(table_facts(table(rows), 0, ctx))
     assert (fs["1,567"].period, fs["1,567"].modality, fs["1,567"].value_norm) == ("2021", "actual", 1.567e9)
     assert (fs["3,684"].period, fs["3,684"].modality) == ("2022", "forecast")
-    assert (fs["135.1%"].kind, fs["135.1%"].metric) == ("growth", "营业收入YOY")  # the change of the row above
+    assert (fs["135.1%"].kind, fs["135.1%"].metric) == ("growth", "营业收入同比增长")  # the change of the row above
     assert fs["35.0%"].kind == "other"
     assert (fs["25.93"].kind, fs["25.93"].unit_norm) == ("pp_change", "pp")
     assert {f.region for f in fs.values()} == {"高测股份"}

@@ -42,14 +42,30 @@ def _words() -> dict:
         "ratio_re": re.compile(_alt(data["ratio_items"])),
         "growth_re": re.compile(_alt(data["growth_items"])),
         "relative_re": re.compile(_alt(data["relative_items"])),
+        "change_names": data["change_names"],
         "count_re": re.compile(r"(?:" + _alt(data["count_items"]) + r")$"),
         "holder_re": re.compile(r"(?:" + _alt(data["holder_roles"]) + r")\s*[“\"「『]([^”\"」』]{2,60})[”\"」』]"),
     }
 
 
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[A-Za-z]|年(?:度|末)?)?")
-#: a trailing window ending at the document's date: 1M, 3个月, 12M, 1Y
-_WINDOW = re.compile(r"(?:近|过去|最近)?(\d{1,2})\s*(M|个月|月|Y|年)")
+#: a trailing window ending at the document's date: 1M, 3个月, 12M, 1Y, 52周内…
+_WINDOW = re.compile(r"(?:近|过去|最近)?(\d{1,2})\s*(M|个月|Y|年|周|W)(?:内|以来|$)")
+
+
+_PERIOD_END = re.compile(r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:余额|金额|数)?")
+_QUARTER_END = {(3, 31): "Q1", (6, 30): "H1", (9, 30): "Q3"}
+
+
+def _balance_date(y: int, m: int, d: int, report: str | None) -> str | None:
+    """A balance dated at a period's end: the report's period when it ends then (期末 balances go
+    by the report's period), the year at 12-31, else the month."""
+    if report and report[:4] == str(y) and (
+            (report == str(y) and (m, d) == (12, 31)) or _QUARTER_END.get((m, d)) == report[5:]):
+        return report
+    if (m, d) == (12, 31):
+        return str(y)
+    return f"{y}-{m:02d}" if 1 <= m <= 12 else None
 
 
 def _trailing(n: int, unit: str, ctx: DocContext) -> str | None:
@@ -58,7 +74,7 @@ def _trailing(n: int, unit: str, ctx: DocContext) -> str | None:
     if not month:
         return None
     y, m = int(month.group(1)), int(month.group(2))
-    back = n * 12 if unit in ("Y", "年") else n
+    back = n * 12 if unit in ("Y", "年") else round(n * 12 / 52) if unit in ("周", "W") else n
     k = y * 12 + (m - 1) - back
     return f"{k // 12:04d}-{k % 12 + 1:02d}/{y:04d}-{m:02d}"
 
@@ -103,12 +119,15 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     explicit = [p for p in refs if p.kind in ("explicit", "span")]
     mark = w["year_re"].search(text)
     modality = w["marks"][mark.group(2)] if mark else None
+    end = _PERIOD_END.fullmatch(text)
+    if end:  # a balance date: the end of the report's period, or of a year
+        return ColumnPeriod(_balance_date(int(end.group(1)), int(end.group(2)), int(end.group(3)), ctx.report_period))
     if explicit:
         return ColumnPeriod(explicit[0].period, modality)
     bare = _BARE_YEAR.fullmatch(text)
     if bare:  # a year column (2021, 2023E, 2022A)
         return ColumnPeriod(bare.group(1), modality)
-    window = _WINDOW.fullmatch(text)
+    window = _WINDOW.match(text)
     if window:
         return ColumnPeriod(_trailing(int(window.group(1)), window.group(2), ctx))
     m = w["col_re"].search(text)
@@ -161,6 +180,12 @@ def scope_of(caption: str | None) -> str:
 def ratio_item(text: str) -> bool:
     """An item that is a margin, yield or ratio (毛利率, 净资产收益率): its percentages are ``other``."""
     return bool(_words()["ratio_re"].search(text))
+
+
+def change_words(item: str) -> str:
+    """A change label in the words statements use for it elsewhere ((+/-)YOY(%) → 同比增长)."""
+    text = re.sub(r"[()（）+\-/±%％:：\s]", "", item)
+    return _words()["change_names"].get(text, text)
 
 
 def change_only(item: str) -> bool:

@@ -163,8 +163,10 @@ def document_subject(doc: ParsedDocument) -> str | None:
     if m:
         return m.group(1)
     coded = Counter(m.group(1) for m in words["code_re"].finditer(head))
-    if coded:
-        return coded.most_common(1)[0][0]
+    if coded:  # the company in the title, or the one most of the coded names are
+        name, n = coded.most_common(1)[0]
+        if name in (doc.title or "") or (n >= 2 and n > sum(coded.values()) / 2):
+            return name
     if not words["company_doc"].search((doc.title or "") + doc.text[:600]):
         return None
     m = words["title_re"].match(doc.title or "")  # 菲达环保：关于公司2015年年度报告…

@@ -22,6 +22,7 @@ import re
 from extractor.facts.columns import (
     ColumnPeriod,
     change_only,
+    change_words,
     clean_label,
     column_period,
     count_item,
@@ -234,7 +235,7 @@ class _Reader:
             unit_hint = row_unit or _label_unit([left]) or self.section_unit or self.head_unit
             item = clean_label(_UNIT_IN_HEADER.sub("", left)) or self.cap_subject or ""
             if change_only(item) and self.last_item:  # 营业收入 / (+/-)YOY(%): the change of the item above
-                item = self.last_item + item
+                item = self.last_item + change_words(item)
             elif item and c == first_value:
                 self.last_item = item
             row_year = next((row[k].strip() for k in sorted(cols.year) if row[k].strip()), "")

@@ -151,8 +151,12 @@ def side_by_side(dt: DetectedTable) -> list[DetectedTable]:
         filled = [r[c] for r in body if r[c].strip()]
         return bool(filled) and sum(is_numeric(x) for x in filled) > len(filled) // 2
 
-    cuts = [c for c in range(1, t.n_cols) if texty(c) and any(numeric(k) for k in range(c))
-            and any(numeric(k) for k in range(c + 1, t.n_cols))]
+    def labels(c: int) -> bool:  # item names, not a column of units (亿元, %, 个)
+        filled = [r[c] for r in body if r[c].strip()]
+        return sum(len(x) for x in filled) >= 3 * len(filled)
+
+    cuts = [c for c in range(1, t.n_cols) if texty(c) and labels(c)
+            and sum(numeric(k) for k in range(c)) >= 2 and sum(numeric(k) for k in range(c + 1, t.n_cols)) >= 2]
     if not cuts or len(dt.col_edges) != t.n_cols + 1:
         return [dt]
     out = []
