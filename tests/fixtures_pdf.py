@@ -230,7 +230,8 @@ def make_side_by_side_ruled_pdf(path: Path) -> Path:
 
 
 def make_key_value_pdf(path: Path) -> Path:
-    """A box of "label： figure" lines (labels flush left, figures flush right) above body text."""
+    """A box of "label： figure" lines (labels flush left, figures flush right) above body text, a
+    market-data box whose keys end with their unit, and a contents list (leader dots, page numbers)."""
     c = canvas.Canvas(str(path), pagesize=(W, H))
     c.setFont(FONT, 11)
     c.drawString(LEFT, 790, "股票数据")
@@ -238,6 +239,11 @@ def make_key_value_pdf(path: Path) -> Path:
                                          ["52周内股价区间(元)：", "21.60-97.40"], ["总市值(百万元)：", "18,785.44"],
                                          ["每股净资产(元)：", "5.50"]])
     paragraph(c, BODY, 680)
+    c.setFont(FONT, 11)
+    c.drawString(320, 790, "市场数据")
+    _aligned_block(c, 320, [520], 770, [["收盘价(元)", "82.42"], ["市净率(倍)", "8.50"], ["流通市值(亿元)", "137.6"]])
+    _aligned_block(c, LEFT, [520], 560, [["第一章 总则……………………", "3"], ["第二章 发展目标………………", "7"],
+                                         ["第三章 重点任务………………", "12"]])
     c.showPage()
     c.save()
     return path

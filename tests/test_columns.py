@@ -46,8 +46,11 @@ def test_statement_column_periods(header: str, ctx: DocContext, period: str) -> 
     assert column_period(header, ctx).period == period
 
 
-def test_statement_words_need_the_reports_period() -> None:
+def test_statement_words_without_a_report_period_go_by_the_documents() -> None:
     assert column_period("本期发生额", DocContext(year=2020)).period is None
+    news = DocContext(year=2016, period="2016-01/2016-10")  # a statistics release for January-October
+    assert column_period("上年同期", news).period == "2015-01/2015-10"
+    assert column_period("本月", DocContext(year=2019, period="2019-05")).period == "2019-05"
 
 
 @pytest.mark.parametrize(("header", "period", "modality"), [

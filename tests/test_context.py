@@ -43,6 +43,8 @@ def test_subject_of_a_report() -> None:
     # a stated short name wins over the registered name on the cover
     cover = "安徽安利合成革股份有限公司\n2011年年度报告\n股票代码：300218股票简称：安利股份"
     assert document_subject(doc(cover)) == "安利股份"
+    # a short name run together with the next label on the cover line
+    assert document_subject(doc("证券代码：002594证券简称：比亚迪公告编号：2024-014\n比亚迪股份有限公司2023年年度报告")) == "比亚迪"
     # the name written with its stock code (a research note's title)
     note = doc("证券研究报告|公司点评\n高测股份（688556.SH）：扩产金刚线", title="德邦证券-高测股份(688556)扩产金刚线")
     assert document_subject(note) == "高测股份"

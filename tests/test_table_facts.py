@@ -170,3 +170,12 @@ def test_real_statements() -> None:
     assert (closing.page, closing.period, closing.metric) == (22, "2018-Q1", "母公司期末现金及现金等价物余额")
     holder = next(f for f in fs if f.quote == "2,050,601")
     assert (holder.page, holder.region) == (5, "杨玉晨")
+
+
+def test_a_unit_over_the_label_column_applies_to_the_block() -> None:
+    rows = [["百万元", "2022A", "2023E"], ["营业收入", "1,567", "3,684"], ["净利润", "173", "471"]]
+    fs = by_quote(table_facts(table(rows), 0, DocContext(year=2023, subject="某某股份")))
+    assert (fs["3,684"].value_norm, fs["3,684"].unit_norm, fs["3,684"].modality) == (3.684e9, "CNY", "forecast")
+    # a label column headed by what its rows are (地市) names no unit: the unit line stands
+    cities = table([["地市", "交易额"], ["杭州", "90.8"], ["宁波", "45.8"]], unit="亿元")
+    assert {f.unit_norm for f in table_facts(cities, 0, DocContext(year=2020, region="浙江省"))} == {"CNY"}

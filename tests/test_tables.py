@@ -159,8 +159,9 @@ def test_ruled_tables_side_by_side_joined_by_a_rule_are_two_tables(tmp_path: Pat
 
 def test_key_value_lines_are_a_two_column_table(tmp_path: Path) -> None:
     d = parse_pdf(fx.make_key_value_pdf(tmp_path / "kv.pdf"))
-    assert len(d.tables) == 1
-    t = d.tables[0]
+    assert len(d.tables) == 2  # the contents list is no table
+    t = next(t for t in d.tables if t.n_rows == 5)
+    assert next(t for t in d.tables if t.n_rows == 3).grid()[0] == ["收盘价(元)", "82.42"]  # a key ending with its unit
     assert (t.n_cols, t.header_rows) == (2, 0)
     assert t.grid()[0] == ["总股本(百万股)：", "227.92"]
     assert t.grid()[2] == ["52周内股价区间(元)：", "21.60-97.40"]  # a range is one value

@@ -131,8 +131,9 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     if window:
         return ColumnPeriod(_trailing(int(window.group(1)), window.group(2), ctx))
     m = w["col_re"].search(text)
-    if m and ctx.report_period:
-        return ColumnPeriod(_resolve(w["classes"][m.group()], ctx.report_period))
+    current = ctx.report_period or ctx.period  # what "this period" is: the report's, else the document's
+    if m and current and current[:4].isdigit():
+        return ColumnPeriod(_resolve(w["classes"][m.group()], current))
     if m:
         return ColumnPeriod(None)
     relative = [p for p in refs if p.kind == "relative"]

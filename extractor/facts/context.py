@@ -109,7 +109,10 @@ def _statement_words() -> dict:
     return {
         "genres": genres,
         "report_re": re.compile(r"((?:19|20)\d{2})\s*年?\s*(" + alt(genres) + ")"),
-        "label_re": re.compile(r"(?:" + alt(data["subject_labels"]) + r")\s*[:：]?\s*([\u4e00-\u9fffA-Za-z*]{2,12})"),
+        "label_re": re.compile(
+            r"(?:" + alt(data["subject_labels"]) + r")\s*[:：]?\s*((?:(?!" + alt(data["subject_label_stops"])
+            + r")[\u4e00-\u9fffA-Za-z*]){2,12})"
+        ),
         "labels": tuple(sorted(data["subject_labels"], key=len, reverse=True)),
         "code_re": re.compile(
             r"([\u4e00-\u9fffA-Za-z]{2,10})\s*[（(]\s*(?:\d{6}(?:\.(?:SH|SZ|BJ|sh|sz|bj))?|\d{4,5}\.(?:HK|hk))\s*[）)]"

@@ -35,7 +35,7 @@ from extractor.facts.columns import (
     scope_of,
 )
 from extractor.facts.context import DocContext
-from extractor.facts.cues import kind_for, percent_kind
+from extractor.facts.cues import cues, kind_for, percent_kind
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
@@ -170,8 +170,10 @@ class _Reader:
         self._periods: dict[str, ColumnPeriod] = {}
 
     def _head_unit(self) -> str | None:
-        """A unit in the header over the label column names the unit of the block (利润表(百万元))."""
-        return _label_unit([self.headers[c] for c in sorted(self.cols.label)])
+        """A unit in the header over the label column names the unit of the block (利润表(百万元),
+        or a header that is a unit alone: 百万元)."""
+        heads = [self.headers[c] for c in sorted(self.cols.label)]
+        return _label_unit(heads) or next((u for u in map(_bare_unit, heads) if u), None)
 
     def period_of(self, text: str) -> ColumnPeriod:
         if text not in self._periods:
@@ -232,7 +234,7 @@ class _Reader:
                 seen_spans.add(cell)
             left = row[left_col].strip() if left_col is not None else ""
             header = self.headers[c]
-            unit_hint = row_unit or _label_unit([left]) or self.section_unit or self.head_unit
+            unit_hint = row_unit or _label_unit([left]) or self.section_unit or self.table.unit or self.head_unit
             item = clean_label(_UNIT_IN_HEADER.sub("", left)) or self.cap_subject or ""
             if change_only(item) and self.last_item:  # 营业收入 / (+/-)YOY(%): the change of the item above
                 item = self.last_item + change_words(item)
@@ -349,6 +351,17 @@ def _cell_facts(cell: str, header: str, row_unit: str | None, table_unit: str | 
         mentions = find_numbers(compact + unit)
         return [(m, m.unit) for m in mentions if m.unit]
     return []
+
+
+def _bare_unit(text: str) -> str | None:
+    """A header that is only a unit (百万元, 人民币百万元, 亿元): that unit."""
+    t = re.sub(r"^(?:单位[:：]?|人民币)|[（()）\s]", "", text)
+    if not t or len(t) > 6:
+        return None
+    m = find_numbers("1" + t)
+    if len(m) == 1 and m[0].quote.replace(" ", "") == "1" + t and m[0].unit:
+        return t if m[0].unit_norm in cues()["money"] | cues()["physical"] else None  # not a counted noun (地市)
+    return None
 
 
 def _label_unit(labels: list[str]) -> str | None:

@@ -19,6 +19,9 @@ from extractor.parse.pdf.layout import Row, Seg
 _KV_VALUE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?(?:\s*[-—–~至]\s*[-+]?\d[\d,]*(?:\.\d+)?%?)?")
 
 
+_UNIT_TAIL = re.compile(r"[（(][^（）()\d]{1,8}[）)]\s*$")
+
+
 def _num_segs(row: Row) -> list[Seg]:
     """Numbers standing apart in a row (not glued to the words around them)."""
     live = [s for s in _visible(row.segs) if not s.used]
@@ -179,45 +182,56 @@ def side_by_side(dt: DetectedTable) -> list[DetectedTable]:
 
 def key_value_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
     """Blocks of "label： figure" lines, labels flush left and figures flush right
-    (总股本(百万股)： 227.92 / 总市值(百万元)： 18,785.44): two-column tables."""
+    (总股本(百万股)： 227.92 / 总市值(百万元)： 18,785.44), one or more side by side: two-column tables."""
     out: list[DetectedTable] = []
-    run: list[tuple[Seg, Seg]] = []
+    open_runs: list[list[tuple[Seg, Seg]]] = []
 
-    def pair(r: Row) -> tuple[Seg, Seg] | None:
-        live = [s for s in _visible(r.segs) if not s.used]
-        if len(live) < 2:
-            return None
-        label, value = live[0], live[1]
-        if not (label.text.rstrip().endswith(("：", ":")) and _KV_VALUE.fullmatch(value.text.replace(" ", ""))):
-            return None
-        return label, value
+    def keyed(label: Seg, value: Seg) -> bool:
+        text = label.text.rstrip()
+        if "…" in text or ".." in text:  # a contents entry and its page number
+            return False
+        return (text.endswith(("：", ":")) or bool(_UNIT_TAIL.search(text))) and bool(
+            _KV_VALUE.fullmatch(value.text.replace(" ", "")))
 
-    def flush() -> None:
-        if len(run) >= 3:
-            cells = [TableCell(row=i, col=k, text=s.text) for i, p in enumerate(run) for k, s in enumerate(p)]
-            segs = [s for p in run for s in p]
-            for s in segs:
-                s.used = True
-            bbox = (min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs),
-                    max(s.bottom for s in segs))
-            table = Table(page=page_number, pages=[page_number], header_rows=0, n_rows=len(run), n_cols=2,
-                          cells=cells, bbox=bbox, method="aligned")
-            out.append(DetectedTable(table, [bbox[0], min(p[1].x0 for p in run), bbox[2]]))
-        run.clear()
+    def close(run: list[tuple[Seg, Seg]]) -> None:
+        if len(run) < 3:
+            return
+        cells = [TableCell(row=i, col=k, text=s.text) for i, p in enumerate(run) for k, s in enumerate(p)]
+        segs = [s for p in run for s in p]
+        for s in segs:
+            s.used = True
+        bbox = (min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs))
+        table = Table(page=page_number, pages=[page_number], header_rows=0, n_rows=len(run), n_cols=2,
+                      cells=cells, bbox=bbox, method="aligned")
+        out.append(DetectedTable(table, [bbox[0], min(p[1].x0 for p in run), bbox[2]]))
 
     for r in rows:
-        p = pair(r)
-        if p and run:
-            a, b = run[-1]
-            size = max(p[0].size, a.size)
-            if (abs(p[0].x0 - a.x0) > size or abs(p[1].x1 - b.x1) > 0.7 * size
-                    or p[0].top - a.bottom > 2.5 * size):
-                flush()
-        if p:
+        live = sorted((s for s in _visible(r.segs) if not s.used), key=lambda s: s.x0)
+        pairs, i = [], 0
+        while i + 1 < len(live):
+            if keyed(live[i], live[i + 1]):
+                pairs.append((live[i], live[i + 1]))
+                i += 2
+            else:
+                i += 1
+        extended = []
+        for p in pairs:
+            size = p[0].size
+            run = next((run for run in open_runs if run not in extended and abs(run[-1][0].x0 - p[0].x0) <= size
+                        and abs(run[-1][1].x1 - p[1].x1) <= 0.7 * size and p[0].top - run[-1][0].bottom <= 2.5 * size),
+                       None)
+            if run is None:
+                run = []
+                open_runs.append(run)
             run.append(p)
-        elif run and any(not s.used and min(s.x1, run[-1][1].x1) > max(s.x0, run[-1][0].x0) for s in r.segs):
-            flush()  # a line across the block's columns ends it; lines beside it (another column) do not
-    flush()
+            extended.append(run)
+        for run in [run for run in open_runs if run not in extended]:
+            lo, hi = run[-1][0].x0, run[-1][1].x1
+            if any(min(s.x1, hi) > max(s.x0, lo) for s in r.segs if not s.used):
+                close(run)  # a line across the block ends it; lines beside it (another column) do not
+                open_runs.remove(run)
+    for run in open_runs:
+        close(run)
     return out
 
 
