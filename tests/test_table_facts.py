@@ -85,6 +85,7 @@ def test_holders_table_rows_belong_to_the_holder() -> None:
     fs = table_facts(table(rows, header_rows=0, unit="股"), 0, REPORT)
     total = next(f for f in fs if f.quote == "79,053")
     assert (total.metric, total.kind, total.region) == ("报告期末普通股股东总数", "count", "东北电气")
+    assert total.unit_norm == "户"  # holders are counted in accounts, not in the table's shares
     share = next(f for f in fs if f.quote == "9.33%")
     assert (share.region, share.region_source, share.kind) == ("甲投资管理有限公司", "table", "share")
     assert share.metric.startswith("持股比例") and share.period == "2018-Q1"

@@ -43,6 +43,7 @@ def _words() -> dict:
         "growth_re": re.compile(_alt(data["growth_items"])),
         "relative_re": re.compile(_alt(data["relative_items"])),
         "change_names": data["change_names"],
+        "count_units": data["count_units"],
         "count_re": re.compile(r"(?:" + _alt(data["count_items"]) + r")$"),
         "holder_re": re.compile(r"(?:" + _alt(data["holder_roles"]) + r")\s*[“\"「『]([^”\"」』]{2,60})[”\"」』]"),
     }
@@ -203,6 +204,12 @@ def relative_item(text: str) -> bool:
 def growth_item(text: str) -> bool:
     """An item or header that is a change over time (YOY, 增长率, 增减)."""
     return bool(_words()["growth_re"].search(text))
+
+
+def count_unit(item: str) -> str | None:
+    """The measure word a counted item implies (报告期末普通股股东总数 → 户), if any."""
+    units = _words()["count_units"]
+    return next((units[k] for k in sorted(units, key=len, reverse=True) if item.strip().endswith(k)), None)
 
 
 def count_item(text: str) -> bool:

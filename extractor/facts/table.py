@@ -26,6 +26,7 @@ from extractor.facts.columns import (
     clean_label,
     column_period,
     count_item,
+    count_unit,
     growth_item,
     holder_re,
     is_period_header,
@@ -254,6 +255,8 @@ class _Reader:
                 metric = self.scope + metric
             for mention, unit_text in _cell_facts(cell, header, unit_hint, self.table.unit):
                 kind, unit_norm = _kind(mention, header, item)
+                if kind == "count" and unit_norm != mention.unit_norm:
+                    unit_text = unit_norm  # the item's own measure word over the table's
                 out.append(Fact(
                     page=row_page(self.table, r), sentence=row_text, quote=cell, value=mention.value,
                     unit=unit_text, value_norm=mention.value_norm, unit_norm=unit_norm, kind=kind,
@@ -301,7 +304,9 @@ def _kind(mention: NumberMention, header: str, item: str) -> tuple[str, str | No
         return percent_kind(f"{item} {header}"), unit
     kind = kind_for(mention, mention.quote)
     if kind == "other" and unit is None and (count_item(item) or count_item(header)):
-        return "count", unit
+        kind = "count"
+    if kind == "count" and count_unit(item):
+        return kind, count_unit(item)
     return kind, unit
 
 
