@@ -135,7 +135,8 @@ def test_prose_cells_are_read_as_sentences_and_a_named_holder_owns_its_clause() 
             "股东“乙某”通过另一证券公司账户持有350万元公司债券。")
     rows = [["项目", "说明"], ["前10名股东参与融资融券业务情况说明", note]]
     fs = prose_cell_facts(table(rows), 3, REPORT)
-    assert [(f.value_norm, f.region) for f in fs] == [(1.2e7, "甲企业管理有限公司"), (3.5e6, "乙某")]
+    assert [(f.value_norm, f.region, f.region_source) for f in fs] == [(1.2e7, "甲企业管理有限公司", "stated"),
+                                                                     (3.5e6, "乙某", "stated")]
     assert {(f.method, f.table_index, f.table_row, f.table_col) for f in fs} == {("table", 3, 1, 1)}
     assert table_facts(table(rows), 3, REPORT) == []  # not read again as one figure
     assert cell_holder("股东“丙公司”通过A账户持有3,789,500股", 24) == "丙公司"

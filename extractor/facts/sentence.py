@@ -65,8 +65,9 @@ def prose_cell_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fa
             carry.paragraph = 0
             for f in sentence_facts(s, ctx, carry):
                 holder = cell_holder(text, f.char_start or 0)
+                named = {"region": holder, "region_source": "stated"} if holder else {}
                 out.append(f.model_copy(update={
-                    "region": holder or f.region, "sentence_index": None, "char_start": None, "char_end": None,
+                    **named, "sentence_index": None, "char_start": None, "char_end": None,
                     "method": "table", "table_index": table_index, "table_row": row, "table_col": col,
                 }))
     return out
