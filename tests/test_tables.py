@@ -271,3 +271,21 @@ def test_realdoc_statement_tables() -> None:
     broker = parse_pdf(REALDOCS / "broker_financial_forecast_table.pdf")
     cash = broker.tables[-1]
     assert cash.caption == "表22：现金流量表" and cash.grid()[1] == ["净利润", "345", "585", "806", "948", "1,536", "1,819"]
+
+
+def test_a_numbered_item_cut_by_the_page_break_is_one_row() -> None:
+    def part(rows: list[list[str]], page: int, header: int) -> Table:
+        cells = [TableCell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row)]
+        return Table(page=page, pages=[page], header_rows=header, n_rows=len(rows), n_cols=3, cells=cells)
+
+    a = part([["项目", "本期发生额", "上期发生额"], ["（一）其他收益", "5.00", "4.00"], ["1.政府补助中与资产", "", ""]], 7, 1)
+    b = part([["相关的部分", "3.00", "2.00"], ["2.其他", "2.00", "2.00"]], 8, 0)
+    m = merge_tables(a, b)
+    assert m.n_rows == 4 and m.row_pages == [7, 7, 7, 8]
+    assert m.grid()[2] == ["1.政府补助中与资产相关的部分", "3.00", "2.00"]
+    # an unnumbered row between items that are not consecutive stays a row of its own
+    c = part([["营业外收入", "1.00", ""], ["3.其他", "2.00", "2.00"]], 8, 0)
+    assert merge_tables(a, c).n_rows == 5
+    d = part([["营业外收入", "1.00", ""], ["2.其他", "2.00", "2.00"]], 8, 0)  # figures on both sides of the cut
+    e = part([["项目", "本期", "上期"], ["1.政府补助", "5.00", ""]], 7, 1)
+    assert merge_tables(e, d).n_rows == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractor.models import Table, TableCell
 from extractor.parse.pdf.cells import DetectedTable, header_row_count
 from extractor.parse.pdf.reading import Line
@@ -71,7 +73,47 @@ def merge_tables(first: Table, second: Table) -> Table:
         "unit": first.unit or second.unit, "caption": first.caption or second.caption,
     })
     merged.header_rows = header_row_count(cells, n_rows, merged.n_cols) if not first.header_rows else first.header_rows
-    return merged
+    return _join_broken_row(merged, first.n_rows)
+
+
+_ITEM_NO = re.compile(r"^\s*(?:[（(]\s*([一二三四五六七八九十\d]{1,3})\s*[）)]|([一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．](?!\d))")
+_CN_NO = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _item_number(label: str) -> int | None:
+    m = _ITEM_NO.match(label)
+    if not m:
+        return None
+    t = m.group(1) or m.group(2)
+    return int(t) if t.isdigit() else _CN_NO.get(t) if len(t) == 1 else None
+
+
+def _join_broken_row(t: Table, at: int) -> Table:
+    """A row cut by the page break: between items numbered k and k+1, the unnumbered first row of
+    the second part continues the label of the last row of the first (1.重新计量设定受益计 /
+    划净负债或净资产的变动)."""
+    if at < 1 or at + 1 >= t.n_rows:
+        return t
+    grid = t.grid()
+    before, cut, after = grid[at - 1], grid[at], grid[at + 1]
+    k, nxt = _item_number(before[0]), _item_number(after[0])
+    if k is None or nxt != k + 1 or not cut[0].strip() or _item_number(cut[0]) is not None:
+        return t
+    if any(a.strip() and b.strip() for a, b in zip(before[1:], cut[1:], strict=True)):
+        return t  # both parts hold figures in one column: two rows after all
+    cells = []
+    for c in t.cells:
+        if c.row == at - 1 and c.col == 0:
+            c = c.model_copy(update={"text": c.text + cut[0].strip()})
+        elif c.row == at and (c.col == 0 or not c.text.strip()):
+            continue
+        elif c.row == at:
+            c = c.model_copy(update={"row": at - 1})
+        elif c.row > at:
+            c = c.model_copy(update={"row": c.row - 1})
+        cells.append(c)
+    pages = t.row_pages[:at] + t.row_pages[at + 1:] if t.row_pages else []
+    return t.model_copy(update={"cells": cells, "n_rows": t.n_rows - 1, "row_pages": pages})
 
 
 def table_text(t: Table) -> str:
