@@ -181,3 +181,10 @@ def test_a_unit_over_the_label_column_applies_to_the_block() -> None:
     # a label column headed by what its rows are (地市) names no unit: the unit line stands
     cities = table([["地市", "交易额"], ["杭州", "90.8"], ["宁波", "45.8"]], unit="亿元")
     assert {f.unit_norm for f in table_facts(cities, 0, DocContext(year=2020, region="浙江省"))} == {"CNY"}
+
+
+def test_a_row_of_labels_under_dated_columns_keeps_their_periods() -> None:
+    rows = [["", "2022A", "2023E"], ["营业收入(百万元)", "1,567", "3,684"], ["投资评级", "增持", "买入"],
+            ["净利润(百万元)", "173", "471"]]
+    fs = by_quote(table_facts(table(rows), 0, DocContext(year=2023, subject="某某股份")))
+    assert (fs["471"].period, fs["471"].modality) == ("2023", "forecast")

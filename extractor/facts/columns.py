@@ -115,6 +115,9 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     """
     w = _words()
     text = header.replace(" ", "")
+    if "/" in text:  # stacked header lines (2023年/金额, 2023E/买入): the line that dates it
+        parts = [column_period(part, ctx) for part in text.split("/") if part]
+        return next((p for p in parts if p.period), parts[0] if parts else ColumnPeriod(None))
     year = _report_year(ctx)
     refs = find_periods(text, year)
     explicit = [p for p in refs if p.kind in ("explicit", "span")]

@@ -189,7 +189,10 @@ class _Reader:
             role = _row_role(row, self.cols)
             if role == "header":
                 new = [t.strip() for t in row]
-                self.headers = [_stack(a, b) for a, b in zip(self.headers, new, strict=True)] if stacking else new
+                # a line of labels with no period under dated columns (评级 | 增持 | 增持) qualifies them
+                keep = not any(self.period_of(t).period for t in new if t) and any(
+                    self.period_of(t).period for t in self.headers if t)
+                self.headers = [_stack(a, b) for a, b in zip(self.headers, new, strict=True)] if stacking or keep else new
                 self.head_unit = self._head_unit()
                 stacking = True
                 continue

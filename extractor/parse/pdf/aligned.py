@@ -209,7 +209,9 @@ def key_value_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
         live = sorted((s for s in _visible(r.segs) if not s.used), key=lambda s: s.x0)
         pairs, i = [], 0
         while i + 1 < len(live):
-            if keyed(live[i], live[i + 1]):
+            more = i + 2 < len(live) and is_numeric(live[i + 2].text) and (
+                live[i + 2].x0 - live[i + 1].x1 < 4 * live[i + 1].size)
+            if keyed(live[i], live[i + 1]) and not more:  # a key and one figure, not a row of figures
                 pairs.append((live[i], live[i + 1]))
                 i += 2
             else:
