@@ -173,7 +173,7 @@ def clean_label(label: str) -> str:
         prev = text
         text = w["prefix_re"].sub("", text).strip()
     text = w["note_re"].sub("", text)
-    return text.strip(" ：:")
+    return re.sub(r"[（(]?[%％][）)]?$", "", text.strip(" ：:")).strip(" ：:")
 
 
 def scope_of(caption: str | None) -> str:
