@@ -163,16 +163,21 @@ def holder_re() -> re.Pattern[str]:
     return _words()["holder_re"]
 
 
-def clean_label(label: str) -> str:
-    """A row label as the item it names: numbering (一、 （一） 1.), 其中：/加：/减：, sign notes
-    (（亏损以“-”号填列）) and a trailing colon dropped."""
+def strip_numbering(label: str) -> str:
+    """A row label without its numbering and 其中：/加：/减： (（一）基本每股收益 → 基本每股收益)."""
     w = _words()
     text = label.strip()
     prev = None
     while prev != text:
         prev = text
         text = w["prefix_re"].sub("", text).strip()
-    text = w["note_re"].sub("", text)
+    return text
+
+
+def clean_label(label: str) -> str:
+    """A row label as the item it names: numbering (一、 （一） 1.), 其中：/加：/减：, sign notes
+    (（亏损以“-”号填列）), a trailing % and colon dropped."""
+    text = _words()["note_re"].sub("", strip_numbering(label))
     return re.sub(r"[（(]?[%％][）)]?$", "", text.strip(" ：:")).strip(" ：:")
 
 

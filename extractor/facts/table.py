@@ -34,6 +34,7 @@ from extractor.facts.columns import (
     ratio_item,
     relative_item,
     scope_of,
+    strip_numbering,
 )
 from extractor.facts.context import DocContext
 from extractor.facts.cues import cues, kind_for, percent_kind
@@ -375,7 +376,7 @@ def _bare_unit(text: str) -> str | None:
 def _label_unit(labels: list[str]) -> str | None:
     """A unit written in a row label: 营业收入（元）, 航空货邮吞吐量(万吨), 每股指标(元)."""
     for lab in reversed(labels):
-        for m in _UNIT_IN_HEADER.finditer(clean_label(lab)):
+        for m in _UNIT_IN_HEADER.finditer(strip_numbering(lab)):
             unit = (m.group(1) or m.group(2)).strip()
             if unit and not re.search(r"[+±]|^[-/]+$|^[一二三四五六七八九十\d]+$|如有|注", unit):
                 return unit
