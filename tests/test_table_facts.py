@@ -188,3 +188,12 @@ def test_a_row_of_labels_under_dated_columns_keeps_their_periods() -> None:
             ["净利润(百万元)", "173", "471"]]
     fs = by_quote(table_facts(table(rows), 0, DocContext(year=2023, subject="某某股份")))
     assert (fs["471"].period, fs["471"].modality) == ("2023", "forecast")
+
+
+def test_rows_of_an_industry_comparison_belong_to_each_company() -> None:
+    rows = [["证券代码", "证券简称", "2022E", "2023E"], ["688556", "高测股份", "2.91", "4.43"],
+            ["300724", "捷佳伟创", "2.68", "3.95"]]
+    fs = table_facts(table(rows, caption="可比公司EPS预测(元)"), 0, DocContext(year=2022, subject="高测股份"))
+    assert [(f.quote, f.region, f.region_source, f.period) for f in fs] == [
+        ("2.91", "高测股份", "table", "2022"), ("4.43", "高测股份", "table", "2023"),
+        ("2.68", "捷佳伟创", "table", "2022"), ("3.95", "捷佳伟创", "table", "2023")]
