@@ -88,14 +88,23 @@ def _item_number(label: str) -> int | None:
     return int(t) if t.isdigit() else _CN_NO.get(t) if len(t) == 1 else None
 
 
+def _rows_of(t: Table, lo: int, hi: int) -> list[list[str]]:
+    """Rows ``lo``..``hi - 1`` of ``t`` as text (spanning cells repeated), without the whole grid."""
+    out = [["" for _ in range(t.n_cols)] for _ in range(lo, hi)]
+    for c in t.cells:
+        for r in range(max(c.row, lo), min(c.row + c.row_span, hi)):
+            for k in range(c.col, min(c.col + c.col_span, t.n_cols)):
+                out[r - lo][k] = c.text
+    return out
+
+
 def _join_broken_row(t: Table, at: int) -> Table:
     """A row cut by the page break: between items numbered k and k+1, the unnumbered first row of
     the second part continues the label of the last row of the first (1.重新计量设定受益计 /
     划净负债或净资产的变动)."""
     if at < 1 or at + 1 >= t.n_rows:
         return t
-    grid = t.grid()
-    before, cut, after = grid[at - 1], grid[at], grid[at + 1]
+    before, cut, after = _rows_of(t, at - 1, at + 2)
     k, nxt = _item_number(before[0]), _item_number(after[0])
     if k is None or nxt != k + 1 or not cut[0].strip() or _item_number(cut[0]) is not None:
         return t
