@@ -34,6 +34,7 @@ from extractor.checks.figures import (
 )
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer
+from extractor.patterns import alternation, load
 
 TEXT_SIM = 0.6  # metric similarity for a pass between two text figures
 TABLE_SIM = 0.3  # … between a text figure and a table cell of the same value
@@ -178,8 +179,9 @@ def _counterpart_checks(doc: DocData, f: Fig, cands: list[Fig], typ: str, pass_s
 # -- between documents ---------------------------------------------------------------
 
 
-_REVISED = re.compile(r"修订|修正|更正|调整为|核实|最终|终核|确认数|正式数据")
-_PRELIMINARY = re.compile(r"初步|预计|快报|初步测算|初步统计|预估|估计|初值")
+_REVISIONS = load("checks.yml")["revisions"]
+_REVISED = re.compile(alternation(_REVISIONS["revised"]))
+_PRELIMINARY = re.compile(alternation(_REVISIONS["preliminary"]))
 
 
 @dataclass

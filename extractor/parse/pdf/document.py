@@ -33,6 +33,7 @@ from extractor.parse.pdf.reading import (
     reading_order,
 )
 from extractor.parse.pdf.tables import detect_tables
+from extractor.patterns import alternation, load
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -43,8 +44,9 @@ __all__ = ["parse_pdf", "parse_pdf_blocks"]
 # ------------------------------------------------------------ title
 
 _FILE_EXT = re.compile(r"\.(?:html?|docx?|wps|pdf|xlsx?|pptx?|txt|rtf|ofd|tmp)$", re.I)
-_JUNK_TITLE = re.compile(r"^(?:untitled|无标题|title|文档\d*|document\d*|page|microsoft word|新建.*)$", re.I)
-_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:通知|意见|决定|批复|报告|公告|通告|函|规定|办法|方案|计划|实施细则)")
+_WORDS = load("parse.yml")["pdf"]
+_JUNK_TITLE = re.compile(r"^(?:" + "|".join(_WORDS["junk_titles"]) + r")$", re.I)
+_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:" + alternation(_WORDS["notice_types"]) + r")")
 
 
 def _clean_title(raw: str | None) -> str | None:
