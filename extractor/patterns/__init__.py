@@ -57,13 +57,22 @@ def load(name: str) -> Any:
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        key = ".".join(str(p) for p in loc if p != "[key]") or None
-        raise PatternError(name, message + more, key=key, line=_line_of(text, loc)) from exc
+        raise _schema_error(name, text, exc) from exc
     return data
+
+
+def _schema_error(name: str, text: str, exc: ValidationError) -> PatternError:
+    """The first problem (an unknown key before a missing one: a misspelling is both), others listed."""
+    found = []
+    for err in sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden"):
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc if p != "[key]") or None
+        message = {"extra_forbidden": "unknown key", "missing": "missing key"}.get(err["type"], err["msg"])
+        found.append((key, _line_of(text, loc), message))
+    (key, line, message), rest = found[0], found[1:6]
+    if rest:
+        message += "; also " + "; ".join(f"line {ln}: {k}: {m}" for k, ln, m in rest)
+    return PatternError(name, message, key=key, line=line)
 
 
 def check_all() -> list[str]:
