@@ -14,6 +14,7 @@ import click
 
 from extractor import __version__
 from extractor.errors import PatternError, PolicyFactsError
+from extractor.settings import SETTINGS
 
 DEFAULT_DB = "db/facts.db"
 
@@ -50,13 +51,13 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to write")
-@click.option("--workers", "-w", type=click.IntRange(min=0), default=None,
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=SETTINGS.ingest.workers,
               help="worker processes [default: number of cores; 0: in this process, without limits]")
-@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=SETTINGS.ingest.timeout_s, show_default=True,
               help="seconds allowed per document (0: no limit)")
-@click.option("--memory-mb", type=click.IntRange(min=0), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(min=0), default=SETTINGS.ingest.memory_mb, show_default=True,
               help="memory a worker may take for one document, beyond its start-up size (0: no limit)")
-@click.option("--max-text-mb", type=click.FloatRange(min=0), default=10.0, show_default=True,
+@click.option("--max-text-mb", type=click.FloatRange(min=0), default=SETTINGS.ingest.max_text_mb, show_default=True,
               help="largest text/HTML/Markdown file read (0: no limit)")
 @click.option("--password", default=None, help="password for encrypted PDFs")
 @click.option("--force", is_flag=True, help="re-read files even when unchanged")

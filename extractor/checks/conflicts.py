@@ -35,13 +35,14 @@ from extractor.checks.figures import (
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer
 from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
-TEXT_SIM = 0.6  # metric similarity for a pass between two text figures
-TABLE_SIM = 0.3  # … between a text figure and a table cell of the same value
-BOUND_SIM = 0.6  # … when the values only agree through a bound (300个以上 vs 320)
-FAIL_SIM = 0.75  # … for a failing text/table comparison
-TEXT_FAIL_SIM = 0.9  # … for a failing comparison of two text figures
-CONFLICT_SIM = 0.85  # … for a conflict between documents
+TEXT_SIM = SETTINGS.checks.text_sim  # metric similarity for a pass between two text figures
+TABLE_SIM = SETTINGS.checks.table_sim  # … between a text figure and a table cell of the same value
+BOUND_SIM = SETTINGS.checks.bound_sim  # … when the values only agree through a bound (300个以上 vs 320)
+FAIL_SIM = SETTINGS.checks.fail_sim  # … for a failing text/table comparison
+TEXT_FAIL_SIM = SETTINGS.checks.text_fail_sim  # … for a failing comparison of two text figures
+CONFLICT_SIM = SETTINGS.checks.conflict_sim  # … for a conflict between documents
 
 
 # -- when two figures disagree -------------------------------------------------------

@@ -39,11 +39,12 @@ from extractor.checks.figures import (
 )
 from extractor.facts.regions import DEFAULT_COUNTRY
 from extractor.models import Fact, ParsedDocument
+from extractor.settings import SETTINGS
 
-SUPPORT_SIM = 0.3  # metric similarity that confirms an equal value (region and period known to agree)
-LOOSE_SUPPORT_SIM = 0.6  # … when the region or the period of one side is unknown
-CONTRADICT_SIM = 0.75  # metric similarity for "the same metric"
-MAX_EVIDENCE = 3
+SUPPORT_SIM = SETTINGS.verify.support_sim  # metric similarity that confirms an equal value (region and period agree)
+LOOSE_SUPPORT_SIM = SETTINGS.verify.loose_support_sim  # … when the region or the period of one side is unknown
+CONTRADICT_SIM = SETTINGS.verify.contradict_sim  # metric similarity for "the same metric"
+MAX_EVIDENCE = SETTINGS.verify.max_evidence
 STATUSES = ("supported", "contradicted", "unsupported")
 
 

@@ -15,7 +15,8 @@ hashes the files and is the one writer. How a run goes:
   writer's share of the work, which does not parallelise, is the SQL alone. A
   per-document time limit and a per-worker memory limit end a pathological
   document without ending the batch. There are never more workers than files
-  to read, and they run at most ``16 × workers + 16`` files ahead of the writer.
+  to read, and they run at most ``16 × workers + 16`` files ahead of the writer
+  (``SETTINGS.ingest.lookahead_per_worker``).
 * **One writer** stores the results in discovery order, each document in its own
   savepoint, several documents to a transaction (committed every 64 documents or
   2 seconds), so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves no
@@ -70,6 +71,7 @@ from extractor.ingest.workers import (
     Workers,
 )
 from extractor.models import ParsedDocument
+from extractor.settings import SETTINGS
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -80,10 +82,10 @@ __all__ = [
 
 #: The writer commits every COMMIT_DOCS documents or COMMIT_SECONDS seconds (each document in its
 #: own savepoint inside): fewer, larger commits write each index page to the WAL once per batch.
-COMMIT_DOCS = 64
-COMMIT_SECONDS = 2.0
+COMMIT_DOCS = SETTINGS.store.commit_docs
+COMMIT_SECONDS = SETTINGS.store.commit_seconds
 #: SQLite page cache of the writer's connection, in MB.
-WRITER_CACHE_MB = 64
+WRITER_CACHE_MB = SETTINGS.store.writer_cache_mb
 
 
 @dataclass
@@ -217,7 +219,8 @@ def ingest(
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
-    ``workers``: worker processes (default: one per core; 0 = in this process, no limits).
+    ``workers``: worker processes (default: ``SETTINGS.ingest.workers``, else one per core; 0 = in
+    this process, no limits).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt stops the
     run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -232,6 +235,7 @@ def ingest(
     summary.files = len(files)
     if on_total:
         on_total(len(files))
+    workers = SETTINGS.ingest.workers if workers is None else workers
     n = (os.cpu_count() or 1) if workers is None else max(0, workers)
     n = min(n, max(1, len(files)))
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
@@ -249,7 +253,8 @@ def ingest(
         pending: deque[list] = deque()  # [job, future or None until submitted], in discovery order
         # results are stored in order: workers run up to `window` files ahead of the writer, so
         # one slow document does not leave the others idle (a result waiting is a few hundred KB)
-        window = 16 * max(n, 1) + 16
+        ahead = SETTINGS.ingest.lookahead_per_worker
+        window = ahead * max(n, 1) + ahead
         todo = iter(files)
         exhausted = False
         if progress:

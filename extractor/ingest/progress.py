@@ -19,9 +19,10 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from extractor.ingest.pipeline import Extraction, Summary
+from extractor.settings import SETTINGS
 
 #: The summary lists at most this many problem files (all of them are in ``documents``).
-MAX_PROBLEMS = 40
+MAX_PROBLEMS = SETTINGS.ingest.problems_listed
 
 
 class Progress:

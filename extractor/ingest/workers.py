@@ -20,11 +20,12 @@ from pathlib import Path
 
 from extractor.errors import PolicyFactsError
 from extractor.ingest.job import Extraction, extract_file, extract_rows
+from extractor.settings import SETTINGS
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
 
-DEFAULT_TIMEOUT = 300.0
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
+DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
 #: Modules the worker processes import once, before forking (forkserver start method).
 WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
                   "extractor.claims.statements", "extractor.claims.entities"]

@@ -43,6 +43,7 @@ from extractor.parse.html_meta import (
 from extractor.parse.html_tables import build_table
 from extractor.parse.normalize import find_date, normalize_text
 from extractor.patterns import load
+from extractor.settings import SETTINGS
 
 __all__ = ["Article", "decode_html", "extract_article", "parse_html", "strip_site_suffix"]
 
@@ -81,7 +82,7 @@ _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WS_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[，。；：！？、,;]")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_MIN_PARA = 8
+_MIN_PARA = SETTINGS.segment.min_html_paragraph
 
 
 def _class_weight(el: etree._Element) -> int:

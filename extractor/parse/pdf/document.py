@@ -34,6 +34,7 @@ from extractor.parse.pdf.reading import (
 )
 from extractor.parse.pdf.tables import detect_tables
 from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -69,7 +70,7 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
             if len(joined) <= 120 and _NOTICE.fullmatch(joined):
                 return joined
     for i, ln in enumerate(lines[:8]):
-        if ln.size >= 1.15 * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
+        if ln.size >= SETTINGS.layout.title_size_ratio * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
             parts = [ln.text.strip()]
             for nxt in lines[i + 1:i + 3]:
                 if abs(nxt.size - ln.size) > 0.05 * ln.size or nxt.top - ln.bottom > 1.5 * ln.size:
