@@ -216,7 +216,7 @@ def _total_row(t: TableData, data_rows: list[int]) -> int | None:
     return None
 
 
-def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:
+def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:  # noqa: C901 (one pass over a table)
     """A total row against the sum of the other rows, shares against part ÷ whole,
     shares of one whole against 100."""
     out: list[Check] = []

@@ -121,8 +121,9 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
         result.status, result.error = _status_for(exc, path), _message(exc, path, rel)
         if isinstance(exc, CorruptDocument) and _pdf_truncated(path):
             result.error += " (the file looks truncated: no %%EOF at its end)"
-        if getattr(exc, "page_count", None) is not None:
-            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=exc.page_count)
+        page_count = getattr(exc, "page_count", None)  # NeedsOCR knows how many pages there are
+        if page_count is not None:
+            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=page_count)
     except MemoryError:
         result.document, result.sentences, result.facts = None, [], []  # free what was built
         result.status = "failed"

@@ -172,7 +172,7 @@ class Writer:
     def rollback(self) -> None:
         if self._began is not None:
             self.store.db.rollback()
-            counts, n_problems = self._saved
+            counts, n_problems = self._saved or ((), 0)
             for k, v in zip(self._COUNTS, counts, strict=True):
                 setattr(self.summary, k, v)
             del self.summary.problems[n_problems:]
@@ -228,6 +228,7 @@ def ingest(
     from extractor.store.database import Store
 
     t0 = time.perf_counter()
+    report = progress or _no_progress
     summary = Summary()
     db_path = Path(db_path)
     exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
@@ -235,9 +236,7 @@ def ingest(
     summary.files = len(files)
     if on_total:
         on_total(len(files))
-    workers = SETTINGS.ingest.workers if workers is None else workers
-    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
-    n = min(n, max(1, len(files)))
+    n = _worker_count(workers, len(files))
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
     pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
     store = Store(db_path)
@@ -257,8 +256,7 @@ def ingest(
         window = ahead * max(n, 1) + ahead
         todo = iter(files)
         exhausted = False
-        if progress:
-            progress(None, summary)
+        report(None, summary)
         while True:
             while not exhausted and len(pending) < window:
                 item = next(todo, None)
@@ -269,11 +267,9 @@ def ingest(
                             password=password)
                 if isinstance(job, Extraction):  # unreadable
                     writer.write(job)
-                    if progress:
-                        progress(job, summary)
+                    report(job, summary)
                 elif job is None:
-                    if progress:
-                        progress(None, summary)
+                    report(None, summary)
                 else:
                     pending.append([job, None])
             if not pending:
@@ -289,8 +285,7 @@ def ingest(
                 writer.commit()  # nothing waits uncommitted while a slow document is read
             result = pool.result(job, future)
             writer.write(result)
-            if progress:
-                progress(result, summary)
+            report(result, summary)
         writer.commit()
         cancel = False
     except KeyboardInterrupt:
@@ -303,6 +298,17 @@ def ingest(
             store.close()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _no_progress(result: Extraction | None, summary: Summary) -> None:
+    """The progress callback when none is given."""
+
+
+def _worker_count(workers: int | None, files: int) -> int:
+    """Worker processes for ``files`` files: ``workers``, else the setting, else one per core."""
+    workers = SETTINGS.ingest.workers if workers is None else workers
+    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
+    return min(n, max(1, files))
 
 
 def _plan(item: tuple[Path, str, Path], known: dict, manifests: Manifests, seen: dict[str, Path],
@@ -337,8 +343,9 @@ def _store(store, result: Extraction, summary: Summary) -> None:
             rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
             store.write_rows(rows)
         except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
+            doc = result.document
             known = (result.rows.document if result.rows is not None
-                     else {"doc_type": result.document.doc_type, "page_count": result.document.page_count})
+                     else {"doc_type": doc.doc_type, "page_count": doc.page_count} if doc is not None else {})
             result = result.model_copy(update={
                 "status": "failed", "error": store_error(exc), "rows": None,
                 "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),

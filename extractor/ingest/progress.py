@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -32,7 +33,7 @@ class Progress:
         self.enabled = enabled
         self.console = console or Console(stderr=True)
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: Any = None  # rich's TaskID once started
         self._t0 = time.perf_counter()
         self._last = 0.0
 

@@ -17,6 +17,7 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import PolicyFactsError
 from extractor.ingest.job import Extraction, extract_file, extract_rows
@@ -142,7 +143,7 @@ class Workers:
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
         self.password, self.max_text_bytes = password, max_text_bytes
         self.size: int | None = None
-        self._pool = None
+        self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
     def start(self, jobs: int) -> None:
         """Fix the pool's size: at most ``n``, at most ``jobs`` (the jobs known so far, when that is all)."""
@@ -157,7 +158,7 @@ class Workers:
             from pebble import ProcessPool
 
             self.start(self.n)
-            self._pool = ProcessPool(max_workers=self.size, initializer=_worker_init, initargs=(self.memory_mb,),
+            self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
         return self._pool.schedule(extract_rows, args=args, timeout=self.timeout or None)
 

@@ -66,7 +66,7 @@ def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     return sorted(out, key=lambda bs: min((b[1] for b in bs), default=0.0))
 
 
-def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]], tol: float) -> list[Box]:
+def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]], tol: float) -> list[Box]:  # noqa: C901
     """Cells of one grid: fine cells joined across missing inner lines, kept when closed all round."""
     ys = _cluster([h[0] for h in hs], tol)
     xs = _cluster([v[0] for v in vs], tol)
@@ -115,7 +115,7 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
     return boxes
 
 
-def ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[DetectedTable]:
+def ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[DetectedTable]:  # noqa: C901
     objs = len(page.rects) + len(page.lines) + len(page.curves)
     if objs < 3:
         return []
