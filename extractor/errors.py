@@ -43,3 +43,23 @@ class UndecodableText(PolicyFactsError):
 
 class DocumentTooLarge(PolicyFactsError):
     """The document exceeds a size or time limit."""
+
+
+class InvalidDate(PolicyFactsError, ValueError):
+    """A date given as input (a manifest, ``--date``, a form) is not a date."""
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or wraps, a MemoryError (pdfplumber wraps what pdfminer raises: a
+    decompression bomb's ``MemoryError: Unable to allocate output buffer``)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        if isinstance(e, MemoryError):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__, *e.args[:1]]
+    return False
