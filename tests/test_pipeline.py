@@ -79,10 +79,10 @@ def test_discover_sorted_skips_hidden_manifests_and_the_database(tmp_path: Path)
     (root / ".git").mkdir()
     for name in ("z.txt", "a.txt", ".hidden.txt", "manifest.yml", "manifest.csv", "b/x.txt", ".git/obj", "facts.db"):
         (root / name).write_text("x", encoding="utf-8")
-    found = [rel for _f, rel, _root in discover([root], exclude=[root / "facts.db"])]
+    found = [f.rel for f in discover([root], exclude=[root / "facts.db"])]
     assert found == ["a.txt", "b/x.txt", "z.txt"]
     one = list(discover([root / "b" / "x.txt"]))
-    assert [(rel, r) for _f, rel, r in one] == [("x.txt", root / "b")]
+    assert [(f.rel, f.root, f.root_id, f.status) for f in one] == [("x.txt", root / "b", str(root / "b"), None)]
     with pytest.raises(FileNotFoundError, match="no such file"):
         list(discover([tmp_path / "missing"]))
 
@@ -134,7 +134,7 @@ def test_manifest_lookup_walks_up_to_the_root(tmp_path: Path) -> None:
 def test_seed_manifest_covers_the_seed_corpus() -> None:
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     entries = load_manifest(corpus)
-    files = {rel for _f, rel, _r in discover([corpus])}
+    files = {f.rel for f in discover([corpus])}
     assert entries and set(entries) <= files
     assert all(e.get("publisher") for e in entries.values())
 
@@ -187,7 +187,7 @@ def test_extract_file_never_raises(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text("数字" * 600_000, encoding="utf-8")
     r = extract_file(big, "big.txt", "", big.stat().st_size, max_text_bytes=1 << 20)
-    assert r.status == "failed" and r.error.startswith("DocumentTooLarge") and "--max-text-mb" in r.error
+    assert r.status == "too_large" and r.error.startswith("DocumentTooLarge") and "--max-text-mb" in r.error
     assert not r.sentences and not r.facts
 
 
@@ -258,14 +258,14 @@ def test_workers_give_the_same_database_as_one_process(tmp_path: Path, corpus: P
     assert [p for p in seen if p] == ["a.txt", "b.html", "c.md", "d.pdf", "sub/e.txt", "sub/f.htm"]
 
 
-def test_same_path_under_two_roots_is_read_once(tmp_path: Path) -> None:
+def test_same_path_under_two_roots_is_two_documents(tmp_path: Path) -> None:
     for name in ("x", "y"):
         (tmp_path / name).mkdir()
         text_doc(tmp_path / name / "same.txt", 1 if name == "x" else 2)
     s = ingest([tmp_path / "x", tmp_path / "y"], tmp_path / "facts.db", workers=0)
-    assert (s.ok, s.skipped) == (1, 1)
-    assert s.problems[0]["status"] == "skipped" and "DuplicatePath" in s.problems[0]["error"]
-    assert query(tmp_path / "facts.db", "select path from documents") == [("same.txt",)]
+    assert (s.ok, s.skipped, s.problems) == (2, 0, [])
+    assert query(tmp_path / "facts.db", "select root, path from documents order by id") == [
+        (str(tmp_path / "x"), "same.txt"), (str(tmp_path / "y"), "same.txt")]
 
 
 @pytest.mark.parametrize("commit_docs", [1, 3])
