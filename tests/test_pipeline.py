@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -362,3 +363,31 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
     assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0
+
+
+def test_files_as_they_were_when_hashed_are_not_hashed_again(tmp_path: Path, corpus: Path, monkeypatch) -> None:
+    """Hashing runs in the workers; a file whose size, times and inode are unchanged is not hashed
+    (no worker starts), a touched one is hashed and, its content the same, not read."""
+    from extractor.ingest.workers import Workers
+
+    db = tmp_path / "facts.db"
+    ingest([corpus], db, workers=2)
+    assert query(db, "select count(*) from document_files where fingerprint is null") == [(0,)]
+    hashed: list[Path] = []
+    real_hash = Workers.hash
+
+    def spy(self, file):
+        hashed.append(file)
+        return real_hash(self, file)
+
+    monkeypatch.setattr(Workers, "hash", spy)
+    monkeypatch.setattr(Workers, "submit", lambda self, job: pytest.fail(f"{job.rel} read again"))
+    s = ingest([corpus], db, workers=2)
+    assert (s.unchanged, hashed) == (6, [])
+    os.utime(corpus / "a.txt", ns=(1, 1))
+    before = query(db, "select fingerprint from document_files where path = 'a.txt'")
+    s = ingest([corpus], db, workers=2)
+    assert (s.unchanged, s.duplicates, [f.name for f in hashed]) == (6, 0, ["a.txt"])
+    assert query(db, "select fingerprint from document_files where path = 'a.txt'") != before
+    hashed.clear()
+    assert ingest([corpus], db, workers=2).unchanged == 6 and hashed == []

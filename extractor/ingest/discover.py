@@ -27,7 +27,7 @@ from extractor.errors import PolicyFactsError
 from extractor.models import ParsedDocument
 
 __all__ = ["MANIFEST_FIELDS", "SKIP_NAMES", "Found", "ManifestError", "Manifests", "NotRegularFile", "discover",
-           "display", "hash_file", "load_manifest", "printable", "sha256_file"]
+           "display", "fingerprint", "hash_file", "load_manifest", "printable", "sha256_file"]
 
 SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}  # metadata, not documents
 MANIFEST_FIELDS = ("title", "publisher", "published", "source_url", "author")
@@ -120,6 +120,7 @@ class Found:
     status: str | None = None
     error: str | None = None
     target: Path | None = None  # a followed link's target
+    fingerprint: str = ""  # size, times and inode when found: unchanged, the file need not be hashed again
 
     @property
     def file(self) -> Path:
@@ -169,7 +170,7 @@ def _entry(path: Path, rel: str, root: Path, root_id: str, real_root: str, *, fo
             if not stat.S_ISREG(st.st_mode):
                 return Found(path, shown, root, root_id, "skipped",
                              f"SymbolicLink: leads to {_kind(st.st_mode)}; not followed")
-            return Found(path, shown, root, root_id, target=Path(target))
+            return Found(path, shown, root, root_id, target=Path(target), fingerprint=fingerprint(st))
     except OSError as exc:
         if os.path.islink(path):
             return Found(path, shown, root, root_id, "skipped", "SymbolicLink: leads nowhere (or round in a loop)")
@@ -177,7 +178,14 @@ def _entry(path: Path, rel: str, root: Path, root_id: str, real_root: str, *, fo
                      display(f"{type(exc).__name__}: cannot look at the file: {exc.strerror or exc}"))
     if not stat.S_ISREG(st.st_mode):
         return Found(path, shown, root, root_id, "skipped", f"NotRegularFile: {_kind(st.st_mode)}; not read")
-    return Found(path, shown, root, root_id)
+    return Found(path, shown, root, root_id, fingerprint=fingerprint(st))
+
+
+def fingerprint(st: os.stat_result) -> str:
+    """Size, modification and change times (ns) and inode of a file. The change time is set by
+    the kernel on every write, so a file with the same fingerprint as when it was hashed has the
+    same content (as git, make and rsync assume of far less)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _walk(root: Path, folder: Path, prefix: str, real_root: str, root_id: str, skip: set[str],

@@ -51,6 +51,7 @@ class Extraction(BaseModel):
     sha256: str
     size_bytes: int
     root: str = ""  # the ingest root, absolute and canonical (the file's identity is root + path)
+    fingerprint: str = ""  # the file's size, times and inode when found (see discover.fingerprint)
     status: str = "ok"
     error: str | None = None
     document: ParsedDocument | None = None

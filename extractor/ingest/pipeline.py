@@ -13,7 +13,10 @@ files and is the one writer. How a run goes:
   under it; a document is a content (sha256). The same content under two paths
   is one document with two rows in ``document_files``; a file of the same name
   under another root is another file, never a replacement.
-* **Hashing** runs in the workers, under the time limit of one document.
+* **Hashing** runs in the workers, under the time limit of one document; a file
+  whose size, times and inode are those recorded when it was last hashed
+  (``document_files.fingerprint``) is not hashed again, so an unchanged corpus
+  starts no worker at all.
 * **Skip**: a file whose content is stored with the same extractor version is
   not read again (unless ``force``; failures are retried with ``retry_failed``,
   encrypted files when a password is given, and a file whose manifest entry
@@ -155,6 +158,8 @@ class Link:
     root: str
     sha256: str
     size_bytes: int
+    fingerprint: str = ""
+    own: bool = False  # the file's own document (a new fingerprint only): counted unchanged
 
 
 # ---------------------------------------------------------------- the writer
@@ -222,7 +227,7 @@ class _Known:
 
     docs: dict[int, dict[str, Any]]
     by_sha: dict[str, int]
-    files: dict[tuple[str, str], int]
+    files: dict[tuple[str, str], tuple[int, str | None]]  # (root, path) → (doc_id, fingerprint)
 
     @classmethod
     def load(cls, store) -> _Known:
@@ -233,7 +238,8 @@ class _Known:
         for d in docs.values():
             if d["sha256"]:
                 by_sha.setdefault(d["sha256"], d["id"])
-        files = {(r, p): d for r, p, d in store.db.execute("select root, path, doc_id from document_files")}
+        files = {(r, p): (d, fp) for r, p, d, fp in
+                 store.db.execute("select root, path, doc_id, fingerprint from document_files")}
         return cls(docs, by_sha, files)
 
 
@@ -388,8 +394,9 @@ class _Run:
             self.summary.unreadable += 1
             self.summary.problems.append({"path": f.rel, "status": "unreadable", "error": f.error or ""})
             return None
+        held_file = self.known.files.get((f.root_id, f.rel))
         if f.status is not None:
-            held = self.known.docs.get(self.known.files.get((f.root_id, f.rel), -1))
+            held = self.known.docs.get(held_file[0]) if held_file else None
             if (held is not None and not held["sha256"] and (held["status"], held["error"]) == (f.status, f.error)
                     and held["extractor_version"] == __version__):
                 self.summary.unchanged += 1
@@ -397,7 +404,11 @@ class _Run:
                 return None
             return _Entry(f, "ready", Extraction(path=f.rel, root=f.root_id, sha256="", size_bytes=0,
                                                  status=f.status, error=f.error))
-        return _Entry(f, "hashing")
+        entry = _Entry(f, "hashing")
+        held = self.known.docs.get(held_file[0]) if held_file and held_file[1] == f.fingerprint else None
+        if held is not None and held["sha256"]:  # as it was when hashed: the same content
+            entry.future = self.pool.known((held["sha256"], int(f.fingerprint.split(":")[0])))
+        return entry
 
     def _start(self, pending: deque[_Entry]) -> None:
         """Hash what is waiting to be hashed; decide, in order, what has been hashed."""
@@ -435,8 +446,10 @@ class _Run:
         if doc is not None:
             first = (doc["root"], doc["path"]) == here
             if not needs_reading(doc, sha, meta if first else {}, **self.opts):
-                unchanged = known.files.get(here) == doc["id"]
-                entry.stage, entry.op = "ready", None if unchanged else Link(f.rel, f.root_id, sha, size)
+                held = known.files.get(here)
+                own = held is not None and held[0] == doc["id"]
+                link = Link(f.rel, f.root_id, sha, size, f.fingerprint, own)
+                entry.stage, entry.op = "ready", None if own and held[1] == f.fingerprint else link
                 return
         self.reading.add(sha)
         entry.job = Job(f.file, f.rel, sha, size, meta, f.root_id)
@@ -459,6 +472,8 @@ class _Run:
             entry.stage, entry.future = "reading", self.pool.submit(entry.job)
             self._wait(entry.future)
             result = self.pool.result(entry.job, entry.future)
+        if isinstance(result, Extraction) and result.sha256:
+            result.fingerprint = entry.found.fingerprint
         self.writer.write(result)
         self._report(result if isinstance(result, Extraction) else None)
 
@@ -487,13 +502,16 @@ def _prune(store, paths: list[Path], found: list[Found], summary: Summary) -> No
 def _store(store, result: Extraction | Link, summary: Summary) -> None:
     """Write one result in one transaction and count it."""
     if isinstance(result, Link):
-        store.link(result.root, result.path, result.sha256, result.size_bytes)
-        summary.duplicates += 1
+        store.link(result.root, result.path, result.sha256, result.size_bytes, result.fingerprint)
+        if result.own:
+            summary.unchanged += 1
+        else:
+            summary.duplicates += 1
         return
     if result.status in STORED and (result.rows is not None or result.document is not None):
         try:
             rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
-            store.write_rows(rows)
+            store.write_rows(rows, result.fingerprint)
         except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
             known = (result.rows.document if result.rows is not None
                      else {"doc_type": result.document.doc_type, "page_count": result.document.page_count})
@@ -522,6 +540,7 @@ def _store(store, result: Extraction | Link, summary: Summary) -> None:
         page_count=doc.page_count if doc else None,
         extractor_version=__version__,
         root=result.root,
+        fingerprint=result.fingerprint,
     )
     summary.count(status)
     if status == "needs_ocr" and doc and doc.page_count:

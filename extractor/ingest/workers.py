@@ -173,6 +173,11 @@ class Workers:
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
         return self._run(extract_rows, args, {"root": job.root})
 
+    @staticmethod
+    def known(value):
+        """A finished job whose result is ``value`` (a hash known already: no worker started)."""
+        return _Done(lambda: value)
+
     def hash(self, file: Path):
         """Hash ``file`` in a worker, under the time limit of one document (see :meth:`hashed`)."""
         return self._run(hash_file, (file,))

@@ -192,7 +192,7 @@ class Store:
             claims=claims, status=status, error=error, extractor_version=extractor_version,
         ))
 
-    def write_rows(self, rows: DocumentRows) -> int:
+    def write_rows(self, rows: DocumentRows, fingerprint: str | None = None) -> int:
         """Store ``rows`` (made by :func:`~extractor.rows.prepare_document`) as the document read
         from the file ``rows.document["root"]`` / ``["path"]``, in one transaction; return its id.
 
@@ -205,7 +205,7 @@ class Store:
             doc_id = self._target(root, path, row["sha256"])
             self._detach(root, path, keep=doc_id)
             doc_id = self._replace_document(row, doc_id)
-            self._attach(root, path, doc_id, row.get("size_bytes"))
+            self._attach(root, path, doc_id, row.get("size_bytes"), fingerprint)
             if rows.sentences or rows.tables or rows.facts or rows.claims:
                 self._insert_document_rows(doc_id, rows)
         return doc_id
@@ -214,14 +214,16 @@ class Store:
         """The id of the document stored with this content (sha256), if any."""
         return self._by_sha(sha256)
 
-    def link(self, root: str, path: str, sha256: str, size_bytes: int | None = None) -> int | None:
-        """Record the file ``root`` / ``path`` as another file of the document stored with this
-        sha256 (the same content under another path); None when there is none."""
+    def link(self, root: str, path: str, sha256: str, size_bytes: int | None = None,
+             fingerprint: str | None = None) -> int | None:
+        """Record the file ``root`` / ``path`` as a file of the document stored with this sha256
+        (the same content under another path, or its own, with a new fingerprint); None when
+        there is none."""
         with self.transaction():
             doc_id = self._by_sha(sha256)
             if doc_id is not None:
                 self._detach(root, path, keep=doc_id)
-                self._attach(root, path, doc_id, size_bytes)
+                self._attach(root, path, doc_id, size_bytes, fingerprint)
         return doc_id
 
     def prune(self, root: str, keep: set[str], protect: tuple[str, ...] = ()) -> tuple[int, int]:
@@ -284,11 +286,12 @@ class Store:
         page_count: int | None = None,
         extractor_version: str = __version__,
         root: str = "",
+        fingerprint: str | None = None,
     ) -> int:
         """Store the file ``root`` / ``path`` as a documents row with no facts (see :meth:`write_rows`)."""
         row = document_row(None, path=path, root=root, sha256=sha256, doc_type=doc_type, page_count=page_count,
                            status=status, error=error, size_bytes=size_bytes, extractor_version=extractor_version)
-        return self.write_rows(DocumentRows(row))
+        return self.write_rows(DocumentRows(row), fingerprint)
 
     def delete_document(self, path: str, root: str | None = None) -> bool:
         """Delete the document whose first file is ``path`` (under ``root``, if given), its files
@@ -377,7 +380,7 @@ class Store:
         else:
             self.db.execute("update documents set root = ?, path = ? where id = ?", [rest[0], rest[1], held])
 
-    def _attach(self, root: str, path: str, doc_id: int, size_bytes: int | None) -> None:
+    def _attach(self, root: str, path: str, doc_id: int, size_bytes: int | None, fingerprint: str | None = None) -> None:
         """Record the file as the document's (a document from a database without roots, stored
         under the same path, takes this file's root as its own)."""
         if root and self.db.execute("select 1 from documents where id = ? and root = '' and path = ?",
@@ -385,9 +388,10 @@ class Store:
             self.db.execute("delete from document_files where doc_id = ? and root = '' and path = ?", [doc_id, path])
             self.db.execute("update documents set root = ? where id = ?", [root, doc_id])
         self.db.execute(
-            "insert into document_files (root, path, doc_id, size_bytes, stored_at) values (?, ?, ?, ?, ?) "
+            "insert into document_files (root, path, doc_id, size_bytes, fingerprint, stored_at) values (?, ?, ?, ?, ?, ?) "
             "on conflict (root, path) do update set doc_id = excluded.doc_id, size_bytes = excluded.size_bytes, "
-            "stored_at = excluded.stored_at", [root, path, doc_id, size_bytes, _now()])
+            "fingerprint = excluded.fingerprint, stored_at = excluded.stored_at",
+            [root, path, doc_id, size_bytes, fingerprint or None, _now()])
 
     def _delete_doc(self, doc_id: int) -> None:
         """Delete a document's rows in dependency order, its files included."""

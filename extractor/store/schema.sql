@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS document_files (
     path TEXT NOT NULL,                  -- relative to it (undecodable bytes as \xNN)
     doc_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,  -- checked at commit
     size_bytes INTEGER,
+    fingerprint TEXT,                    -- size:mtime_ns:ctime_ns:inode when hashed: still so, not hashed again
     stored_at TEXT,                      -- ISO timestamp, UTC: when it was last stored or linked
     PRIMARY KEY (root, path)
 );
