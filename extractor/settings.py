@@ -76,7 +76,8 @@ class Verify(_Group):
     loose_support_sim: float = Field(0.6, description="… when one side's region or period is unknown")
     contradict_sim: float = Field(0.75, description="the same metric, for a contradiction")
     max_evidence: int = Field(3, ge=1, description="source facts shown per figure")
-    max_article_chars: int = Field(200_000, ge=1, description="longest article the Datasette page checks")
+    max_article_chars: int = Field(200_000, ge=1, description="longest article text checked (CLI and /-/verify)")
+    max_article_bytes: int = Field(5 << 20, ge=1, description="largest article file or form checked")
 
 
 class Web(_Group):

@@ -32,7 +32,9 @@ def test_the_stage_modules_read_their_group() -> None:
     assert (conflicts.TEXT_SIM, conflicts.CONFLICT_SIM) == (SETTINGS.checks.text_sim, SETTINGS.checks.conflict_sim)
     assert (verify.SUPPORT_SIM, verify.MAX_EVIDENCE) == (SETTINGS.verify.support_sim, SETTINGS.verify.max_evidence)
     assert segment.MAX_SENTENCE == SETTINGS.segment.max_sentence_chars
-    assert plugin.MAX_ARTICLE_CHARS == SETTINGS.verify.max_article_chars
+    assert (verify.MAX_ARTICLE_CHARS, verify.MAX_ARTICLE_BYTES) == (
+        SETTINGS.verify.max_article_chars, SETTINGS.verify.max_article_bytes)
+    assert plugin.MAX_PAGE_SIZE == SETTINGS.web.max_page_size
 
 
 def test_the_text_size_limit_is_in_bytes_where_a_file_is_read() -> None:

@@ -35,6 +35,7 @@ from extractor.checks.figures import (
     same_region,
     similarity,
 )
+from extractor.checks.index import MetricIndex, group
 from extractor.facts.periods import shift_year
 from extractor.facts.regions import gazetteer
 from extractor.patterns import alternation, load
@@ -128,15 +129,25 @@ def _continues(doc: DocData, idx: int) -> bool:
 
 def text_sum_checks(doc: DocData) -> list[Check]:
     """出口 + 进口 = 进出口, and the items listed after 其中 against their total."""
-    out: list[Check] = []
     levels = [f for f in doc.text_figs if _level(f)]
     done: set[frozenset[int]] = set()
-    for t in levels:
+    out = _trade_sum_checks(doc, levels, done)
+    return out + _parts_sum_checks(doc, levels, done)
+
+
+def _trade_sum_checks(doc: DocData, levels: list[Fig], done: set[frozenset[int]]) -> list[Check]:
+    """出口 + 进口 = 进出口 within a total's sentence and the next two."""
+    out: list[Check] = []
+    for i, t in enumerate(levels):
         d = direction(t.core)
         if not d or d[1] != TRADE_TOTAL:
             continue
-        window = [f for f in levels if (f.sent_idx, f.offset) > (t.sent_idx, t.offset)
-                  and f.sent_idx <= t.sent_idx + 2]
+        window = []
+        for f in levels[i + 1:]:  # in reading order: the figures of this and the next two sentences
+            if f.sent_idx > t.sent_idx + 2:
+                break
+            if (f.sent_idx, f.offset) > (t.sent_idx, t.offset):
+                window.append(f)
         found: dict[str, Fig] = {}
         for f in window:
             fd = direction(f.core)
@@ -152,21 +163,27 @@ def text_sum_checks(doc: DocData) -> list[Check]:
             done.add(frozenset(p.id for p in parts))
             out.append(_sum_check(doc, t, parts, "sum", "出口与进口之和应等于进出口",
                                   "exports plus imports should equal total trade"))
-    # 其中: the items that follow a total
+    return out
+
+
+def _parts_sum_checks(doc: DocData, levels: list[Fig], done: set[frozenset[int]]) -> list[Check]:
+    """The items that follow 其中 against the total before it."""
+    out: list[Check] = []
+    by_sent = group(levels, lambda f: f.sent_idx)
     for idx, s in doc.sentences.items():
         for m in re.finditer(re.escape(_PARTS_MARKER), s["text"]):
             pos = m.start()
-            before = [f for f in levels if f.sent_idx == idx and f.offset < pos]
-            before = before or [f for f in levels if f.sent_idx is not None and idx - 2 <= f.sent_idx < idx]
+            before = [f for f in by_sent.get(idx, []) if f.offset < pos]
+            before = before or by_sent.get(idx - 2, []) + by_sent.get(idx - 1, [])
             if not before:
                 continue
             total = before[-1]
             nxt = s["text"].find(_PARTS_MARKER, pos + len(_PARTS_MARKER))
-            parts = [f for f in levels if f.sent_idx == idx and f.offset > pos and (nxt < 0 or f.offset < nxt)]
+            parts = [f for f in by_sent.get(idx, []) if f.offset > pos and (nxt < 0 or f.offset < nxt)]
             j = idx
             while nxt < 0 and _continues(doc, j) and j + 1 in doc.sentences and _PARTS_MARKER not in doc.sentences[j + 1]["text"]:
                 j += 1
-                parts += [f for f in levels if f.sent_idx == j]
+                parts += by_sent.get(j, [])
             parts = _sibling_parts(total, parts)
             if len(parts) < 2 or frozenset(p.id for p in parts) in done:
                 continue
@@ -326,10 +343,12 @@ def text_share_checks(doc: DocData) -> list[Check]:
     out: list[Check] = []
     text_figs = doc.text_figs
     levels_all = [f for f in doc.figs if _level(f)]
+    by_sentence = group(text_figs, lambda f: f.sent_idx)
+    levels_by = group(levels_all, lambda w: (w.unit_norm, w.period, w.modality))
     for s in text_figs:
         if s.kind != "share" or s.unit_norm != "%":
             continue
-        same = [f for f in text_figs if f.sent_idx == s.sent_idx and f.offset < s.offset]
+        same = [f for f in by_sentence[s.sent_idx] if f.offset < s.offset]
         parts = [f for f in same if _level(f)]
         if not parts:
             continue
@@ -349,8 +368,8 @@ def text_share_checks(doc: DocData) -> list[Check]:
                       "self_county": doc.city or doc.province}.get(p.level, p.name)
             region = norm_region(region)
         named = metric_core(phrase)
-        cands = [w for w in levels_all if w.id != part.id and w.unit_norm == part.unit_norm
-                 and w.period == part.period and w.modality == part.modality and w.v > part.v + part.h + w.h]
+        cands = [w for w in levels_by.get((part.unit_norm, part.period, part.modality), [])
+                 if w.id != part.id and w.v > part.v + part.h + w.h]
         whole = None
         if named:
             scored = []
@@ -395,13 +414,16 @@ def pp_checks(doc: DocData) -> list[Check]:
     out: list[Check] = []
     text_figs = doc.text_figs
     rates = [f for f in doc.figs if f.kind in RATE_KINDS and f.unit_norm == "%" and f.qualifier in ("eq", "approx")]
+    text_rates = group((f for f in rates if f.method != "table"), lambda f: f.sent_idx)
+    framed = group(rates, lambda f: (f.period, norm_region(f.region)))
     for p in text_figs:
         if p.unit_norm != "pp" or p.qualifier not in ("eq", "approx"):
             continue
         sentence = doc.sentences.get(p.sent_idx, {}).get("text", p.sentence)
         pre = sentence[: p.offset]
         pre = pre[max(pre.rfind("；"), pre.rfind(";")) + 1 :]
-        in_sentence = [f for f in rates if f.sent_idx == p.sent_idx and f.method != "table" and f.offset < p.offset]
+        in_sentence = [f for f in text_rates.get(p.sent_idx, []) if f.offset < p.offset]
+        frame = (p.period, norm_region(p.region))
         a = b = None
         down = False
         # 从X%提高到Y%，提高N个百分点
@@ -418,14 +440,14 @@ def pp_checks(doc: DocData) -> list[Check]:
             if _LAST_PERIOD.match(right) or pre[max(0, c.start() - 1): c.end()] in _YEAR_ON_YEAR:
                 continue  # against last year's rate, which the text does not give
             left_rates = [f for f in in_sentence if f.offset < c.start()]
-            a = left_rates[-1] if left_rates else _best_rate(rates, left, p, exclude=None)
+            a = left_rates[-1] if left_rates else _best_rate(framed.get(frame, []), left, p, exclude=None)
             if a is None:
                 continue
-            b = _best_rate(rates, right, p, exclude=a)
+            b = _best_rate(framed.get(frame, []), right, p, exclude=a)
             places = [x for x in gazetteer().find(right) if x.level != "org" and not x.level.startswith("self_")]
             if b is None and places and not metric_core(right):  # 比全国高2个百分点: the same rate elsewhere
-                other = [f for f in rates if f is not a and f.kind == a.kind and f.period == a.period
-                         and same_region(f.region, places[0].name) and fig_similarity(f, a) >= 0.7]
+                other = [f for f in framed.get((a.period, norm_region(places[0].name)), [])
+                         if f is not a and f.kind == a.kind and fig_similarity(f, a) >= 0.7]
                 b = max(other, key=lambda f: fig_similarity(f, a)) if other else None
         if a is None or b is None or a.kind != b.kind:
             continue
@@ -462,6 +484,10 @@ def growth_checks(doc: DocData) -> list[Check]:
     """A growth rate against the levels of its two periods, when both are given."""
     out: list[Check] = []
     levels = [f for f in doc.figs if _level(f) and f.period]
+    rows_of = group((f for f in levels if f.table_id is not None), lambda f: (f.table_id, f.row))
+    in_sentence = group((f for f in levels if f.method != "table"), lambda f: f.sent_idx)
+    frames = group(levels, lambda f: (f.period, f.unit_norm, norm_region(f.region)))
+    indexes: dict[tuple, MetricIndex] = {}
     for g in doc.figs:
         if g.kind != "growth" or g.unit_norm != "%" or g.vague or not g.period or g.qualifier not in ("eq", "approx"):
             continue
@@ -476,18 +502,19 @@ def growth_checks(doc: DocData) -> list[Check]:
         else:
             continue
         if g.method == "table":
-            same_row = [f for f in levels if f.table_id == g.table_id and f.row == g.row]
+            same_row = rows_of.get((g.table_id, g.row), [])
             l1 = next((f for f in same_row if f.period == cur_p), None)
             l0_cands = [f for f in same_row if f.period == base_p]
         else:
-            before = [f for f in levels if f.method != "table" and f.sent_idx == g.sent_idx and f.offset < g.offset
-                      and f.period == cur_p]
+            before = [f for f in in_sentence.get(g.sent_idx, []) if f.offset < g.offset and f.period == cur_p]
             l1 = before[-1] if before else None
             l0_cands = []
         if l1 is None or not same_region(l1.region, g.region):
             continue
-        l0_cands = l0_cands or [f for f in levels if f.period == base_p and f.unit_norm == l1.unit_norm
-                                and same_region(f.region, l1.region) and fig_similarity(f, l1) >= 0.7]
+        key = (base_p, l1.unit_norm, norm_region(l1.region))
+        if not l0_cands and key in frames:
+            index = indexes.get(key) or indexes.setdefault(key, MetricIndex(frames[key]))
+            l0_cands = [f for f in index.candidates(l1, 0.7) if fig_similarity(f, l1) >= 0.7]
         if not l0_cands or not l0_cands[0].v:
             continue
         l0 = max(l0_cands, key=lambda f: fig_similarity(f, l1))

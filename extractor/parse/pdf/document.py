@@ -17,7 +17,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR
+from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
@@ -134,16 +134,19 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
         meta = {str(k): str(v) for k, v in pdf.metadata.items() if isinstance(v, str | int | float)}
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
-        n_chars = failed = 0
+        n_chars = 0
+        page_errors: dict[int, str] = {}
         for number, page in enumerate(pages, start=1):
             height = 842.0
             try:
                 height = float(page.height)
                 items, n = _page_items(page, number)
                 n_chars += n
-            except Exception:  # one unreadable page does not sink the document
+            except Exception as exc:  # one unreadable page does not sink the document: it is named
+                if out_of_memory(exc):  # a decompression bomb: the document is too large, not a page error
+                    raise MemoryError(str(exc)) from exc
                 items = []
-                failed += 1
+                page_errors[number] = f"{type(exc).__name__}: {exc}"[:300]
             finally:
                 _close(page)
             page_items.append(items)
@@ -152,8 +155,9 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
         _close(pdf)
     n_pages = len(pages)
     if n_chars == 0:
-        if failed == n_pages:
-            raise CorruptDocument(f"{path.name}: no page could be read")
+        if len(page_errors) == n_pages:
+            first = next(iter(page_errors.values()))
+            raise CorruptDocument(f"{path.name}: no page could be read ({first})")
         raise NeedsOCR(f"{path.name}: {n_pages} page(s) without a text layer", page_count=n_pages)
     drop_furniture(page_items, heights)
     merge_continued(page_items)
@@ -171,7 +175,7 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
     author = _clean_title(meta.get("Author"))
     doc = ParsedDocument(
         path=str(path), doc_type="pdf", title=title, author=author, page_count=n_pages,
-        pages=doc_pages, tables=tables, metadata=meta,
+        pages=doc_pages, tables=tables, metadata=meta, page_errors=page_errors,
     )
     return doc, blocks
 
