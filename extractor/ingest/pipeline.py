@@ -302,9 +302,9 @@ def ingest(
     t0 = time.perf_counter()
     summary = Summary()
     db_path = Path(db_path)
-    paths = [Path(p) for p in paths]
+    roots = [Path(p) for p in paths]
     exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
-    found = list({(f.root_id, f.rel): f for f in discover(paths, exclude=exclude,
+    found = list({(f.root_id, f.rel): f for f in discover(roots, exclude=exclude,
                                                            follow_symlinks=follow_symlinks)}.values())
     summary.files = sum(f.status != "unreadable" for f in found)
     if on_total:
@@ -324,7 +324,7 @@ def ingest(
         run.go(found, n)
         writer.commit()
         if prune:
-            _prune(store, paths, found, summary)
+            _prune(store, roots, found, summary)
         cancel = False
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -452,7 +452,7 @@ class _Run:
                 held = known.files.get(here)
                 own = held is not None and held[0] == doc["id"]
                 link = Link(f.rel, f.root_id, sha, size, f.fingerprint, own)
-                entry.stage, entry.op = "ready", None if own and held[1] == f.fingerprint else link
+                entry.stage, entry.op = "ready", None if own and held is not None and held[1] == f.fingerprint else link
                 return
         self.reading.add(sha)
         entry.job = Job(f.file, f.rel, sha, size, meta, f.root_id)
