@@ -9,6 +9,7 @@ from extractor.facts.columns import (
     clean_label,
     column_period,
     count_item,
+    is_comparison,
     is_period_header,
     is_subject_header,
     ratio_item,
@@ -117,3 +118,16 @@ def test_balance_date_columns() -> None:
     assert column_period("2023-12-31", ANNUAL).period == "2023"
     assert column_period("2019年9月30日", Q3).period == "2019-Q3"
     assert column_period("2020年5月31日", DocContext(year=2020)).period == "2020-05"
+
+
+@pytest.mark.parametrize(("header", "compares"), [
+    ("本报告期比上年同期增减", True),
+    ("较上年末变动(%)", True),
+    ("本年比上年增减", True),
+    ("持股比例(%)", False),  # 比 inside 比例, 比重, 占比, 比率 compares nothing
+    ("占营业收入比重", False),
+    ("2023年同比", True),  # against the same period a year earlier
+    ("2023年占比", False),
+])
+def test_a_comparison_header_keeps_its_periods(header: str, compares: bool) -> None:
+    assert is_comparison(header) is compares

@@ -9,8 +9,6 @@ import pytest
 from extractor.facts.context import document_context, document_subject, report_period, short_company_name
 from extractor.models import Page, ParsedDocument, Table, TableCell
 
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf"
-
 
 def doc(text: str, title: str | None = None, tables: list[Table] | None = None) -> ParsedDocument:
     return ParsedDocument(path="x.pdf", doc_type="pdf", title=title, pages=[Page(number=1, text=text)],
@@ -67,13 +65,13 @@ def test_no_subject_for_documents_about_no_company() -> None:
     assert document_subject(doc(text)) is None
 
 
-@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared corpus not available")
-def test_real_reports() -> None:
+def test_real_reports(shared_dir: Path) -> None:
     from extractor.parse import parse_file
 
-    nedc = document_context(parse_file(REALDOCS / "nedc_2018q1_report.pdf"))
+    realdocs = shared_dir / "realdocs" / "pdf"
+    nedc = document_context(parse_file(realdocs / "nedc_2018q1_report.pdf"))
     assert (nedc.report_period, nedc.subject) == ("2018-Q1", "东北电气")
-    byd = document_context(parse_file(REALDOCS / "byd_2023_key_financials.pdf"))
+    byd = document_context(parse_file(realdocs / "byd_2023_key_financials.pdf"))
     assert (byd.report_period, byd.subject) == ("2023", "比亚迪")
-    tebon = document_context(parse_file(REALDOCS / "tebon_research_note_gaoce_2022.pdf"))
+    tebon = document_context(parse_file(realdocs / "tebon_research_note_gaoce_2022.pdf"))
     assert (tebon.report_period, tebon.subject) == (None, "高测股份")

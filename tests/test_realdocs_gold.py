@@ -10,36 +10,30 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-GOLD = SHARED / "gold"
 DOCS = ("nedc_2018q1_report", "tebon_research_note_gaoce_2022")
 
-pytestmark = pytest.mark.skipif(
-    not (GOLD / "score.py").is_file() or not (SHARED / "realdocs" / "pdf").is_dir(),
-    reason="../shared (realdocs and their gold) not available: the realdocs score is not checked",
-)
 
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
+def _scorer(gold_dir: Path):
+    spec = importlib.util.spec_from_file_location("gold_score", gold_dir / "score.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory) -> dict[str, dict]:
+def scored(tmp_path_factory, shared_dir: Path) -> dict[str, dict]:
     from extractor.ingest.pipeline import ingest
 
+    gold_dir = shared_dir / "gold"
     tmp = tmp_path_factory.mktemp("realdocs")
     docs = tmp / "docs"
     docs.mkdir()
     for stem in DOCS:
-        shutil.copy(SHARED / "realdocs" / "pdf" / f"{stem}.pdf", docs)
+        shutil.copy(shared_dir / "realdocs" / "pdf" / f"{stem}.pdf", docs)
     db = tmp / "facts.db"
     ingest([docs], db, workers=1)
-    score = _scorer()
-    lines = [ln for ln in (GOLD / "realdocs.jsonl").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    score = _scorer(gold_dir)
+    lines = [ln for ln in (gold_dir / "realdocs.jsonl").read_text(encoding="utf-8").splitlines() if ln.strip()]
     out = {}
     for stem in DOCS:
         gold = tmp / f"{stem}.jsonl"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from extractor.facts.context import DocContext
 from extractor.facts.sentence import prose_cell_facts
 from extractor.facts.table import cell_holder, table_facts
@@ -15,7 +13,6 @@ from extractor.models import Fact, Table, TableCell
 sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402
 
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf"
 REPORT = DocContext(year=2018, region="中国", report_period="2018-Q1", period="2018-Q1", subject="东北电气")
 
 
@@ -158,13 +155,12 @@ def test_statement_pdf_end_to_end(tmp_path: Path) -> None:
     assert eps.metric == "每股收益"
 
 
-@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared corpus not available")
-def test_real_statements() -> None:
+def test_real_statements(shared_dir: Path) -> None:
     from extractor.facts.segment import sentences
     from extractor.facts.sentence import extract_facts
     from extractor.parse import parse_file
 
-    d = parse_file(REALDOCS / "nedc_2018q1_report.pdf")
+    d = parse_file(shared_dir / "realdocs" / "pdf" / "nedc_2018q1_report.pdf")
     fs = extract_facts(d, sentences(d.pages))
     cash_flow = [f for f in fs if f.method == "table" and f.page in (21, 22)]  # the parent's cash-flow statement
     assert len(cash_flow) >= 25 and {f.region for f in cash_flow} == {"东北电气"}
@@ -197,3 +193,14 @@ def test_rows_of_an_industry_comparison_belong_to_each_company() -> None:
     assert [(f.quote, f.region, f.region_source, f.period) for f in fs] == [
         ("2.91", "高测股份", "table", "2022"), ("4.43", "高测股份", "table", "2023"),
         ("2.68", "捷佳伟创", "table", "2022"), ("3.95", "捷佳伟创", "table", "2023")]
+
+
+def test_cells_for_no_figure_notes_in_labels_and_a_currency_unit_header() -> None:
+    """不适用 / 无 / — are empty cells (the column stays a figure column); a note in a label's
+    parenthesis (（如有）) is no unit; a header that is only a unit (人民币百万元) sets the block's."""
+    rows = [["人民币百万元", "本期", "上年同期"], ["营业收入", "1,203.5", "不适用"], ["研发投入", "无", "88.0"],
+            ["汇兑收益（如有）", "—", "12.4"], ["利润总额", "345.6", "301.2"]]
+    fs = by_quote(table_facts(table(rows), 0, REPORT))
+    assert set(fs) == {"1,203.5", "88.0", "12.4", "345.6", "301.2"}
+    assert (fs["1,203.5"].value_norm, fs["1,203.5"].unit_norm) == (1.2035e9, "CNY")
+    assert (fs["12.4"].metric, fs["12.4"].unit_norm, fs["12.4"].period) == ("汇兑收益", "CNY", "2017-Q1")

@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from extractor.models import ParsedDocument, Table, TableCell
 from extractor.parse.pdf.cells import header_row_count, unit_of
@@ -19,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf"
 
 
 @cache
@@ -197,9 +195,9 @@ def test_template_tags_are_not_text(tmp_path: Path) -> None:
 # ------------------------------------------------------------ real documents
 
 
-@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared corpus not available")
-def test_realdoc_tables() -> None:
-    byd = parse_pdf(REALDOCS / "byd_2023_key_financials.pdf")
+def test_realdoc_tables(shared_dir: Path) -> None:
+    realdocs = shared_dir / "realdocs" / "pdf"
+    byd = parse_pdf(realdocs / "byd_2023_key_financials.pdf")
     assert [(t.n_rows, t.n_cols) for t in byd.tables] == [(11, 5), (5, 5)]
     g = byd.tables[0].grid()
     assert g[0][1:] == ["2023年", "2022年", "本年比上年增减", "2021年"]
@@ -207,7 +205,7 @@ def test_realdoc_tables() -> None:
     assert g[1] == ["营业收入（元）", "602,315,354,000.00", "424,060,635,000.00", "42.04%", "216,142,395,000.00"]
     assert byd.tables[1].unit == "元"
 
-    broker = parse_pdf(REALDOCS / "broker_financial_forecast_table.pdf")
+    broker = parse_pdf(realdocs / "broker_financial_forecast_table.pdf")
     assert broker.tables and all(t.n_cols == 7 for t in broker.tables)
     first = broker.tables[0].grid()
     assert first[0] == ["短期借款", "878", "727", "1,923", "4,449", "5,045", "4,588"]
@@ -245,9 +243,9 @@ def test_header_rows_and_merge() -> None:
     assert table_text(m).split("\n") == ["任务分解表", "序号 指标 2024年", "1 产值 35", "2 税收 7.5"]
 
 
-@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared corpus not available")
-def test_realdoc_statement_tables() -> None:
-    nedc = parse_pdf(REALDOCS / "nedc_2018q1_report.pdf")
+def test_realdoc_statement_tables(shared_dir: Path) -> None:
+    realdocs = shared_dir / "realdocs" / "pdf"
+    nedc = parse_pdf(realdocs / "nedc_2018q1_report.pdf")
     holders = next(t for t in nedc.tables if t.page == 4)
     assert holders.pages == [4, 5] and holders.row_pages[-1] == 5  # the holders' table runs onto page 5
     assert ["杨玉晨", "杨玉晨", "2,050,601", "2,050,601", "2,050,601", "人民币普通股", "2,050,601"] in holders.grid()
@@ -255,7 +253,7 @@ def test_realdoc_statement_tables() -> None:
     assert parent_bs.grid()[2] == ["货币资金", "23,182.19", "20,119.58"]
     assert parent_bs.row_pages[2] == 12 and parent_bs.row_pages[-1] == 14
 
-    tebon = parse_pdf(REALDOCS / "tebon_research_note_gaoce_2022.pdf")
+    tebon = parse_pdf(realdocs / "tebon_research_note_gaoce_2022.pdf")
     p2 = [t for t in tebon.tables if t.page == 2]
     assert sorted((t.n_rows, t.n_cols) for t in p2) == [(6, 2), (10, 6)]  # 股票数据 beside 主要财务数据及预测
     kv = next(t for t in p2 if t.n_cols == 2)
@@ -268,7 +266,7 @@ def test_realdoc_statement_tables() -> None:
     p1 = next(t for t in tebon.tables if t.page == 1)
     assert p1.grid()[1] == ["绝对涨幅(%)", "7.18", "32.88", "80.86"]
 
-    broker = parse_pdf(REALDOCS / "broker_financial_forecast_table.pdf")
+    broker = parse_pdf(realdocs / "broker_financial_forecast_table.pdf")
     cash = broker.tables[-1]
     assert cash.caption == "表22：现金流量表" and cash.grid()[1] == ["净利润", "345", "585", "806", "948", "1,536", "1,819"]
 

@@ -9,21 +9,24 @@ report's own period (:attr:`~extractor.facts.context.DocContext.report_period`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from extractor.facts.context import DocContext
 from extractor.facts.periods import find_periods, shift_year
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+def _alt(words: Iterable[str]) -> str:
+    return alternation(words, longest_first=True)
 
 
 @cache
-def _words() -> dict:
+def _words() -> dict[str, Any]:
     data = load("statements.yml")
+    window = data["trailing_windows"]
     classes = {w: cls for cls, ws in data["statement_columns"].items() for w in ws}
     suffix = data["year_suffix"]
     marks = {w: "forecast" for w in suffix["forecast"]} | {w: "actual" for w in suffix["actual"]}
@@ -46,15 +49,24 @@ def _words() -> dict:
         "count_units": data["count_units"],
         "count_re": re.compile(r"(?:" + _alt(data["count_items"]) + r")$"),
         "holder_re": re.compile(r"(?:" + _alt(data["holder_roles"]) + r")\s*[“\"「『]([^”\"」』]{2,60})[”\"」』]"),
+        # a trailing window ending at the document's date: 1M, 3个月, 12M, 1Y, 52周内…
+        "window_re": re.compile(
+            f"(?:{_alt(window['leads'])})?(\\d{{1,2}})\\s*({_alt(window['units'])})(?:{_alt(window['tails'])}|$)"
+        ),
+        "window_units": window["units"],
+        "period_end_re": re.compile(
+            r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:" + _alt(data["balance_heads"]) + ")?"
+        ),
+        "period_words_re": re.compile(
+            r"(?:19|20)\d{2}\s*年?(?:末|度)?|\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月|[A-Za-z]|[（()）/:：%％]|"
+            + _alt(data["period_header_fillers"])
+        ),
+        "comparison_re": re.compile(_alt(data["comparisons"]["words"])),
+        "not_comparison_re": re.compile(_alt(data["comparisons"]["not_within"])),
     }
 
 
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[A-Za-z]|年(?:度|末)?)?")
-#: a trailing window ending at the document's date: 1M, 3个月, 12M, 1Y, 52周内…
-_WINDOW = re.compile(r"(?:近|过去|最近)?(\d{1,2})\s*(M|个月|Y|年|周|W)(?:内|以来|$)")
-
-
-_PERIOD_END = re.compile(r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:余额|金额|数)?")
 _QUARTER_END = {(3, 31): "Q1", (6, 30): "H1", (9, 30): "Q3"}
 
 
@@ -75,7 +87,8 @@ def _trailing(n: int, unit: str, ctx: DocContext) -> str | None:
     if not month:
         return None
     y, m = int(month.group(1)), int(month.group(2))
-    back = n * 12 if unit in ("Y", "年") else round(n * 12 / 52) if unit in ("周", "W") else n
+    length = _words()["window_units"][unit]
+    back = n * 12 if length == "year" else round(n * 12 / 52) if length == "week" else n
     k = y * 12 + (m - 1) - back
     return f"{k // 12:04d}-{k % 12 + 1:02d}/{y:04d}-{m:02d}"
 
@@ -94,6 +107,8 @@ def _report_year(ctx: DocContext) -> int | None:
 
 
 def _resolve(cls: str, report: str) -> str:
+    if cls == "report":
+        return report
     year = int(report[:4])
     if cls == "same_last_year":
         return shift_year(report, -1)
@@ -123,7 +138,7 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     explicit = [p for p in refs if p.kind in ("explicit", "span")]
     mark = w["year_re"].search(text)
     modality = w["marks"][mark.group(2)] if mark else None
-    end = _PERIOD_END.fullmatch(text)
+    end = w["period_end_re"].fullmatch(text)
     if end:  # a balance date: the end of the report's period, or of a year
         return ColumnPeriod(_balance_date(int(end.group(1)), int(end.group(2)), int(end.group(3)), ctx.report_period))
     if explicit:
@@ -131,7 +146,7 @@ def column_period(header: str, ctx: DocContext) -> ColumnPeriod:
     bare = _BARE_YEAR.fullmatch(text)
     if bare:  # a year column (2021, 2023E, 2022A)
         return ColumnPeriod(bare.group(1), modality)
-    window = _WINDOW.match(text)
+    window = w["window_re"].match(text)
     if window:
         return ColumnPeriod(_trailing(int(window.group(1)), window.group(2), ctx))
     m = w["col_re"].search(text)
@@ -148,8 +163,15 @@ def is_period_header(header: str) -> bool:
     """Whether a header says only when (本期发生额, 期末余额, 2023E), nothing about what."""
     w = _words()
     text = w["col_re"].sub("", header.replace(" ", ""))
-    text = re.sub(r"(?:19|20)\d{2}\s*年?(?:末|度)?|\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月|[A-Za-z]|[（()）/:：%％]|单位|金额|余额", "", text)
+    text = w["period_words_re"].sub("", text)
     return not text.strip()
+
+
+def is_comparison(header: str) -> bool:
+    """A header comparing two periods (本报告期比上年同期增减, 较上年末变动): its periods are part
+    of what it says, not when its figures are (比 inside 比重, 占比 is no comparison)."""
+    w = _words()
+    return bool(w["comparison_re"].search(w["not_comparison_re"].sub("", header)))
 
 
 def is_subject_header(header: str) -> bool:

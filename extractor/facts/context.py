@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from extractor.facts.cues import cues
 from extractor.facts.periods import find_periods, signature_date
-from extractor.facts.regions import document_places
+from extractor.facts.regions import DEFAULT_COUNTRY, document_places
 from extractor.models import NumberMention, ParsedDocument
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 _DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 
@@ -27,7 +29,7 @@ class DocContext:
     province: str | None = None
     city: str | None = None
     county: str | None = None
-    country: str = "中国"
+    country: str = DEFAULT_COUNTRY
     region: str | None = None
     period: str | None = None
     is_plan: bool = False
@@ -98,11 +100,11 @@ _CJK_NAME = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
 
 
 @cache
-def _statement_words() -> dict:
+def _statement_words() -> dict[str, Any]:
     data = load("statements.yml")
 
-    def alt(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    def alt(words: Iterable[str]) -> str:
+        return alternation(words, longest_first=True)
 
     genres = data["report_genres"]
     forms = alt(data["legal_forms"])

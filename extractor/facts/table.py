@@ -29,6 +29,7 @@ from extractor.facts.columns import (
     count_unit,
     growth_item,
     holder_re,
+    is_comparison,
     is_period_header,
     is_subject_header,
     ratio_item,
@@ -42,16 +43,21 @@ from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
 from extractor.models import Fact, NumberMention, Table
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
-_NONE_CELL = re.compile(r"^(?:[-—–−/－]{1,3}|N/?A|n\.?a\.?|不适用|无)$")
+_WORDS = load("cues.yml")["table"]
+_PCT_HEADER = re.compile(alternation(_WORDS["percent_headers"]))
+_TARGET_CAPTION = re.compile(alternation(_WORDS["target_captions"]))
+_CAPTION_NOISE = re.compile(f"({'|'.join(_WORDS['caption_noise'])}|[（(].*?[）)])")
+_NONE_CELL = re.compile(r"^(?:[-—–−/－]{1,3}|N/?A|n\.?a\.?|" + alternation(_WORDS["none_cells"]) + ")$")
+_NOT_UNIT = re.compile(r"[+±]|^[-/]+$|^[一二三四五六七八九十\d]+$|" + alternation(_WORDS["not_units"]))
+_UNIT_PREFIX = re.compile(f"^(?:{alternation(_WORDS['unit_prefixes'])})[:：]?|[（()）\\s]")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 _PROSE = re.compile(r"[，。；,;]")
 _YEARISH = re.compile(r"(?:19|20)\d{2}\s*(?:[AEFP]|年(?:度|末)?)?")
 _RANGE = re.compile(r"[-+]?\d[\d.]*%?[-—–~～至][-+]?\d[\d.]*%?")
 _MEASURE_WORD = re.compile(r"[\u4e00-\u9fff]")
-_PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
 
 
 def _is_numeric(text: str) -> bool:
@@ -99,7 +105,7 @@ class _Columns:
     """Column roles fixed for the whole table: row numbers, units, labels."""
 
     def __init__(self, grid: list[list[str]], h: int, n_cols: int) -> None:
-        words = load("cues.yml")["table"]
+        words = _WORDS
         data = grid[h:]
         heads = [_column_header(grid, h, c) for c in range(n_cols)]
         self.rowno = {
@@ -165,7 +171,7 @@ class _Reader:
         self.cap_region = resolve(places[0], ctx) if places else None
         self.cap_subject = _caption_subject(caption, places, periods)
         self.scope = scope_of(caption)
-        self.is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
+        self.is_target = ctx.is_plan or bool(_TARGET_CAPTION.search(caption))
         self.head_unit = self._head_unit()
         self.section_unit: str | None = None
         self.last_item = ""
@@ -206,20 +212,42 @@ class _Reader:
             out.extend(self.row_facts(r, row))
         return out
 
-    def row_facts(self, r: int, row: list[str]) -> list[Fact]:
+    def row_region(self, row: list[str]) -> tuple[str | None, str | None, str, list[int]]:
+        """Whom a row is about: ``(entity, region, region_source, named columns)``. The entity is
+        the row's holder or company (a 股东名称 column); else a place among its labels, the
+        caption's place, the company the report is about, the document's home place. The named
+        columns say who, when or how (entity, place, unit, number, year): not the row's item."""
         cols, ctx = self.cols, self.ctx
         entity_cols = [c for c in sorted(cols.label) if is_subject_header(self.headers[c]) and row[c].strip()]
         entity = row[entity_cols[0]].strip() if entity_cols else None
-        region, region_source = (entity, "table") if entity else (None, None)
-        named = entity_cols + sorted(cols.unit | cols.rowno | cols.year)  # cells that say who, when or how
+        region, region_source = (entity, "table") if entity else (None, "table")
+        named = entity_cols + sorted(cols.unit | cols.rowno | cols.year)
         for c in sorted(cols.label):
             place = gazetteer().lookup(row[c]) if row[c].strip() and c not in named else None
             if place is not None and place.level != "org":
                 named.append(c)
                 if region is None:
-                    region, region_source = resolve(place, ctx), "table"
+                    region = resolve(place, ctx)
         if region is None:
             region, region_source = (self.cap_region, "table") if self.cap_region else (ctx.subject or ctx.region, "document")
+        return entity, region, region_source, named
+
+    def metric_of(self, item: str, header: str, left_col: int | None, entity: str | None) -> str:
+        """A cell's metric: its row's item with what the column header adds; in a holder's row
+        the column says what, and a category beside the holder (人民币普通股) qualifies it."""
+        header_words = "" if is_period_header(header) else _header_metric(header, self.ctx.year)
+        if entity:
+            same_group = left_col is not None and self.headers[left_col].split("/")[0] == header.split("/")[0]
+            metric = (header_words or item) + (f"（{item}）" if header_words and item and same_group else "")
+        else:
+            metric = item + header_words if header_words not in item else item
+        if metric and self.scope and not metric.startswith(self.scope):
+            metric = self.scope + metric
+        return metric
+
+    def row_facts(self, r: int, row: list[str]) -> list[Fact]:
+        cols = self.cols
+        entity, region, region_source, named = self.row_region(row)
         row_unit = next((row[c] for c in sorted(cols.unit) if row[c].strip()), None)
         row_text = " ".join(_dedupe_spans(row))
         out: list[Fact] = []
@@ -249,14 +277,7 @@ class _Reader:
             period, period_source, modality = self.cell_period(header, left or row_year, span)
             if row_year and not _YEARISH.fullmatch(header.strip() or "-"):
                 period, period_source = self.period_of(row_year).period or period, "table"
-            header_words = "" if is_period_header(header) else _header_metric(header, ctx.year)
-            if entity:  # a holder's row: the column says what; a category beside it (人民币普通股) qualifies it
-                same_group = left_col is not None and self.headers[left_col].split("/")[0] == header.split("/")[0]
-                metric = (header_words or item) + (f"（{item}）" if header_words and item and same_group else "")
-            else:
-                metric = item + header_words if header_words not in item else item
-            if metric and self.scope and not metric.startswith(self.scope):
-                metric = self.scope + metric
+            metric = self.metric_of(item, header, left_col, entity)
             for mention, unit_text in _cell_facts(cell, header, unit_hint, self.table.unit):
                 kind, unit_norm = _kind(mention, header, item)
                 if kind == "count" and unit_norm != mention.unit_norm:
@@ -364,7 +385,7 @@ def _cell_facts(cell: str, header: str, row_unit: str | None, table_unit: str | 
 
 def _bare_unit(text: str) -> str | None:
     """A header that is only a unit (百万元, 人民币百万元, 亿元): that unit."""
-    t = re.sub(r"^(?:单位[:：]?|人民币)|[（()）\s]", "", text)
+    t = _UNIT_PREFIX.sub("", text)
     if not t or len(t) > 6:
         return None
     m = find_numbers("1" + t)
@@ -378,7 +399,7 @@ def _label_unit(labels: list[str]) -> str | None:
     for lab in reversed(labels):
         for m in _UNIT_IN_HEADER.finditer(strip_numbering(lab)):
             unit = (m.group(1) or m.group(2)).strip()
-            if unit and not re.search(r"[+±]|^[-/]+$|^[一二三四五六七八九十\d]+$|如有|注", unit):
+            if unit and not _NOT_UNIT.search(unit):
                 return unit
     return None
 
@@ -428,7 +449,7 @@ def _header_metric(header: str, year: int | None) -> str:
     """What a column header says the figures are, its periods and units dropped; a comparison
     (本报告期比上年同期增减) is kept whole."""
     text = header
-    if not re.search(r"(?<![占对])比(?![重例率])|较", header):
+    if not is_comparison(header):
         for p in sorted(find_periods(header, year), key=lambda p: -p.start):
             text = text[: p.start] + text[p.end :]
     text = _UNIT_IN_HEADER.sub("", text)
@@ -442,5 +463,5 @@ def _caption_subject(caption: str, places, periods) -> str:
     for a, b in spans:
         text = text[:a] + text[b:]
     text = re.sub(r"^(?:附?表|图表?)\s*[\d.\-－—]+[：:\s]*", "", text)
-    text = re.sub(r"(各地市|各地区|各市|分地区|分行业|情况|统计|一览表?|汇总|前十|前\d+|排名|[（(].*?[）)])", "", text)
+    text = _CAPTION_NOISE.sub("", text)
     return text.strip(" 　:：")

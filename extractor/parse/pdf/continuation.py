@@ -7,6 +7,9 @@ import re
 from extractor.models import Table, TableCell
 from extractor.parse.pdf.cells import DetectedTable, header_row_count
 from extractor.parse.pdf.reading import Line
+from extractor.settings import SETTINGS
+
+_LAYOUT = SETTINGS.layout
 
 
 def _row_texts(t: Table, rows: range) -> list[str]:
@@ -14,7 +17,7 @@ def _row_texts(t: Table, rows: range) -> list[str]:
     return ["".join(c.text for c in cells if c.row == r).replace(" ", "") for r in rows]
 
 
-def column_map(prev_edges: list[float], nxt_edges: list[float], tol: float = 4.0) -> list[tuple[int, int]] | None:
+def column_map(prev_edges: list[float], nxt_edges: list[float], tol: float = _LAYOUT.continued_column_pt) -> list[tuple[int, int]] | None:
     """Where each column of a continuation falls among the columns of the table it continues:
     ``(first column, span)`` per column, or None when its edges are not among the earlier ones
     (a continuation whose spanning cells left out some inner rules has fewer columns)."""
@@ -38,9 +41,10 @@ def is_continuation(prev: DetectedTable, nxt: DetectedTable) -> bool:
         if b.n_cols > a.n_cols or b.header_rows or column_map(prev.col_edges, nxt.col_edges) is None:
             return False
     elif len(prev.col_edges) == len(nxt.col_edges):
-        if any(abs(p - q) > 4.0 for p, q in zip(prev.col_edges, nxt.col_edges, strict=True)):
+        if any(abs(p - q) > _LAYOUT.continued_column_pt for p, q in zip(prev.col_edges, nxt.col_edges, strict=True)):
             return False
-    elif a.bbox and b.bbox and (abs(a.bbox[0] - b.bbox[0]) > 8 or abs(a.bbox[2] - b.bbox[2]) > 8):
+    elif a.bbox and b.bbox and (abs(a.bbox[0] - b.bbox[0]) > _LAYOUT.continued_edge_pt
+                                or abs(a.bbox[2] - b.bbox[2]) > _LAYOUT.continued_edge_pt):
         return False
     if b.header_rows and b.header_rows != a.header_rows:
         return False
