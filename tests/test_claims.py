@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.claims.statements import build_units, extract_claims
+from extractor.claims.statements import extract_claims
+from extractor.claims.units import build_units
 from extractor.facts.segment import sentences as split
 from extractor.facts.sentence import extract_facts
 from extractor.models import Claim, Entity, Page, ParsedDocument

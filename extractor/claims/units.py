@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.claims import entities as ent
+from extractor.claims import names
 from extractor.models import Fact, Sentence
 
 ENDS = "。！？；!?;…"
@@ -81,7 +81,7 @@ def _ended(text: str) -> bool:
 
 
 def _runs_on(s: Sentence, nxt: Sentence) -> bool:
-    if _ended(s.text) or ent.is_byline(s.text) or ent.is_byline(nxt.text):
+    if _ended(s.text) or names.is_byline(s.text) or names.is_byline(nxt.text):
         return False
     if s.page is None:  # web pages and plain text: paragraphs are real
         return s.paragraph == nxt.paragraph
