@@ -61,3 +61,55 @@ def test_tagger_finds_names_the_rules_cannot_end():
     assert names.name_at("总裁闻佳深有感触", 2) == "闻佳"
 
 
+
+
+@pytest.mark.parametrize(
+    "name, title, short",
+    [("简·卡斯特", "市长", ["卡斯特"]), ("杰罗姆·鲍威尔", None, ["鲍威尔"]), ("尹蔚民", "部长", ["尹部长"]),
+     ("黄河", "党委书记", ["黄书记"]), ("欧阳明高", "院士", ["欧阳院士"]), ("张三", None, [])],
+)
+def test_short_forms(name, title, short):
+    assert names.aliases(name, title) == short
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("在一家助贷平台做中层的孙丹（化名）最近准备跳槽了", [("孙丹", 11)]),
+     ("一家数据公司的副总裁，李亮(化名)则更能感受到影响", [("李亮", 11)]),
+     ("做财务的小林（化名）说", [("小林", 4)]),
+     ("这家公司（化名）", [])],
+)
+def test_pseudonyms(text, expected):
+    assert names.pseudonyms(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("菲利普8日在接受采访时表示", "菲利普"), ("马克龙此前提出", "马克龙"), ("默克尔表示", "默克尔"),
+     ("特朗普将前往", "特朗普"), ("高度重视", None), ("表示感谢", None)],
+)
+def test_transliterated_names_after_a_title(text, name):
+    assert names.transliterated_at(text, 0) == name
+
+
+@pytest.mark.parametrize(
+    "text, ok", [("Vincent Mortier", True), ("Rick Rieder", True), ("Gene Munster", True), ("AMUNDI", False),
+                 ("M&G", False), ("张三", False)],
+)
+def test_latin_names(text, ok):
+    assert (names.latin_name(text) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    "text, credit",
+    [
+        ("房屋查验咨询师王清华向《红周刊》记者表示，两口应保持距离。", False),  # told to a reporter: no credit
+        ("一名委员会成员10日向新华社驻瑞典首都斯德哥尔摩的一名记者确认，两人获奖成果涉及医学。", False),
+        ("记者从交通运输部获悉，投资增长。", False),
+        ("本报记者 冯其予", True),
+        ("新京报讯（记者陆一夫）11月25日，记者登录页面发现。", True),
+    ],
+)
+def test_a_reporter_told_is_no_credit(text, credit):
+    spans = [text[a:b] for a, b in names.byline_spans(text)]
+    assert bool(spans) is credit, spans

@@ -92,6 +92,8 @@ def _anchor_in(d: ClaimDoc, u: Unit) -> Anchor | None:
     medium: Anchor | None = None
     verbs = sorted([*cu["verb_re"].finditer(u.text), *cu["bare_re"].finditer(u.text)], key=lambda m: m.start())
     for m in verbs:
+        if u.text[: m.start() + len(_verb(m))].endswith(cu["not_reporting"]):
+            continue  # 以下简称“本公司”
         zs = _zone_start(u, m.start(), credits)
         if any(c0 < m.end() and zs < c1 for c0, c1 in credits):
             continue
@@ -105,9 +107,22 @@ def _anchor_in(d: ClaimDoc, u: Unit) -> Anchor | None:
         if medium is not None:
             sp.source = medium.speaker.source
         if sp.kind == "anonymous":
+            _refer_back(d, u, sp)
             d.mention(u.first, zs, sp)
         return a
     return medium or _quote_intro(d, u, credits)
+
+
+def _refer_back(d: ClaimDoc, u: Unit, sp: Speaker) -> None:
+    """该负责人, 上述人士: the organisation of the unnamed speaker referred back to."""
+    if sp.organisation or not sp.title or not sp.title.startswith(ent.data()["demonstratives"] + ("上述", "前述")):
+        return
+    window = cues()["pronoun_window"]
+    for s, _, before in sorted(d.mentions, key=lambda m: (m[0], m[1]), reverse=True):
+        if u.first - window <= s <= u.first and before.kind == "anonymous" and before.title and \
+                before.title.endswith(sp.title[-2:]) and before.organisation:
+            sp.organisation = before.organisation
+            return
 
 
 def _verb(m) -> str:

@@ -85,8 +85,8 @@ def _role_org(role: str, loose: bool) -> tuple[int, int] | None:
     d = data()
     m = d["title_end_re"].search(role)
     rest = role[: m.start()] if m else ""
-    if len(rest) < 2 or rest.startswith(d["demonstratives"]):  # 该公司总经理: no name for it
-        return None
+    if len(rest) < 2 or rest.startswith(d["demonstratives"]) or rest in d["class_nouns"]:
+        return None  # 该公司总经理, 集团董事长: no name for the organisation
     if rest[0] == "《" and rest[-1] == "》":  # 《咬文嚼字》主编
         return 0, len(rest)
     for k in d["known_re"].finditer(rest):  # 信息中国人力资源和社会保障部: a known body ends it

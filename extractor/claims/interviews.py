@@ -79,7 +79,7 @@ def answers(d: ClaimDoc) -> list[Answer]:
         text = "".join(d.units[k].text for k in units).strip()
         if not text or names.is_byline(text):
             continue
-        head = heading(text) if len(text) <= 60 else None
+        head = heading(text) if len(text) <= 60 and ("：" in text or ":" in text) else None
         if head is not None:
             flush()
             current, asked = head, False

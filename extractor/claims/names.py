@@ -16,7 +16,7 @@ Offsets are into the string given.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from extractor.claims.rules import BOUNDARY, CJK, Span, data
 
@@ -27,12 +27,17 @@ def byline_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` credits a reporter, photographer or editor (新华社杭州11月25日电（记者张三）,
     本报记者 冯其予, 徐昱 摄, 责任编辑：李昂): no speaker is read there. A reporter addressed
     by a statement (向《红周刊》记者表示, 告诉记者) is no credit."""
+    return list(_byline_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _byline_spans(text: str) -> tuple[tuple[int, int], ...]:
     d = data()
     if not d["credit_quick"].search(text):
-        return []
+        return ()
     told = addressee_spans(text)
-    return sorted((m.start(), m.end()) for r in d["credit_res"] for m in r.finditer(text)
-                  if m.end() > m.start() and not any(a <= m.start() < b for a, b in told))
+    return tuple(sorted((m.start(), m.end()) for r in d["credit_res"] for m in r.finditer(text)
+                        if m.end() > m.start() and not any(a <= m.start() < b for a, b in told)))
 
 
 def addressee_spans(text: str) -> list[tuple[int, int]]:
@@ -41,9 +46,10 @@ def addressee_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in data()["addressee_re"].finditer(text)]
 
 
+@lru_cache(maxsize=4096)
 def is_byline(text: str) -> bool:
     """A line that is nothing but credits."""
-    spans = byline_spans(text)
+    spans = _byline_spans(text)
     if not spans:
         return False
     keep = [True] * len(text)
@@ -191,10 +197,11 @@ def aliases(name: str, title: str | None) -> list[str]:
         if len(last) >= 2:
             out.append(last)
     elif title and CJK.match(name[:1]):
-        m = d["title_end_re"].search(title.split("、")[-1])
+        last = title.split("、")[-1]
+        words = [t for t in d["titles"] if len(t) >= 2 and last.endswith(t)]
         surname = name[:2] if name[:2] in d["compound"] else name[:1]
-        if m and len(m.group()) >= 2:
-            out.append(surname + m.group())
+        if words:  # the shortest title it ends with: 黄河, 党委书记 → 黄书记
+            out.append(surname + min(words, key=len))
     return out
 
 
@@ -204,7 +211,8 @@ def pseudonyms(text: str) -> list[tuple[str, int]]:
     for m in data()["pseudonym_re"].finditer(text):
         cands = [text[max(0, m.start() - n) : m.start()] for n in (3, 2, 4)]
         name = next((c for c in cands if valid_name(c)), None)  # a known surname first: 的孙丹 → 孙丹
-        name = name or next((c for c in cands if len(c) >= 2 and valid_name(c, tagged=True)), None)
+        name = name or next((c for c in sorted(cands, key=len) if len(c) >= 2 and valid_name(c, tagged=True)
+                             and any(t.label == "PERSON" and t.text == c for t in tag(c))), None)  # 小林
         if name:
             out.append((name, m.start() - len(name)))
     return out

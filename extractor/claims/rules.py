@@ -67,6 +67,7 @@ def data() -> dict[str, Any]:
     suffixes, titles, credits = raw["org_suffixes"], [str(t) for t in raw["titles"]], raw["bylines"]
     unnamed, media = raw["unnamed_speakers"], raw["media"]
     return {
+        "titles": tuple(titles),
         "title_re": re.compile(alternation(titles)),
         "title_end_re": re.compile(f"(?:{alternation(titles)})$"),
         "title_modifiers": longest_first(raw["title_modifiers"]),
@@ -136,7 +137,7 @@ def cues() -> dict[str, Any]:
         "from_re": rx(a["from_source"]), "venue_only": rx(a["venue_only"]),
         "bare_re": rx(f"(?:{alt(a['bare_verbs'])})(?=[^，,。；;：:！？!?]{{{int(a['bare_min'])},}})"), "negations": rx(a["negations"]), "carried": rx(a["carried_subject"]),
         "quote_intro": rx(a["quote_intro"]), "max_intro": int(a["max_intro"]),
-        "noun_verbs": set(a["noun_verbs"]),
+        "noun_verbs": set(a["noun_verbs"]), "not_reporting": tuple(a["not_reporting"]),
         "max_between": int(a["max_between"]), "pronouns": tuple(a["pronouns"]), "plural": a["plural"],
         "pronoun_window": int(a["pronoun_window"]), "max_sentences": int(a["max_sentences"]),
         "list_sentences": int(a["list_sentences"]), "reporter_voice": rx(a["reporter_voice"]),

@@ -62,7 +62,7 @@ class Orgs:
     def expand(self, name: str) -> str:
         """A short form to the full name named before (评审委员会 → 诺贝尔化学奖评审委员会)."""
         longer = [n for n in self.names if n.endswith(name) and len(n) > len(name)]
-        return longer[-1] if longer else name
+        return max(longer, key=len) if longer else name
 
 
 @cache
@@ -89,7 +89,7 @@ def unnamed(zone: str, orgs: Orgs) -> list[Speaker]:
                                                        and zone[m.end()] in _head_continuations()):
             continue
         title = desc[1:] if q and q.group().startswith("有") else desc  # 有社保专家 → 社保专家
-        org = _org_of(zone[body : m.start()], orgs) or _member_of(desc, orgs)
+        org = _org_of(zone[: m.start()], orgs) or _member_of(desc, orgs)
         out.append(Speaker("anonymous", m.end(), title=title, organisation=org))
     return out
 
@@ -107,8 +107,10 @@ def _org_of(before: str, orgs: Orgs) -> str | None:
         before = before[: before.rindex("的")]
         if d["indefinite"].match(before):
             return None
-    elif d["indefinite"].match(before):
-        return None
+    else:  # 一名委员会成员: the count is the member's
+        before = before[d["quantifiers"].match(before).end() :]  # type: ignore[union-attr]
+        if d["indefinite"].match(before):
+            return None
     for w in d["title_softeners"]:
         before = before[: -len(w)] if before.endswith(w) else before
     before = before[: -len(d["side_word"])] if before.endswith(d["side_word"]) else before
