@@ -90,16 +90,15 @@ def _anchor_in(d: ClaimDoc, u: Unit) -> Anchor | None:
     cu = cues()
     credits = names.byline_spans(u.text)
     medium: Anchor | None = None
-    verbs = sorted([*cu["verb_re"].finditer(u.text), *cu["bare_re"].finditer(u.text)], key=lambda m: m.start())
-    for m in verbs:
+    for m in cu["verb_re"].finditer(u.text):
         if u.text[: m.start() + len(_verb(m))].endswith(cu["not_reporting"]):
             continue  # 以下简称“本公司”
         zs = _zone_start(u, m.start(), credits)
         if any(c0 < m.end() and zs < c1 for c0, c1 in credits):
             continue
         sp = _speaker(d, u, zs, m)
-        if sp is None or (m.re is cu["bare_re"] and sp.kind != "person"):
-            continue
+        if sp is None or (m.group("bare") and sp.kind != "person"):
+            continue  # 表示最好的方式…: a verb without a comma only after a person
         a = Anchor(u.index, _verb(m), m.end(), zs, sp)
         if sp.kind == "source":
             medium = medium or a
@@ -126,7 +125,7 @@ def _refer_back(d: ClaimDoc, u: Unit, sp: Speaker) -> None:
 
 
 def _verb(m) -> str:
-    return (m.groupdict().get("ov") or m.group()) if m.re.groupindex else m.group()
+    return m.group("ov") or m.group()
 
 
 def _between_ok(d: ClaimDoc, u: Unit, end: int, b: int, verb: str) -> bool:
@@ -261,7 +260,7 @@ def _quote_before(d: ClaimDoc, a: Anchor, floor: int) -> list[int]:
             if level == 0:
                 a.content_start = i
                 return []
-    elif any(c in pre for c in cu["open"] + cu["close"]) or len(pre) > 30 or cu["verb_re"].search(pre):
+    elif any(c in pre for c in cu["open"] + cu["close"]) or len(pre) > 30 or cu["said_re"].search(pre):
         return []
     elif last < floor or d.units[last].sents[-1].paragraph != u.sents[0].paragraph:
         return []
@@ -275,7 +274,7 @@ def _quote_before(d: ClaimDoc, a: Anchor, floor: int) -> list[int]:
         if level <= 0:
             opens = [i for i, c in enumerate(text) if c in cu["open"]]
             before = text[: opens[0]] if opens else text
-            return [] if (whole and before.strip()) or cu["verb_re"].search(before) else list(range(k, last + 1))
+            return [] if (whole and before.strip()) or cu["said_re"].search(before) else list(range(k, last + 1))
     return []
 
 

@@ -214,26 +214,6 @@ def _org_start(text: str, suffix_start: int) -> int | None:
     return None
 
 
-def org_speaker(zone: str, home: Any = None) -> Span | None:
-    """The organisation at the start of ``zone`` (商务部, 杭州海关), or None."""
-    orgs = find_orgs(zone, home)
-    return orgs[0] if orgs and orgs[0].start == 0 else None
-
-
-def generic_speaker(zone: str) -> tuple[str | None, str, int] | None:
-    """``(organisation, generic title, end)`` for 商务部有关负责人, 业内人士 …, or None."""
-    d = data()
-    for g in d["generic"]:
-        i = zone.find(g)
-        if i < 0:
-            continue
-        before = zone[:i]
-        if not before or _org_prefix_end(before) == len(before):
-            return before or None, g, i + len(g)
-        return (d["known"][before], g, i + len(g)) if before in d["known"] else None
-    return None
-
-
 # -- places ----------------------------------------------------------------------------
 
 

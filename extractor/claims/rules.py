@@ -71,7 +71,6 @@ def data() -> dict[str, Any]:
         "title_re": re.compile(alternation(titles)),
         "title_end_re": re.compile(f"(?:{alternation(titles)})$"),
         "title_modifiers": longest_first(raw["title_modifiers"]),
-        "generic": longest_first(raw["generic_speakers"]),
         "strong_re": re.compile(alternation(suffixes["strong"])),
         "strong": longest_first(suffixes["strong"]),
         "weak": longest_first(suffixes["weak"]),
@@ -132,10 +131,12 @@ def cues() -> dict[str, Any]:
     rx, alt = re.compile, alternation
     verbs = [*a["verbs"], *a["media_verbs"], *a["from_verbs"]]
     return {
-        "verb_re": rx(f"(?:(?:{alt(verbs)})(?={a['verb_followers']})|{a['object_verbs']})"),
+        "said_re": rx(f"(?:{alt(verbs)})(?={a['verb_followers']})|{a['object_verbs']}"),
+        "verb_re": rx(f"(?:(?:{alt(verbs)})(?={a['verb_followers']})|{a['object_verbs']}"
+                      f"|(?P<bare>{alt(a['bare_verbs'])})(?=[^，,。；;：:！？!?]{{{int(a['bare_min'])},}}))"),
         "object_verbs": rx(a["object_verbs"]), "media_verbs": set(a["media_verbs"]), "from_verbs": set(a["from_verbs"]),
         "from_re": rx(a["from_source"]), "venue_only": rx(a["venue_only"]),
-        "bare_re": rx(f"(?:{alt(a['bare_verbs'])})(?=[^，,。；;：:！？!?]{{{int(a['bare_min'])},}})"), "negations": rx(a["negations"]), "carried": rx(a["carried_subject"]),
+        "negations": rx(a["negations"]), "carried": rx(a["carried_subject"]),
         "quote_intro": rx(a["quote_intro"]), "max_intro": int(a["max_intro"]),
         "noun_verbs": set(a["noun_verbs"]), "not_reporting": tuple(a["not_reporting"]),
         "max_between": int(a["max_between"]), "pronouns": tuple(a["pronouns"]), "plural": a["plural"],
@@ -149,7 +150,7 @@ def cues() -> dict[str, Any]:
         "deadline": [rx(p) for p in t["deadline"]], "target_re": rx(alt(t["cues"])),
         "section_re": rx(alt(t["section_headings"])), "min_chars": int(t["min_chars"]),
         "actual_re": rx(alt(t["actual_markers"])), "not_after": rx(f"(?:{alt(t['not_after'])})$"),
-        "not_targets": rx(t["not_targets"]),
+        "not_targets": rx(t["not_targets"]), "forecast_re": rx(alt(t["forecast_markers"])),
         "first_res": [rx(p) for p in f["cues"]], "first_quick": rx(f["quick"]),
         "need_scope": tuple(f["need_scope"]), "scopes": tuple(f["scopes"]), "counted_only": rx(f["counted_only"]),
         "strong_heads": tuple(f["head_nouns"]["strong"]), "weak_heads": tuple(f["head_nouns"]["weak"]),

@@ -107,6 +107,8 @@ def _targets(d: ClaimDoc) -> list[Claim]:
             continue
         if not deadline and (cu["actual_re"].search(text) or source_of(text)[0]):
             continue  # a report of what was done (比上年, 据…统计), however plan-like the document
+        if section is None and cu["forecast_re"].search(text) and not cu["target_re"].search(text):
+            continue  # 到2019年底，收益率可能在1.125%至1.625%之间: a forecast, not a goal
         years = [_YEAR.findall(d.facts[n].period or "")[-1:] for n in tfacts]
         deadline = deadline or (section[1] if section else None) or max((y[0] for y in years if y), default=None)
         if deadline is None and d.ctx.is_plan and d.ctx.plan_years:
