@@ -108,13 +108,18 @@ def _anchor_in(d: ClaimDoc, u: Unit) -> Anchor | None:
         if sp.kind == "anonymous":
             _refer_back(d, u, sp)
             d.mention(u.first, zs, sp)
+        elif sp.kind == "organisation":
+            d.orgs.learn(sp.organisation)
+        elif sp.name and sp.name not in d.people and sp.name not in d.alias:  # a name only the tagger knew
+            d.add_person(sp.name)
+            d.mention(u.first, zs, d.person(sp.name))
         return a
     return medium or _quote_intro(d, u, credits)
 
 
 def _refer_back(d: ClaimDoc, u: Unit, sp: Speaker) -> None:
     """该负责人, 上述人士: the organisation of the unnamed speaker referred back to."""
-    if sp.organisation or not sp.title or not sp.title.startswith(ent.data()["demonstratives"] + ("上述", "前述")):
+    if sp.organisation or not sp.title or not sp.title.startswith(ent.data()["referring"]):
         return
     window = cues()["pronoun_window"]
     for s, _, before in sorted(d.mentions, key=lambda m: (m[0], m[1]), reverse=True):
@@ -180,14 +185,11 @@ def _candidates(d: ClaimDoc, u: Unit, zs: int, a: int, b: int, verb: str):
         yield replace(sp, end=a + sp.end)
     recent = "".join(d.units[k].text for k in range(max(0, u.index - 3), u.index)) + u.text[:a]
     for sp in speakers.organisation(rest, d.orgs, recent):
-        d.orgs.learn(sp.organisation)
         yield replace(sp, end=a + sp.end)
     if 2 <= b - a <= 6 and rest[0] in ent.data()["surnames"]:  # a name only the tagger knows
         for span in names.tag(rest):
             if span.label == "PERSON" and span.start == 0 and names.valid_name(span.text) and b - (a + span.end) <= 3:
-                d.add_person(span.text)
-                d.mention(u.first, a, d.person(span.text))
-                yield replace(d.person(span.text), end=a + span.end)
+                yield Speaker("person", a + span.end, name=span.text)
 
 
 def _pronoun(d: ClaimDoc, u: Unit, a: int):
@@ -226,7 +228,8 @@ def _from_source(d: ClaimDoc, u: Unit, a: int, b: int, verb: str) -> Speaker | N
     x = starts[-1]
     rest = u.text[x:b]
     for sp in [*speakers.unnamed(rest, d.orgs), *speakers.organisation(rest, d.orgs)]:
-        end = x + sp.end + (1 if u.text[x + sp.end : x + sp.end + 1] == "处" else 0)
+        place = ent.data()["from_place"]  # 从…人士处了解到
+        end = x + sp.end + (len(place) if u.text.startswith(place, x + sp.end) else 0)
         if _between_ok(d, u, end, b, verb):
             return replace(sp, end=end)
     return None

@@ -317,7 +317,7 @@ def _after_previous(text: str, found: list[Designation], title_start: int) -> in
     """Where the designation before ``title_start`` ends, past a separator (公司负责人甲、主管会计
     工作负责人乙: the second designation starts after 甲、)."""
     end = max((x.end for x in found if x.end <= title_start), default=0)
-    while 0 < end < title_start and text[end] in "、，,和及与":
+    while 0 < end < title_start and text[end] in data()["name_separators"]:
         end += 1
     return end
 

@@ -86,18 +86,12 @@ def unnamed(zone: str, orgs: Orgs) -> list[Speaker]:
     for m in _heads_re().finditer(zone, body, min(len(zone), MAX_DESCRIPTION)):
         desc = zone[: m.end()]
         if any(c in "，,；;。：:“”\"" for c in desc) or (m.end() < len(zone) and CJK.match(zone[m.end()])
-                                                       and zone[m.end()] in _head_continuations()):
+                                                       and zone[m.end()] in d["head_continuations"]):
             continue
         title = desc[1:] if q and q.group().startswith("有") else desc  # 有社保专家 → 社保专家
         org = _org_of(zone[: m.start()], orgs) or _member_of(desc, orgs)
         out.append(Speaker("anonymous", m.end(), title=title, organisation=org))
     return out
-
-
-@cache
-def _head_continuations() -> frozenset[str]:
-    """Characters that continue a head noun into another word (专家组, 人士们)."""
-    return frozenset("组们群团会")
 
 
 def _org_of(before: str, orgs: Orgs) -> str | None:
@@ -192,7 +186,7 @@ def _last_named(text: str, suffixes: list[str]) -> str | None:
         while start > 0 and m.start() - start < 10 and CJK.match(text[start - 1]) and text[start - 1] not in d["not_inside"]:
             start -= 1
         name = text[start : m.end()]
-        if m.start() > start and text[m.start() - 1] not in "一某该这此其" and len(name) >= 3:
+        if m.start() > start and not d["indefinite"].match(text[m.start() - 1]) and len(name) >= 3:
             return name
     return None
 
