@@ -337,6 +337,7 @@ def attribution_claim(d: ClaimDoc, a: Anchor) -> Claim:
         sentence_end_index=end if end > first.first else None, page=first.sents[0].page,
         speaker=sp.name, speaker_title=sp.title, organisation=sp.organisation, verb=a.verb,
         speaker_kind=sp.kind,  # type: ignore[arg-type]
-        source=sp.source or source_of(text, d.titles, d.ctx)[0], fact_indexes=facts,
+        source=sp.source or (None if a.verb in cues()["from_verbs"] else source_of(text, d.titles, d.ctx)[0]),
+        fact_indexes=facts,
         entities=list({(e.label, e.sentence_index, e.char_start, e.char_end): e for e in ents}.values()),
     )

@@ -124,6 +124,7 @@ def data() -> dict[str, Any]:
         "media_prefixes": re.compile(media["prefixes"]),
         "media_generic": tuple(media["generic"]),
         "not_media": longest_first(media["not_media"]),
+        "media_breaks": set(media["breaks"]),
     }
 
 

@@ -200,14 +200,15 @@ def medium(zone: str) -> Speaker | None:
     known = next((k for k in d["media_known"] if zone.startswith(k, j)), None)
     if known:
         return Speaker("source", j + len(known), source=known)
+    generic = next((g for g in d["media_generic"] if zone.startswith(g, i)), None)
+    if generic:  # 有媒体报道称
+        return Speaker("source", i + len(generic), source=generic)
     for end in range(min(len(zone), j + 12), j + 1, -1):
         cand = zone[j:end]
         if (cand.endswith(d["media_suffixes"]) and not cand.endswith(d["not_media"]) and len(cand) >= 3
-                and _clean(cand) and not d["indefinite"].match(cand)):
+                and zone[end - 1 : end + 1] not in d["media_breaks"] and _clean(cand)
+                and not d["indefinite"].match(cand)):
             return Speaker("source", end, source=cand)
-    generic = next((g for g in d["media_generic"] if zone.startswith(g, i)), None)
-    if generic:
-        return Speaker("source", i + len(generic), source=generic)
     if pre:
         return Speaker("source", pre.end(), source=pre.group())
     return None
