@@ -52,7 +52,7 @@ def who(c: Claim) -> tuple:
         # organisations
         ("苏宁易购方面回应称，门店经营一切正常。", ("organisation", None, None, "苏宁易购", None)),
         ("万科集团公告称，前三季度销售额2000亿元。", ("organisation", None, None, "万科集团", None)),
-        ("记者从交通运输部获悉，前三季度完成交通投资2.8万亿元。", ("organisation", None, None, "交通运输部", "交通运输部")),
+        ("记者从交通运输部获悉，前三季度完成交通投资2.8万亿元。", ("organisation", None, None, "交通运输部", None)),
         ("警方通报称，涉事司机已被控制。", ("organisation", None, None, "警方", None)),
         # other media
         ("据路透社报道，欧盟将于下月公布新的关税方案。", ("source", None, None, None, "路透社")),
