@@ -76,6 +76,28 @@ def test_people_referred_to_later():
         ("杰罗姆·鲍威尔", "美联储"), ("杰罗姆·鲍威尔", "美联储"), ("李明", "商务部"), ("李明", "商务部"), ("李明", "商务部")]
 
 
+@pytest.mark.parametrize(
+    "paragraphs, expected",
+    [
+        # title and organisation in any order
+        (["付凌晖（国家统计局新闻发言人）表示，经济回升向好。"], ("付凌晖", "国家统计局", "新闻发言人")),
+        (["商务部郭婷婷副部长表示，数字贸易蓬勃发展。"], ("郭婷婷", "商务部", "副部长")),
+        (["浙江大学张三教授认为，数字贸易将保持增长。"], ("张三", "浙江大学", "教授")),
+        # referred to by a title
+        (["商务部副部长郭婷婷出席论坛。", "这位副部长表示，数字贸易发展迅速。"], ("郭婷婷", "商务部", "副部长")),
+    ],
+)
+def test_title_and_organisation_in_any_order(paragraphs, expected):
+    claims, _ = said(*paragraphs)
+    assert [(c.speaker, c.organisation, c.speaker_title) for c in claims] == [expected]
+
+
+def test_the_company_named_before_announces():
+    claims, _ = said("万科企业股份有限公司发布三季度报告。", "公司公告称，前三季度销售额2000亿元。")
+    assert [who(c) for c in claims] == [("organisation", None, None, "万科企业股份有限公司", None)]
+    assert said("公司公告称，前三季度销售额2000亿元。")[0] == []  # no company named: nobody
+
+
 def test_pronouns_and_demonstratives_refer_to_unnamed_speakers_too():
     claims, _ = said("国家统计局有关负责人表示，CPI同比上涨0.2%。", "该负责人还说，核心CPI保持稳定。",
                      "一位接近监管的人士对记者表示，整顿还将继续。", "在他看来，这个逻辑本身就有问题。")

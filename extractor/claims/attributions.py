@@ -178,6 +178,7 @@ def _candidates(d: ClaimDoc, u: Unit, zs: int, a: int, b: int, verb: str):
     if rest.startswith(cu["pronouns"]) and rest[1:2] != cu["plural"]:
         yield from _pronoun(d, u, a)
         return
+    yield from _by_title(d, u, a, rest)
     for sp in speakers.unnamed(rest, d.orgs):
         yield replace(sp, end=a + sp.end)
     sp = speakers.medium(rest)
@@ -199,6 +200,19 @@ def _pronoun(d: ClaimDoc, u: Unit, a: int):
               and s >= u.first - window and sp.kind in ("person", "anonymous")]
     if before:
         yield replace(max(before, key=lambda m: (m[0], m[1]))[2], end=a + 1)
+
+
+def _by_title(d: ClaimDoc, u: Unit, a: int, rest: str):
+    """这位副部长, 该教授: the last person named shortly before with that title."""
+    ref = next((w for w in ent.data()["referring"] if rest.startswith(w)), None)
+    title = ent.data()["title_re"].match(rest, len(ref)) if ref else None
+    if title is None:
+        return
+    window = cues()["pronoun_window"]
+    before = [(s, p, sp) for s, p, sp in d.mentions if (s < u.first or (s == u.first and p < a))
+              and s >= u.first - window and sp.kind == "person" and (sp.title or "").endswith(title.group())]
+    if before:
+        yield replace(max(before, key=lambda m: (m[0], m[1]))[2], end=a + title.end())
 
 
 def _carried(d: ClaimDoc, u: Unit, zs: int) -> Speaker | None:

@@ -302,13 +302,44 @@ def designations(text: str, *, allow_tagger: bool = True) -> list[Designation]:
                                    None if org_start is None else start + org_start,
                                    None if org_end is None else start + org_end))
             continue
-        for n in (3, 2, 4):  # NAME + TITLE: 习近平主席
+        for n in (3, 2, 4):  # NAME + TITLE: 习近平主席, 商务部郭婷婷副部长
             s = m.start() - n
             cand = text[max(s, 0) : m.start()]
-            if s >= 0 and valid_name(cand) and designation_start(text, s) == s and not any(
-                x.name_start <= s < x.name_end for x in out
-            ):
-                out.append(Designation(cand, m.group(), None, s, s, m.start(), m.end()))
+            if s < 0 or not valid_name(cand) or any(x.name_start <= s < x.name_end for x in out):
+                continue
+            ds = designation_start(text, s)
+            org = _whole_org(text[ds:s]) if not _word_freq().get(cand) else None  # a word is no name
+            if ds == s or org:
+                out.append(Designation(cand, m.group(), org, ds, s, m.start(), m.end(), ds if org else None,
+                                       s if org else None))
+                break
+    return out + _bracketed(text, out)
+
+
+def _whole_org(text: str) -> str | None:
+    """``text`` when it is all one organisation's name (商务部, 浙江大学), else None."""
+    d = data()
+    if len(text) < 2 or text.startswith(d["demonstratives"]) or text in d["class_nouns"]:
+        return None
+    known = d["known_re"].fullmatch(text)
+    return text if known or _org_prefix_end(text) == len(text) else None
+
+
+def _bracketed(text: str, found: list[Designation]) -> list[Designation]:
+    """NAME（ORGANISATION TITLE）: 付凌晖（国家统计局新闻发言人）."""
+    d = data()
+    out = []
+    for m in _BRACKET.finditer(text):
+        inner = m.group(1)
+        if not d["title_end_re"].search(inner) or any(x.start <= m.start() < x.end for x in found):
+            continue
+        for n in (3, 2, 4):
+            s = m.start() - n
+            if s >= 0 and valid_name(text[s : m.start()]) and (s == 0 or text[s - 1] in BOUNDARY or
+                                                                  designation_start(text, s) == s):
+                org, title, a, b = split_designation(inner)
+                out.append(Designation(text[s : m.start()], title, org, s, s, m.start(), m.end(),
+                                       None if a is None else m.start(1) + a, None if b is None else m.start(1) + b))
                 break
     return out
 
@@ -351,6 +382,7 @@ def lead_length(zone: str) -> int:
 
 _PAREN = re.compile(r"\s*[（(][^）)]{0,30}[）)]\s*")
 _LATIN_PAREN = re.compile(r"[（(][A-Za-z][^）)]*[）)]")
+_BRACKET = re.compile(r"[（(]([^（）()]{2,30})[）)]")
 
 
 # -- everything in one string ---------------------------------------------------------

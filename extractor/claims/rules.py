@@ -61,6 +61,7 @@ def _chars(text: Any) -> set[str]:
 def data() -> dict[str, Any]:
     """The compiled rules of ``patterns/entities.yml`` (and the gazetteer's organisations)."""
     raw, places, said = load_rules("entities.yml"), load("places.yml"), load_rules("claims.yml")["attribution"]
+    companies = {k: v or k for k, v in (places.get("organisations") or {}).items()}
     known = {surface: surface for surface in places.get("national_bodies") or {}}
     known.update({k: v or k for k, v in (places.get("organisations") or {}).items()})
     known.update({k: v or k for k, v in (raw.get("known_organisations") or {}).items()})
@@ -81,6 +82,7 @@ def data() -> dict[str, Any]:
         "not_inside": set(suffixes["not_inside"]),
         "arms": longest_first(suffixes["regional_arms"]),
         "known": known,
+        "companies": set(companies.values()),
         "known_re": re.compile(alternation(known)),
         "dept_suffixes": longest_first(raw["department_suffixes"]),
         "dept_max": int(raw["department_max_chars"]),
@@ -118,6 +120,7 @@ def data() -> dict[str, Any]:
         "indefinite": re.compile(unnamed["indefinite"]),
         "title_softeners": longest_first(unnamed["title_softeners"]),
         "sides": dict(unnamed["sides"]),
+        "referents": dict(unnamed["referents"]),
         "side_word": str(unnamed["side_word"]),
         "media_known": longest_first(media["known"]),
         "media_suffixes": longest_first(media["suffixes"]),

@@ -161,6 +161,12 @@ def organisation(zone: str, orgs: Orgs, recent: str = "") -> list[Speaker]:
     for word, suffixes in d["sides"].items():  # 校方 → the school named before
         if zone.startswith(word):
             out.append(Speaker("organisation", len(word), organisation=_last_named(recent, suffixes) or word))
+    for word in sorted(d["referents"], key=len, reverse=True):  # 公司公告称 → the company named before
+        if zone.startswith(word):
+            named = _last_named(recent, d["referents"][word], known=True)
+            if named:
+                out.append(Speaker("organisation", len(word), organisation=named))
+            break
     for end in range(min(len(zone), 16), 1, -1):
         name = _org_name(zone[:end], orgs, whole=False)
         if name:
@@ -177,18 +183,22 @@ def organisation(zone: str, orgs: Orgs, recent: str = "") -> list[Speaker]:
     return []
 
 
-def _last_named(text: str, suffixes: list[str]) -> str | None:
+def _last_named(text: str, suffixes: list[str], *, known: bool = False) -> str | None:
     """The last organisation in ``text`` ending with one of ``suffixes`` and named (西雅图华盛顿
-    大学; 一大学, 该校 name none)."""
+    大学; 一大学, 该校 name none); with ``known``, a known organisation too (龙湖 → 龙湖集团)."""
     d = data()
-    for m in reversed(list(re.finditer(alternation(suffixes), text))):
+    found: list[tuple[int, str]] = []
+    for m in re.finditer(alternation(suffixes), text):
         start = m.start()
         while start > 0 and m.start() - start < 10 and CJK.match(text[start - 1]) and text[start - 1] not in d["not_inside"]:
             start -= 1
         name = text[start : m.end()]
         if m.start() > start and not d["indefinite"].match(text[m.start() - 1]) and len(name) >= 3:
-            return name
-    return None
+            found.append((m.end(), name))
+    if known:  # a known organisation of the kind (龙湖 → 龙湖集团 for 公司; 中国证监会 is no company)
+        names = ((k.end(), d["known"].get(k.group(), k.group())) for k in d["known_re"].finditer(text))
+        found += [(e, n) for e, n in names if n.endswith(tuple(suffixes)) or n in d["companies"]]
+    return max(found)[1] if found else None
 
 
 def medium(zone: str) -> Speaker | None:
