@@ -49,6 +49,10 @@ def who(c: Claim) -> tuple:
         ("有社保专家指出，还需要明确最终的退休年龄。", ("anonymous", None, "社保专家", None, None)),
         ("龙湖方面相关负责人向记者表示，该项目不受相关条款约束。", ("anonymous", None, "龙湖方面相关负责人", "龙湖集团", None)),
         ("一名从业者感慨：“整顿还在继续。”", ("anonymous", None, "一名从业者", None, None)),
+        ("有关部门负责人介绍，全年目标可以完成。", ("anonymous", None, "有关部门负责人", None, None)),
+        ("一位业内人士对该项目负责人表示，整改已经开始。", ("anonymous", None, "一位业内人士", None, None)),
+        ("正如习近平总书记所说，发展是第一要务。", ("person", "习近平", "总书记", None, None)),
+        ("中金公司研报指出，明年GDP增长5%。", ("organisation", None, None, "中金公司", None)),
         # organisations
         ("苏宁易购方面回应称，门店经营一切正常。", ("organisation", None, None, "苏宁易购", None)),
         ("万科集团公告称，前三季度销售额2000亿元。", ("organisation", None, None, "万科集团", None)),
@@ -205,6 +209,12 @@ def test_reports_and_the_reporters_own_words_end_a_statement():
         "传统国际贸易理论认为，制造业应转移到国外。",
         "（德清县发改局）",
         "责任编辑：徐梅",
+        "会议指出，要加快发展数字贸易。",
+        "数据显示，1-9月出口增长3%。",
+        "分析认为，经济将企稳。",
+        "他们认为，前景向好。",
+        "可以说，这是一个好的开始。",
+        "公司均已按照反馈意见通知书要求进行了回复，目前该事项正在中国证监会继续审核中。",
     ],
 )
 def test_not_an_attribution(text):

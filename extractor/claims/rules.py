@@ -113,6 +113,7 @@ def data() -> dict[str, Any]:
         "demonstratives": tuple(raw["demonstratives"]),
         "heads": longest_first(unnamed["heads"]),
         "head_continuations": _chars(unnamed["head_continuations"]),
+        "head_breaks": _chars(unnamed["head_breaks"]),
         "referring": tuple(unnamed["referring"]),
         "from_place": str(unnamed["from_place"]),
         "name_separators": _chars(raw["name_separators"]),

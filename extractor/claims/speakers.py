@@ -78,19 +78,25 @@ def _clean(text: str) -> bool:
 
 
 def unnamed(zone: str, orgs: Orgs) -> list[Speaker]:
-    """The unnamed speakers ``zone`` may start with, shortest description first."""
+    """The unnamed speakers ``zone`` may start with: the description to its last head noun
+    first (有关部门负责人), then the shorter ones (一位自称龙湖业主 | 的男子 is for the caller
+    to refuse)."""
     d = data()
-    out = []
+    out: list[Speaker] = []
     q = d["quantifiers"].match(zone)
     body = q.end() if q else 0
+    last = body
     for m in _heads_re().finditer(zone, body, min(len(zone), MAX_DESCRIPTION)):
         desc = zone[: m.end()]
         if any(c in "，,；;。：:“”\"" for c in desc) or (m.end() < len(zone) and CJK.match(zone[m.end()])
                                                        and zone[m.end()] in d["head_continuations"]):
             continue
+        if out and set(zone[last : m.start()]) & d["head_breaks"]:
+            break  # 一位业内人士对该项目负责人: the second head is whom it is said to
         title = desc[1:] if q and q.group().startswith("有") else desc  # 有社保专家 → 社保专家
         org = _org_of(zone[: m.start()], orgs) or _member_of(desc, orgs)
-        out.append(Speaker("anonymous", m.end(), title=title, organisation=org))
+        out.insert(0, Speaker("anonymous", m.end(), title=title, organisation=org))
+        last = m.end()
     return out
 
 
