@@ -259,7 +259,10 @@ def _quote_intro(d: ClaimDoc, u: Unit, credits: list[tuple[int, int]]) -> Anchor
             if sp.kind == "person" and 0 < m.start() - sp.end <= cu["max_intro"] and not cu["negations"].search(
                 u.text[sp.end : m.start()]
             ):
-                return Anchor(u.index, u.text[sp.end : m.start()].strip() or None, m.start() + 1, zs, sp)
+                verb = u.text[sp.end : m.start()].strip()
+                while verb[:1] and verb.startswith(ent.data()["followers"]) and len(verb) > 2:
+                    verb = verb[1:]  # 也举出了具体的例子 → 举出了具体的例子
+                return Anchor(u.index, verb or None, m.start() + 1, zs, sp)
     return None
 
 
