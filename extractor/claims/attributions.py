@@ -75,9 +75,8 @@ def find_anchors(d: ClaimDoc) -> list[Anchor]:
 
 
 def _zone_start(u: Unit, pos: int, credits: list[tuple[int, int]]) -> int:
-    zs = pos
-    while zs > 0 and u.text[zs - 1] not in _ZONE_STOP:
-        zs -= 1
+    """Where the clause before ``pos`` starts, past a credit standing in it."""
+    zs = max(u.text.rfind(c, 0, pos) for c in _ZONE_STOP) + 1
     for c0, c1 in credits:  # a dateline or credit before the speaker is no part of the zone
         if c0 <= zs < c1 or (zs <= c0 < pos and c1 <= pos):
             zs = max(zs, c1)
@@ -91,7 +90,7 @@ def _anchor_in(d: ClaimDoc, u: Unit) -> Anchor | None:
     credits = names.byline_spans(u.text)
     medium: Anchor | None = None
     for m in cu["verb_re"].finditer(u.text):
-        if u.text[: m.start() + len(_verb(m))].endswith(cu["not_reporting"]):
+        if u.text.endswith(cu["not_reporting"], 0, m.start() + len(_verb(m))):
             continue  # 以下简称“本公司”
         zs = _zone_start(u, m.start(), credits)
         if any(c0 < m.end() and zs < c1 for c0, c1 in credits):
