@@ -74,7 +74,8 @@ def split_designation(designation: str, *, loose: bool = False) -> tuple[str | N
         found = _role_org(role, loose)
         if found:
             a, b = pos + found[0], pos + found[1]
-            title = (designation[:pos] + designation[b:]).lstrip("的").strip("、") or None
+            gloss = _LATIN_PAREN.match(designation, b)  # 派杰(Piper Jaffray)分析师: the gloss is neither
+            title = (designation[:pos] + designation[gloss.end() if gloss else b :]).lstrip("的").strip("、") or None
             return designation[a:b], title, a, b
         pos += len(role) + 1
     return None, designation.lstrip("的") or None, None, None
@@ -97,7 +98,8 @@ def _role_org(role: str, loose: bool) -> tuple[int, int] | None:
         tail = rest[end:]
         name = _strip_modifiers(tail)[0] if tail else ""
         if name and rest[:end].endswith(d["class_nouns"]) and (d["known_re"].fullmatch(name) or _LATIN_PAREN.search(name)):
-            return end, end + len(name)  # 美国投资公司 | 派杰(Piper Jaffray)
+            gloss = _LATIN_PAREN.search(name)  # 美国投资公司 | 派杰 | (Piper Jaffray): the name without its gloss
+            return end, end + (gloss.start() if gloss and gloss.start() >= 2 else len(name))
         start = _foreign_prefix(rest[:end])
         return start, end
     places = find_places(rest)  # 杭州市副市长: the place is the organisation
