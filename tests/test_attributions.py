@@ -182,6 +182,13 @@ def test_a_statement_runs_over_its_paragraph_with_its_figures():
     assert [facts[n].quote for n in c.fact_indexes] == ["2519.3亿元", "21.5%", "25.6%", "2000亿元"]
 
 
+def test_a_quote_over_paragraphs_belongs_to_the_speaker_after_it():
+    claims, facts = said("商务部副部长王东说，今年外贸开局良好。", "“一季度出口增长8%，好于预期。",
+                         "“二季度我们将推出更多稳外贸措施。”王东说。")
+    assert [(c.sentence_index, c.sentence_end_index) for c in claims] == [(0, None), (1, 3)]
+    assert [facts[n].quote for n in claims[1].fact_indexes] == ["8%"]
+
+
 def test_a_colon_at_the_end_runs_on_through_the_list():
     claims, _ = said("主编黄安靖表示，与往年相比，今年的流行语以下几个方面的特征比较突出：",
                      "一、年度特征明显，折射社会生活面貌。", "二、创新特征明显，凸显语言创造力。", "这些流行语来自网络。")

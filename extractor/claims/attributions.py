@@ -293,8 +293,19 @@ def _quote_before(d: ClaimDoc, a: Anchor, floor: int) -> list[int]:
         if level <= 0:
             opens = [i for i, c in enumerate(text) if c in cu["open"]]
             before = text[: opens[0]] if opens else text
-            return [] if (whole and before.strip()) or cu["said_re"].search(before) else list(range(k, last + 1))
+            if (whole and before.strip()) or cu["said_re"].search(before):
+                return []
+            while k - 1 >= floor and _continued_quote(d, k - 1, k):
+                k -= 1  # a quote over paragraphs opens each one and closes at its end only
+            return list(range(k, last + 1))
     return []
+
+
+def _continued_quote(d: ClaimDoc, k: int, after: int) -> bool:
+    """Unit ``k`` is the paragraph right before unit ``after`` and an unclosed quote."""
+    u, nxt = d.units[k], d.units[after]
+    return (u.sents[-1].paragraph + 1 == nxt.sents[0].paragraph and u.text.lstrip().startswith(tuple(cues()["open"]))
+            and depth(u.text) > 0)
 
 
 def _runs_on_after(d: ClaimDoc, a: Anchor, stop: int) -> list[int]:
