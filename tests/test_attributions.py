@@ -61,6 +61,7 @@ def who(c: Claim) -> tuple:
         # other media
         ("据路透社报道，欧盟将于下月公布新的关税方案。", ("source", None, None, None, "路透社")),
         ("据美媒纽约邮报报道，全美约10000人参加了游行。", ("source", None, None, None, "纽约邮报")),
+        ("据美联社记者报道，现场有数千人参加集会。", ("source", None, None, None, "美联社")),  # a reporter quoted
     ],
 )
 def test_speaker_kinds(text, expected):

@@ -106,6 +106,8 @@ def test_latin_names(text, ok):
         ("房屋查验咨询师王清华向《红周刊》记者表示，两口应保持距离。", False),  # told to a reporter: no credit
         ("一名委员会成员10日向新华社驻瑞典首都斯德哥尔摩的一名记者确认，两人获奖成果涉及医学。", False),
         ("记者从交通运输部获悉，投资增长。", False),
+        ("据美联社记者报道，现场有数千人参加集会。", False),  # another medium's reporter as a source
+        ("本报记者张三报道", True),  # the house's own reporter
         ("本报记者 冯其予", True),
         ("新京报讯（记者陆一夫）11月25日，记者登录页面发现。", True),
     ],

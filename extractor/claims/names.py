@@ -41,9 +41,12 @@ def _byline_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def addressee_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` names whom a statement is made to: 向《红周刊》记者, 对第一财经, 告诉记者,
-    接受彭博社采访时, 回复记者."""
-    return [(m.start(), m.end()) for m in data()["addressee_re"].finditer(text)]
+    """Where ``text`` names whom a statement is made to (向《红周刊》记者, 对第一财经, 告诉记者,
+    接受彭博社采访时) or another medium's reporter quoted as a source (据美联社记者报道)."""
+    d = data()
+    told = [(m.start(), m.end()) for m in d["addressee_re"].finditer(text)]
+    return told + [(m.start(), m.end()) for m in d["reporter_source_re"].finditer(text)
+                   if not m.group().startswith(d["house"])]
 
 
 @lru_cache(maxsize=4096)

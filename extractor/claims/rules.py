@@ -99,6 +99,8 @@ def data() -> dict[str, Any]:
         "credit_quick": re.compile(credits["quick"]),
         "credit_words": tuple(credits["words"]),
         "addressee_re": re.compile(credits["addressee"]),
+        "reporter_source_re": re.compile(credits["reporter_source"]),
+        "house": tuple(credits["house"]),
         "ruler_patterns": raw["ruler_patterns"],
         "followers": longest_first(said["name_followers"]),
         "verbs": tuple(f for f in said["name_followers"] if len(f) >= 2),

@@ -208,7 +208,8 @@ def _last_named(text: str, suffixes: list[str], *, known: bool = False) -> str |
 
 
 def medium(zone: str) -> Speaker | None:
-    """Another medium at the start of ``zone`` (彭博社, 美媒纽约邮报, 有媒体), or None."""
+    """Another medium at the start of ``zone`` (彭博社, 美媒纽约邮报, 有媒体; 美联社记者: its
+    reporter), or None."""
     d = data()
     i = 1 if zone.startswith("有") else 0
     pre = d["media_prefixes"].match(zone, i)
