@@ -102,3 +102,24 @@ def test_medium(zone, source):
 @pytest.mark.parametrize("zone", ["助贷平台高管", "有助贷平台高管", "互联网", "警方通报", "该项目业主"])
 def test_no_medium(zone):
     assert speakers.medium(zone) is None
+
+
+@pytest.mark.parametrize(
+    "title, company",
+    [
+        ("东北电气发展股份有限公司", "东北电气发展股份有限公司"),  # a company report titled with its name
+        ("菲达环保：关于公司2015年年度报告中有关财务事项的说明", "菲达环保"),
+        ("多地项目连环爆雷狂奔的龙湖集团“暗伤”曝露？", "龙湖集团"),
+        ("交通运输部：着力打造京津冀区域综合立体交通网络", None),  # a ministry is no company
+        ("美国新冠肺炎确诊病例超278万例", None),
+        (None, None),
+    ],
+)
+def test_subject_company(title, company):
+    assert speakers.subject_company(title) == company
+
+
+def test_the_company_speaks_for_its_own_report():
+    found = speakers.organisation("公司2017年7月7日发出的公告", Orgs(), "沈阳高压开关有限责任公司起诉。", "东北电气发展股份有限公司")
+    assert found[0].organisation == "东北电气发展股份有限公司"
+    assert speakers.organisation("公司公告", Orgs(), "", None) == []  # no company named: nobody

@@ -184,7 +184,7 @@ def _candidates(d: ClaimDoc, u: Unit, zs: int, a: int, b: int, verb: str):
     if sp is not None:
         yield replace(sp, end=a + sp.end)
     recent = "".join(d.units[k].text for k in range(max(0, u.index - 3), u.index)) + u.text[:a]
-    for sp in speakers.organisation(rest, d.orgs, recent):
+    for sp in speakers.organisation(rest, d.orgs, recent, d.subject):
         yield replace(sp, end=a + sp.end)
     if 2 <= b - a <= 6 and rest[0] in ent.data()["surnames"]:  # a name only the tagger knows
         for span in names.tag(rest):

@@ -17,7 +17,7 @@ from typing import Any
 from extractor.claims import entities as ent
 from extractor.claims import names
 from extractor.claims.rules import alternation
-from extractor.claims.speakers import Orgs, Speaker
+from extractor.claims.speakers import Orgs, Speaker, subject_company
 from extractor.claims.units import Unit, build_units
 from extractor.models import Entity, Fact, ParsedDocument, Sentence
 
@@ -39,6 +39,7 @@ class ClaimDoc:
     titles: list[str] = field(default_factory=list)  # every 《…》 the document names
     spans: dict[int, list[ent.Span]] = field(default_factory=dict)  # entities by unit
     orgs: Orgs = field(default_factory=Orgs)
+    subject: str | None = None  # the company the document is about (公司公告称)
 
     def person(self, name: str) -> Speaker:
         name = self.alias.get(name, name)
@@ -61,7 +62,7 @@ def read_document(doc: ParsedDocument, sentences: list[Sentence], facts: list[Fa
     """The units of ``sentences`` with the people and organisations they name."""
     from extractor.facts.context import document_context
 
-    d = ClaimDoc(doc, build_units(sentences), facts, document_context(doc))
+    d = ClaimDoc(doc, build_units(sentences), facts, document_context(doc), subject=subject_company(doc.title))
     for u in d.units:
         d.unit_of.update({s.index: u.index for s in u.sents})
         if "《" in u.text:

@@ -124,6 +124,7 @@ def data() -> dict[str, Any]:
         "title_softeners": longest_first(unnamed["title_softeners"]),
         "sides": dict(unnamed["sides"]),
         "referents": dict(unnamed["referents"]),
+        "company_names": longest_first(unnamed["company_names"]),
         "side_word": str(unnamed["side_word"]),
         "media_known": longest_first(media["known"]),
         "media_suffixes": longest_first(media["suffixes"]),

@@ -155,9 +155,10 @@ def _is_country(surface: str) -> bool:
     return bool(entry) and entry[1] == "country"
 
 
-def organisation(zone: str, orgs: Orgs, recent: str = "") -> list[Speaker]:
+def organisation(zone: str, orgs: Orgs, recent: str = "", subject: str | None = None) -> list[Speaker]:
     """The organisations ``zone`` may start with, longest first; ``recent`` is the text
-    before the zone where a side (校方) finds its organisation."""
+    before the zone where a side (校方) finds its organisation, ``subject`` the company the
+    document is about (公司公告称)."""
     d = data()
     out: list[Speaker] = []
     side = re.match(rf"([^{BOUNDARY}]{{2,12}}?){d['side_word']}", zone)
@@ -169,7 +170,9 @@ def organisation(zone: str, orgs: Orgs, recent: str = "") -> list[Speaker]:
             out.append(Speaker("organisation", len(word), organisation=_last_named(recent, suffixes) or word))
     for word in sorted(d["referents"], key=len, reverse=True):  # 公司公告称 → the company named before
         if zone.startswith(word):
-            named = _last_named(recent, d["referents"][word], known=True)
+            suffixes = d["referents"][word]
+            about = subject if subject and (subject.endswith(tuple(suffixes)) or "公司" in suffixes) else None
+            named = about or _last_named(recent, suffixes, known=True)
             if named:
                 out.append(Speaker("organisation", len(word), organisation=named))
             break
@@ -205,6 +208,26 @@ def _last_named(text: str, suffixes: list[str], *, known: bool = False) -> str |
         names = ((k.end(), d["known"].get(k.group(), k.group())) for k in d["known_re"].finditer(text))
         found += [(e, n) for e, n in names if n.endswith(tuple(suffixes)) or n in d["companies"]]
     return max(found)[1] if found else None
+
+
+def subject_company(title: str | None) -> str | None:
+    """The company a document is about, from its title: 东北电气发展股份有限公司 (the title is the
+    name), 菲达环保：关于… (the name heads the title), 狂奔的龙湖集团“暗伤”曝露 (a known one)."""
+    d = data()
+    if not title:
+        return None
+    title = title.strip()
+    head = re.split("[：:]", title, maxsplit=1)[0]
+    if head != title and 2 <= len(head) <= 10 and _clean(head):
+        known = d["known"].get(head)
+        return head if known is None else known if known in d["companies"] else None
+    for k in d["known_re"].finditer(title):
+        name = d["known"].get(k.group(), k.group())
+        if name in d["companies"]:
+            return name
+    if title.endswith(d["company_names"]) and _clean(title) and len(title) <= 24:
+        return title
+    return None
 
 
 def medium(zone: str) -> Speaker | None:
