@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from extractor import __version__
-from extractor.errors import PolicyFactsError
+from extractor.errors import PatternError, PolicyFactsError
+from extractor.settings import SETTINGS
 
 DEFAULT_DB = "db/facts.db"
+
+
+class _PatternFileError(click.ClickException):
+    """A pattern file breaks its schema: exit code 3, before any document is read."""
+
+    exit_code = 3
+
+
+def _needs_patterns(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Check every pattern file before the command runs (a broken one stops it with exit code 3)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from extractor.patterns import check_all, patterns_dir
+
+        try:
+            check_all()
+        except PatternError as exc:
+            raise _PatternFileError(f"pattern file {exc} (folder {patterns_dir()})") from exc
+        return command(*args, **kwargs)
+
+    return run
 
 
 @click.group()
@@ -25,19 +51,20 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to write")
-@click.option("--workers", "-w", type=click.IntRange(min=0), default=None,
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=SETTINGS.ingest.workers,
               help="worker processes [default: number of cores; 0: in this process, without limits]")
-@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=SETTINGS.ingest.timeout_s, show_default=True,
               help="seconds allowed per document (0: no limit)")
-@click.option("--memory-mb", type=click.IntRange(min=0), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(min=0), default=SETTINGS.ingest.memory_mb, show_default=True,
               help="memory a worker may take for one document, beyond its start-up size (0: no limit)")
-@click.option("--max-text-mb", type=click.FloatRange(min=0), default=10.0, show_default=True,
+@click.option("--max-text-mb", type=click.FloatRange(min=0), default=SETTINGS.ingest.max_text_mb, show_default=True,
               help="largest text/HTML/Markdown file read (0: no limit)")
 @click.option("--password", default=None, help="password for encrypted PDFs")
 @click.option("--force", is_flag=True, help="re-read files even when unchanged")
 @click.option("--retry-failed", is_flag=True, help="re-read unchanged files whose status is failed")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+@_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
            as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
@@ -49,7 +76,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     of seconds' work): run the same command again to continue.
 
     Exit code 2 when any file failed, 130 when interrupted, 1 for a missing path
-    or an unreadable manifest.
+    or an unreadable manifest, 3 for a broken pattern file.
     """
     import signal
     import sqlite3
@@ -156,6 +183,7 @@ def _document_ids(conn, names) -> list[int]:
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a check fails")
+@_needs_patterns
 def check(documents, db_path, as_json, exit_zero) -> None:
     """Check the figures of stored documents: internally and across documents.
 
@@ -199,6 +227,7 @@ def check(documents, db_path, as_json, exit_zero) -> None:
 @click.option("--date", default=None,
               help="the article's date (2024-05-01), for 今年, 上半年 … [default: from its metadata or text]")
 @click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON")
+@_needs_patterns
 def verify(article, db_path, date, as_json) -> None:
     """Check every figure of ARTICLE (.html, .md, .txt, or - for stdin) against the database.
 

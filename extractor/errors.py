@@ -43,3 +43,16 @@ class UndecodableText(PolicyFactsError):
 
 class DocumentTooLarge(PolicyFactsError):
     """The document exceeds a size or time limit."""
+
+
+class PatternError(PolicyFactsError):
+    """A pattern file (``extractor/patterns/*.yml``) is malformed or breaks its schema.
+
+    Not the fault of any one document: the CLI stops before reading any (exit code 3).
+    ``str()`` names the file, the key path and the line: ``cues.yml:12: kind.growht: …``.
+    """
+
+    def __init__(self, file: str, message: str, key: str | None = None, line: int | None = None):
+        where = file + (f":{line}" if line else "") + (f": {key}" if key else "")
+        super().__init__(f"{where}: {message}")
+        self.file, self.key, self.line, self.message = file, key, line, message

@@ -93,124 +93,145 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return min(a[1], b[1]) - max(a[0], b[0]) + 1
 
 
+class _Tally:
+    """What a run counts: matches, misses, extras, attributes right, and what was wrong."""
+
+    def __init__(self, has_kind: bool) -> None:
+        self.has_kind = has_kind
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # name → [right, total]
+        self.by_kind = {k: [0, 0] for k in KINDS}
+        self.tp = self.fn = self.fp = 0
+        self.misses: list[dict] = []
+        self.extras: list[dict] = []
+        self.unlocated: list[str] = []
+        self.wrong: list[str] = []
+        self.per_doc: dict[str, dict] = {}
+
+    def check(self, name: str, ok: bool, problem: str) -> None:
+        self.counts[name][0] += bool(ok)
+        self.counts[name][1] += 1
+        if not ok:
+            self.wrong.append(problem)
+
+
+def _claims(con: sqlite3.Connection, doc_id: int, pos: dict[int, int]) -> list[dict]:
+    """The document's attributions, each with its sentence range and the figures linked to it
+    (or to a target or ranking said inside it, which carries its speaker)."""
+    claims = []
+    for r in con.execute("select * from claims where doc_id = ?", (doc_id,)):
+        p = dict(r)
+        a = pos.get(p["sentence_id"])
+        if a is None:
+            continue
+        b = pos.get(p["sentence_end_id"], a)
+        p["range"] = (a, b if b is not None else a)
+        p["linked"] = [(f["quote"], pos.get(f["sentence_id"])) for f in
+                       con.execute("select quote, sentence_id from facts where claim_id = ?", (p["id"],))]
+        claims.append(p)
+    preds = [p for p in claims if p["claim_type"] == "attribution"]
+    for p in preds:
+        who = (p["speaker"], p["speaker_title"], p["organisation"])
+        p["linked"] += [f for c in claims if c["claim_type"] != "attribution" and p["range"][0] <= c["range"][0]
+                        and c["range"][1] <= p["range"][1]
+                        and (c["speaker"], c["speaker_title"], c["organisation"]) == who for f in c["linked"]]
+    return preds
+
+
+def _match(located: list[tuple[dict, tuple[int, int]]], preds: list[dict]) -> list[tuple[int, int]]:
+    """(gold, prediction) index pairs, one to one, most overlap first."""
+    pairs = [(_overlap(gr, p["range"]), gi, pi) for gi, (g, gr) in enumerate(located)
+             for pi, p in enumerate(preds) if _overlap(gr, p["range"]) > 0 and _speaker_ok(g, p)]
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _, gi, pi in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gi, pi))
+    return out
+
+
+def _attributes(t: _Tally, where: str, g: dict, span: tuple[int, int], p: dict) -> None:
+    """Organisation, kind, span and figures of one matched statement."""
+    a, b = span
+    if g.get("organisation"):
+        t.check("organisation", squeeze(p["organisation"]) in {squeeze(o) for o in g["organisation"]},
+                f"{where} organisation {p['organisation']!r}, gold {g['organisation']}")
+    if t.has_kind:
+        t.check("kind", p["speaker_kind"] == g["kind"], f"{where} kind {p['speaker_kind']!r}, gold {g['kind']!r}")
+    t.check("span_covers", p["range"][0] <= a and p["range"][1] >= b, f"{where} span {p['range']} for {span}")
+    t.counts["span_exact"][0] += p["range"] == span
+    t.counts["span_exact"][1] += 1
+    quotes = [squeeze(q) for q, _ in p["linked"]]
+    for fig in g.get("figures", []):
+        t.check("figures_linked", any(squeeze(fig) in q or q in squeeze(fig) for q in quotes),
+                f"{where} figure {fig!r} not linked (linked: {quotes})")
+    for q, i in p["linked"]:
+        t.check("linked_inside", i is not None and a <= i <= b, f"{where} figure {q!r} linked from outside the statement")
+
+
+def _score_doc(t: _Tally, con: sqlite3.Connection, stem: str, doc_id: int, items: list[dict]) -> None:
+    rows = con.execute("select id, idx, text from sentences where doc_id = ? order by idx", (doc_id,)).fetchall()
+    sents = [squeeze(r["text"]) for r in rows]
+    preds = _claims(con, doc_id, {r["id"]: n for n, r in enumerate(rows)})
+    located = []
+    for g in items:
+        a = _locate(sents, g["first"], occurrence=g.get("occurrence", 1))
+        b = _locate(sents, g["last"], a) if a is not None and g.get("last") else a
+        if a is None or b is None:
+            t.unlocated.append(f"{stem}:{g['_line']}: cannot find {g['first']!r} / {g.get('last')!r}")
+        else:
+            located.append((g, (a, b)))
+    matched = dict(_match(located, preds))
+    required = [(gi, g, span) for gi, (g, span) in enumerate(located) if not g.get("optional")]
+    tp = sum(1 for gi, _, _ in required if gi in matched)
+    fn = sum(1 for g in items if not g.get("optional")) - tp
+    fp = len(preds) - len(matched)
+    for gi, g, span in required:
+        t.by_kind[g["kind"]][1] += 1
+        if gi in matched:
+            t.by_kind[g["kind"]][0] += 1
+            _attributes(t, f"{stem}:{g['_line']}", g, span, preds[matched[gi]])
+        else:
+            t.misses.append({"doc": stem, "line": g["_line"], "kind": g["kind"], "speaker": g["speaker"],
+                             "sentence": rows[span[0]]["text"][:80]})
+    used = set(matched.values())
+    t.extras += [{"doc": stem, "speaker": p["speaker"], "title": p["speaker_title"], "organisation": p["organisation"],
+                  "source": p["source"], "text": p["text"][:60]} for pi, p in enumerate(preds) if pi not in used]
+    t.tp, t.fn, t.fp = t.tp + tp, t.fn + fn, t.fp + fp
+    t.per_doc[stem] = {"tp": tp, "fn": fn, "fp": fp}
+
+
 def score(db: Path, gold_path: Path = GOLD, show: int = 0) -> dict:
+    """Precision and recall of the attributions in ``db`` against the gold, and their attributes."""
     gold = load_gold(gold_path)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
-    has_kind = "speaker_kind" in {r[1] for r in con.execute("pragma table_info(claims)")}
+    t = _Tally("speaker_kind" in {r[1] for r in con.execute("pragma table_info(claims)")})
     ids = _doc_ids(con, sorted(gold))
-    tally = defaultdict(lambda: [0, 0])  # name → [right, total]
-    by_kind = {k: [0, 0] for k in KINDS}
-    tp = fn = fp = 0
-    misses, extras, unlocated, wrong, per_doc = [], [], [], [], {}
     for stem, items in sorted(gold.items()):
-        if stem not in ids:
-            unlocated += [f"{stem}: document not in the database"]
-            fn += sum(1 for g in items if not g.get("optional"))
-            continue
-        doc_id = ids[stem]
-        rows = con.execute("select id, idx, text from sentences where doc_id = ? order by idx", (doc_id,)).fetchall()
-        sents = [squeeze(r["text"]) for r in rows]
-        pos = {r["id"]: n for n, r in enumerate(rows)}
-        claims = []
-        for r in con.execute("select * from claims where doc_id = ?", (doc_id,)):
-            p = dict(r)
-            a = pos.get(p["sentence_id"])
-            b = pos.get(p["sentence_end_id"], a)
-            if a is None:
-                continue
-            p["range"] = (a, b if b is not None else a)
-            p["linked"] = [(f["quote"], pos.get(f["sentence_id"])) for f in
-                           con.execute("select quote, sentence_id from facts where claim_id = ?", (p["id"],))]
-            claims.append(p)
-        preds = [p for p in claims if p["claim_type"] == "attribution"]
-        for p in preds:  # a target or ranking said inside a statement holds its figures, with its speaker
-            who = (p["speaker"], p["speaker_title"], p["organisation"])
-            p["linked"] += [f for c in claims if c["claim_type"] != "attribution" and p["range"][0] <= c["range"][0]
-                            and c["range"][1] <= p["range"][1] and (c["speaker"], c["speaker_title"],
-                                                                    c["organisation"]) == who for f in c["linked"]]
-        located = []
-        for g in items:
-            a = _locate(sents, g["first"], occurrence=g.get("occurrence", 1))
-            b = _locate(sents, g["last"], a) if a is not None and g.get("last") else a
-            if a is None or b is None:
-                unlocated.append(f"{stem}:{g['_line']}: cannot find {g['first']!r} / {g.get('last')!r}")
-                continue
-            located.append((g, (a, b)))
-        pairs = [(_overlap(gr, p["range"]), gi, pi) for gi, (g, gr) in enumerate(located)
-                 for pi, p in enumerate(preds) if _overlap(gr, p["range"]) > 0 and _speaker_ok(g, p)]
-        pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-        used_g, used_p, matched = set(), set(), []
-        for _, gi, pi in pairs:
-            if gi not in used_g and pi not in used_p:
-                used_g.add(gi), used_p.add(pi)
-                matched.append((located[gi], preds[pi]))
-        d_tp = d_fn = 0
-        for gi, (g, gr) in enumerate(located):
-            if g.get("optional"):
-                continue
-            by_kind[g["kind"]][1] += 1
-            if gi in used_g:
-                d_tp += 1
-                by_kind[g["kind"]][0] += 1
-            else:
-                d_fn += 1
-                misses.append({"doc": stem, "line": g["_line"], "kind": g["kind"], "speaker": g["speaker"],
-                               "sentence": rows[gr[0]]["text"][:80]})
-        d_fn += sum(1 for g in items if not g.get("optional")) - sum(1 for g, _ in located if not g.get("optional"))
-        d_fp = len(preds) - len(used_p)
-        extras += [{"doc": stem, "speaker": p["speaker"], "title": p["speaker_title"], "organisation": p["organisation"],
-                    "source": p["source"], "text": p["text"][:60]} for pi, p in enumerate(preds) if pi not in used_p]
-        tp, fn, fp = tp + d_tp, fn + d_fn, fp + d_fp
-        per_doc[stem] = {"tp": d_tp, "fn": d_fn, "fp": d_fp}
-        for (g, (a, b)), p in matched:
-            if g.get("optional"):
-                continue
-            where = f"{stem}:{g['_line']}"
-            orgs = g.get("organisation")
-            if orgs:
-                ok = squeeze(p["organisation"]) in {squeeze(o) for o in orgs}
-                tally["organisation"][0] += ok
-                tally["organisation"][1] += 1
-                if not ok:
-                    wrong.append(f"{where} organisation {p['organisation']!r}, gold {orgs}")
-            if has_kind:
-                tally["kind"][0] += p["speaker_kind"] == g["kind"]
-                tally["kind"][1] += 1
-                if p["speaker_kind"] != g["kind"]:
-                    wrong.append(f"{where} kind {p['speaker_kind']!r}, gold {g['kind']!r}")
-            tally["span_covers"][0] += p["range"][0] <= a and p["range"][1] >= b
-            tally["span_covers"][1] += 1
-            tally["span_exact"][0] += p["range"] == (a, b)
-            tally["span_exact"][1] += 1
-            quotes = [squeeze(q) for q, _ in p["linked"]]
-            for fig in g.get("figures", []):
-                ok = any(squeeze(fig) in q or q in squeeze(fig) for q in quotes)
-                tally["figures_linked"][0] += ok
-                tally["figures_linked"][1] += 1
-                if not ok:
-                    wrong.append(f"{where} figure {fig!r} not linked (linked: {quotes})")
-            for q, i in p["linked"]:
-                ok = i is not None and a <= i <= b
-                tally["linked_inside"][0] += ok
-                tally["linked_inside"][1] += 1
-                if not ok:
-                    wrong.append(f"{where} figure {q!r} linked from outside the statement")
-    prec = tp / (tp + fp) if tp + fp else 0.0
-    rec = tp / (tp + fn) if tp + fn else 0.0
+        if stem in ids:
+            _score_doc(t, con, stem, ids[stem], items)
+        else:
+            t.unlocated.append(f"{stem}: document not in the database")
+            t.fn += sum(1 for g in items if not g.get("optional"))
+    prec = t.tp / (t.tp + t.fp) if t.tp + t.fp else 0.0
+    rec = t.tp / (t.tp + t.fn) if t.tp + t.fn else 0.0
     result = {
         "overall": {"precision": round(prec, 3), "recall": round(rec, 3),
-                    "f1": round(2 * prec * rec / (prec + rec), 3) if prec + rec else 0.0, "tp": tp, "fp": fp, "fn": fn},
-        "recall_by_kind": {k: f"{ok}/{n}" for k, (ok, n) in by_kind.items()},
-        "attributes": {k: round(ok / n, 3) for k, (ok, n) in sorted(tally.items()) if n},
-        "counts": {k: f"{ok}/{n}" for k, (ok, n) in sorted(tally.items())},
-        "documents": per_doc,
-        "unlocated": unlocated,
+                    "f1": round(2 * prec * rec / (prec + rec), 3) if prec + rec else 0.0,
+                    "tp": t.tp, "fp": t.fp, "fn": t.fn},
+        "recall_by_kind": {k: f"{ok}/{n}" for k, (ok, n) in t.by_kind.items()},
+        "attributes": {k: round(ok / n, 3) for k, (ok, n) in sorted(t.counts.items()) if n},
+        "counts": {k: f"{ok}/{n}" for k, (ok, n) in sorted(t.counts.items())},
+        "documents": t.per_doc,
+        "unlocated": t.unlocated,
     }
     if show:
-        result["missed"] = misses[:show]
-        result["extra"] = extras[:show]
-        result["wrong"] = wrong[:show]
+        result["missed"] = t.misses[:show]
+        result["extra"] = t.extras[:show]
+        result["wrong"] = t.wrong[:show]
     return result
 
 

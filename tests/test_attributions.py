@@ -12,10 +12,6 @@ from extractor.facts.segment import sentences as split
 from extractor.facts.sentence import extract_facts
 from extractor.models import Claim, Page, ParsedDocument
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), None)
-needs_shared = pytest.mark.skipif(SHARED is None, reason="../shared (real documents) not available")
-
 
 def said(*paragraphs: str, pdf: bool = False) -> tuple[list[Claim], list]:
     """The attributions of a document made of ``paragraphs``, and its facts."""
@@ -233,28 +229,26 @@ def test_not_an_attribution(text):
 
 
 @pytest.fixture(scope="module")
-def real():
+def real(shared_dir: Path):
     """A few real news pages through the whole pipeline."""
     from extractor.ingest.pipeline import extract_file, sha256_file
 
     out = {}
     for name in ("qq_finance_data_crackdown.html", "sohu_gbk_nobel_2012.html", "163_tech_amazon_pinduoduo.html",
                  "xinhua_france_strike.html"):
-        path = SHARED / "realdocs" / "html" / name
+        path = shared_dir / "realdocs" / "html" / name
         r = extract_file(path, name, sha256_file(path), path.stat().st_size)
         assert r.status == "ok", r.error
         out[name.split("_")[0] if name.startswith("qq") else name.split(".")[0]] = r
     return out
 
 
-@needs_shared
 def test_real_unnamed_sources(real):
     kinds = [c.speaker_kind for c in real["qq"].claims if c.claim_type == "attribution"]
     assert kinds.count("anonymous") >= 12 and "source" in kinds
     assert not any(c.speaker == "的孙丹" for c in real["qq"].claims)
 
 
-@needs_shared
 def test_real_organisations_and_their_short_forms(real):
     orgs = [c.organisation for c in real["sohu_gbk_nobel_2012"].claims if c.claim_type == "attribution"]
     assert orgs.count("诺贝尔化学奖评审委员会") >= 4 and "诺奖评审委员会" in orgs  # 评审委员会说: the full name
@@ -263,7 +257,6 @@ def test_real_organisations_and_their_short_forms(real):
     assert ("亚马逊中国", 2) in amazon and ("拼多多", 2) not in amazon
 
 
-@needs_shared
 def test_real_dateline_reporter_is_no_speaker(real):
     for r in real.values():
         for c in r.claims:

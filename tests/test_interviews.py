@@ -13,10 +13,6 @@ from extractor.facts.segment import sentences as split
 from extractor.facts.sentence import extract_facts
 from extractor.models import Page, ParsedDocument
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), None)
-needs_shared = pytest.mark.skipif(SHARED is None, reason="../shared (real documents) not available")
-
 
 @pytest.mark.parametrize(
     "text, name, organisation, title",
@@ -88,11 +84,10 @@ def test_questions_in_an_ordinary_article_make_no_answers():
     assert claims == []
 
 
-@needs_shared
-def test_real_interview_page():
+def test_real_interview_page(shared_dir: Path):
     from extractor.ingest.pipeline import extract_file, sha256_file
 
-    path = SHARED / "realdocs" / "html" / "sina_finance_bond_bubble.html"
+    path = shared_dir / "realdocs" / "html" / "sina_finance_bond_bubble.html"
     r = extract_file(path, path.name, sha256_file(path), path.stat().st_size)
     said = [c for c in r.claims if c.claim_type == "attribution"]
     per = {}

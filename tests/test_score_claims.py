@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), None)
 GOLD = ROOT / "tests" / "gold" / "claims_realdocs.jsonl"
 
 
@@ -94,8 +93,7 @@ def test_scorer_reports_what_it_cannot_find(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(SHARED is None, reason="../shared (real documents) not available")
-def test_real_documents_against_the_hand_annotated_gold(tmp_path):
+def test_real_documents_against_the_hand_annotated_gold(tmp_path, shared_dir: Path):
     """The issue's bar on our own annotation of the real pages: precision ≥ 0.90, recall ≥ 0.80,
     organisation right ≥ 0.85, gold figures linked ≥ 0.95."""
     from extractor.ingest.pipeline import ingest
@@ -103,7 +101,7 @@ def test_real_documents_against_the_hand_annotated_gold(tmp_path):
     stems = {json.loads(line)["doc"] for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()}
     folder = tmp_path / "docs"
     folder.mkdir()
-    for path in (SHARED / "realdocs").rglob("*"):
+    for path in (shared_dir / "realdocs").rglob("*"):
         if path.stem in stems:
             (folder / path.name).symlink_to(path)
     db = tmp_path / "real.db"

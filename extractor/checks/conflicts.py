@@ -34,13 +34,15 @@ from extractor.checks.figures import (
 )
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer
+from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
-TEXT_SIM = 0.6  # metric similarity for a pass between two text figures
-TABLE_SIM = 0.3  # … between a text figure and a table cell of the same value
-BOUND_SIM = 0.6  # … when the values only agree through a bound (300个以上 vs 320)
-FAIL_SIM = 0.75  # … for a failing text/table comparison
-TEXT_FAIL_SIM = 0.9  # … for a failing comparison of two text figures
-CONFLICT_SIM = 0.85  # … for a conflict between documents
+TEXT_SIM = SETTINGS.checks.text_sim  # metric similarity for a pass between two text figures
+TABLE_SIM = SETTINGS.checks.table_sim  # … between a text figure and a table cell of the same value
+BOUND_SIM = SETTINGS.checks.bound_sim  # … when the values only agree through a bound (300个以上 vs 320)
+FAIL_SIM = SETTINGS.checks.fail_sim  # … for a failing text/table comparison
+TEXT_FAIL_SIM = SETTINGS.checks.text_fail_sim  # … for a failing comparison of two text figures
+CONFLICT_SIM = SETTINGS.checks.conflict_sim  # … for a conflict between documents
 
 
 # -- when two figures disagree -------------------------------------------------------
@@ -178,8 +180,9 @@ def _counterpart_checks(doc: DocData, f: Fig, cands: list[Fig], typ: str, pass_s
 # -- between documents ---------------------------------------------------------------
 
 
-_REVISED = re.compile(r"修订|修正|更正|调整为|核实|最终|终核|确认数|正式数据")
-_PRELIMINARY = re.compile(r"初步|预计|快报|初步测算|初步统计|预估|估计|初值")
+_REVISIONS = load("checks.yml")["revisions"]
+_REVISED = re.compile(alternation(_REVISIONS["revised"]))
+_PRELIMINARY = re.compile(alternation(_REVISIONS["preliminary"]))
 
 
 @dataclass

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from extractor.checks.figures import (
     LEVEL_KINDS,
     RATE_KINDS,
+    TRADE_PARTS,
+    TRADE_TOTAL,
     DocData,
     Fig,
     TableData,
@@ -35,9 +37,16 @@ from extractor.checks.figures import (
 )
 from extractor.facts.periods import shift_year
 from extractor.facts.regions import gazetteer
+from extractor.patterns import alternation, load
 
-TOTAL_LABELS = ("合计", "总计", "总额", "总量", "总体", "全部", "共计", "全省", "全市", "全国", "全区", "总数")
-SELECTION_CAPTION = re.compile(r"前\s*\d+|前[二三四五六七八九十]+|TOP|Top|top|主要|重点|部分|排名")
+_WORDS = load("checks.yml")
+_TOTALS = _WORDS["totals"]
+TOTAL_LABELS = tuple(_TOTALS["labels"])
+_TOTAL_PREFIXES = tuple(_TOTALS["label_prefixes"])
+_PARTS_MARKER: str = _TOTALS["parts_marker"]  # 其中
+_PART_ROW = re.compile(f"{alternation(_TOTALS['part_rows'])}|[:：]")
+_WHOLE_WORDS = re.compile(alternation(_TOTALS["whole_words"]))
+SELECTION_CAPTION = re.compile("|".join(_TOTALS["selection_captions"]))
 
 
 # -- checks ----------------------------------------------------------------------
@@ -124,14 +133,14 @@ def text_sum_checks(doc: DocData) -> list[Check]:
     done: set[frozenset[int]] = set()
     for t in levels:
         d = direction(t.core)
-        if not d or d[1] != "进出口":
+        if not d or d[1] != TRADE_TOTAL:
             continue
         window = [f for f in levels if (f.sent_idx, f.offset) > (t.sent_idx, t.offset)
                   and f.sent_idx <= t.sent_idx + 2]
         found: dict[str, Fig] = {}
         for f in window:
             fd = direction(f.core)
-            if fd and fd[1] == "进出口":
+            if fd and fd[1] == TRADE_TOTAL:
                 break  # a new total begins
             if not fd or not _same_frame(f, t) or fd[1] in found:
                 continue
@@ -139,23 +148,23 @@ def text_sum_checks(doc: DocData) -> list[Check]:
                 continue
             found[fd[1]] = f
         if len(found) == 2:
-            parts = [found["出口"], found["进口"]]
+            parts = [found[w] for w in TRADE_PARTS]
             done.add(frozenset(p.id for p in parts))
             out.append(_sum_check(doc, t, parts, "sum", "出口与进口之和应等于进出口",
                                   "exports plus imports should equal total trade"))
     # 其中: the items that follow a total
     for idx, s in doc.sentences.items():
-        for m in re.finditer("其中", s["text"]):
+        for m in re.finditer(re.escape(_PARTS_MARKER), s["text"]):
             pos = m.start()
             before = [f for f in levels if f.sent_idx == idx and f.offset < pos]
             before = before or [f for f in levels if f.sent_idx is not None and idx - 2 <= f.sent_idx < idx]
             if not before:
                 continue
             total = before[-1]
-            nxt = s["text"].find("其中", pos + 2)
+            nxt = s["text"].find(_PARTS_MARKER, pos + len(_PARTS_MARKER))
             parts = [f for f in levels if f.sent_idx == idx and f.offset > pos and (nxt < 0 or f.offset < nxt)]
             j = idx
-            while nxt < 0 and _continues(doc, j) and j + 1 in doc.sentences and "其中" not in doc.sentences[j + 1]["text"]:
+            while nxt < 0 and _continues(doc, j) and j + 1 in doc.sentences and _PARTS_MARKER not in doc.sentences[j + 1]["text"]:
                 j += 1
                 parts += [f for f in levels if f.sent_idx == j]
             parts = _sibling_parts(total, parts)
@@ -181,7 +190,7 @@ def _sibling_parts(total: Fig, parts: list[Fig]) -> list[Fig]:
     if parts is sub and len({norm_region(p.region) for p in sub}) != len(sub):
         return []
     cores = [p.core for p in parts]
-    if any((direction(c) or ("", ""))[1] in ("出口", "进口") for c in cores):
+    if any((direction(c) or ("", ""))[1] in TRADE_PARTS for c in cores):
         return []  # 出口 + 进口 is the rule above; two exports (出口, 软件出口) nest
     for i, a in enumerate(cores):  # nested items (出口 … 一般贸易出口) do not add up
         if any(i != j and a and b and a != b and (a in b or b in a) for j, b in enumerate(cores)):
@@ -197,7 +206,7 @@ def _sibling_parts(total: Fig, parts: list[Fig]) -> list[Fig]:
 def _total_row(t: TableData, data_rows: list[int]) -> int | None:
     for r in data_rows:
         label = re.sub(r"\s", "", t.labels.get(r, ""))
-        if label in TOTAL_LABELS or any(label.startswith(w) for w in ("合计", "总计")):
+        if label in TOTAL_LABELS or label.startswith(_TOTAL_PREFIXES):
             return r
     regions = {r: next((norm_region(f.region) for (rr, _), f in t.cells.items() if rr == r), None) for r in data_rows}
     for r, reg in regions.items():
@@ -207,13 +216,13 @@ def _total_row(t: TableData, data_rows: list[int]) -> int | None:
     return None
 
 
-def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:
+def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:  # noqa: C901 (one pass over a table)
     """A total row against the sum of the other rows, shares against part ÷ whole,
     shares of one whole against 100."""
     out: list[Check] = []
     for t in load_tables(conn, doc):
         data_rows = sorted({r for r, _ in t.cells})
-        if len(data_rows) < 3 or any(re.match(r"其中|含|包括|[:：]", t.labels.get(r, "")) for r in data_rows):
+        if len(data_rows) < 3 or any(_PART_ROW.match(t.labels.get(r, "")) for r in data_rows):
             continue
         total = _total_row(t, data_rows)
         parts = [r for r in data_rows if r != total]
@@ -290,8 +299,11 @@ def _share_check(doc: DocData, share: Fig, part: Fig, whole_v: float, whole_h: f
 
 # -- shares in the text --------------------------------------------------------------
 
-_WHOLE_CUT = re.compile(r"比重|占比|比例|份额|的")
-_SHARE_VERBS = re.compile(r"^(?:达到|达|为|高达|约|近|超过|超|首次|已|仅|只有|分别为)+|(?:达到|达|为|高达|约|近|超过|超|首次|已|仅)+$")
+_SHARES = _WORDS["shares"]
+_WHOLE_CUT = re.compile(alternation(_SHARES["whole_ends"]))
+_SHARE_VERBS = re.compile(
+    f"^(?:{alternation(_SHARES['verbs_before'])})+|(?:{alternation(_SHARES['verbs_after'])})+$"
+)
 
 
 def _whole_phrase(seg: str) -> str | None:
@@ -355,7 +367,7 @@ def text_share_checks(doc: DocData) -> list[Check]:
             scored = [(fig_similarity(part, w), w.method != "table", w) for w in cands if same_region(w.region, region)]
             scored = [x for x in scored if x[0] >= 0.7]
             whole = max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
-        elif not region and re.search(r"总额|总量|总数|总体|全部", phrase):
+        elif not region and _WHOLE_WORDS.search(phrase):
             near = [w for w in cands if w.method != "table" and w.sent_idx is not None
                     and s.sent_idx - 3 <= w.sent_idx and (w.sent_idx, w.offset) < (part.sent_idx, part.offset)
                     and same_region(w.region, part.region)]
@@ -367,8 +379,15 @@ def text_share_checks(doc: DocData) -> list[Check]:
 
 # -- percentage points and growth ------------------------------------------------------
 
-_COMPARE = re.compile(r"高于|低于|快于|慢于|(?<![占同环])比(?!重|例|率)|较")
-_DOWN = re.compile(r"低|慢|少|落后|下降|回落|减")
+_CMP = _WORDS["comparisons"]
+_COMPARE = re.compile(_CMP["compare"])
+_DOWN = re.compile(alternation(_CMP["down"]))
+_LAST_PERIOD = re.compile(alternation(_CMP["last_period"]))
+_YEAR_ON_YEAR = tuple(_CMP["year_on_year"])  # 同比: 比 after 同
+_GROWTH = _WORDS["growth"]
+_MONTH_ON_MONTH = tuple(_GROWTH["month_on_month"])
+_ANNUAL = re.compile(alternation(_GROWTH["annual"]))
+_GROWTH_WORDS = re.compile(alternation(_GROWTH["growth_words"]))
 
 
 def pp_checks(doc: DocData) -> list[Check]:
@@ -396,7 +415,7 @@ def pp_checks(doc: DocData) -> list[Check]:
             c = cmp_[-1]
             left, right = pre[: c.start()], pre[c.end():]
             down = bool(_DOWN.search(c.group() + right))
-            if re.match(r"上年|去年|同期|上半年|上季度", right) or pre[max(0, c.start() - 1): c.end()] in ("同比",):
+            if _LAST_PERIOD.match(right) or pre[max(0, c.start() - 1): c.end()] in _YEAR_ON_YEAR:
                 continue  # against last year's rate, which the text does not give
             left_rates = [f for f in in_sentence if f.offset < c.start()]
             a = left_rates[-1] if left_rates else _best_rate(rates, left, p, exclude=None)
@@ -446,13 +465,13 @@ def growth_checks(doc: DocData) -> list[Check]:
     for g in doc.figs:
         if g.kind != "growth" or g.unit_norm != "%" or g.vague or not g.period or g.qualifier not in ("eq", "approx"):
             continue
-        if "环比" in (g.metric or "") + g.sentence[max(0, g.offset - 8): g.offset]:
+        if any(w in (g.metric or "") + g.sentence[max(0, g.offset - 8): g.offset] for w in _MONTH_ON_MONTH):
             continue  # against the previous month or quarter, not the previous year
         span = re.fullmatch(r"((?:19|20)\d{2})/((?:19|20)\d{2})", g.period)
-        annual = bool(re.search(r"年均|平均每年|每年平均", (g.metric or "") + g.sentence[max(0, g.offset - 12): g.offset]))
+        annual = bool(_ANNUAL.search((g.metric or "") + g.sentence[max(0, g.offset - 12): g.offset]))
         if span:
             cur_p, base_p = span.group(2), span.group(1)
-        elif re.search(r"同比|增长|增速|增幅|下降|提高", g.metric or g.sentence):
+        elif _GROWTH_WORDS.search(g.metric or g.sentence):
             cur_p, base_p = g.period, shift_year(g.period, -1)
         else:
             continue

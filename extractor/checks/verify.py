@@ -25,6 +25,7 @@ from extractor.checks.conflicts import clause_qualifiers
 from extractor.checks.figures import (
     FACT_SQL,
     LEVEL_KINDS,
+    TRADE_PARTS,
     Fig,
     add_context,
     fig_from_row,
@@ -36,12 +37,14 @@ from extractor.checks.figures import (
     rows,
     strict_similarity,
 )
+from extractor.facts.regions import DEFAULT_COUNTRY
 from extractor.models import Fact, ParsedDocument
+from extractor.settings import SETTINGS
 
-SUPPORT_SIM = 0.3  # metric similarity that confirms an equal value (region and period known to agree)
-LOOSE_SUPPORT_SIM = 0.6  # … when the region or the period of one side is unknown
-CONTRADICT_SIM = 0.75  # metric similarity for "the same metric"
-MAX_EVIDENCE = 3
+SUPPORT_SIM = SETTINGS.verify.support_sim  # metric similarity that confirms an equal value (region and period agree)
+LOOSE_SUPPORT_SIM = SETTINGS.verify.loose_support_sim  # … when the region or the period of one side is unknown
+CONTRADICT_SIM = SETTINGS.verify.contradict_sim  # metric similarity for "the same metric"
+MAX_EVIDENCE = SETTINGS.verify.max_evidence
 STATUSES = ("supported", "contradicted", "unsupported")
 
 
@@ -166,7 +169,7 @@ def _place_score(a: str | None, b: str | None) -> float:
         return 0.5
     if a == b:
         return 1.0
-    return 0.5 if "中国" in (a, b) else 0.0  # a default national region may stand for an unnamed place
+    return 0.5 if DEFAULT_COUNTRY in (a, b) else 0.0  # a default national region may stand for an unnamed place
 
 
 def _period_score(a: str | None, b: str | None) -> float:
@@ -198,7 +201,7 @@ class Sources:
         figs = []
         for r in found:
             f = fig_from_row(r)
-            if metric_core(f.metric or "") in ("", "出口", "进口"):
+            if metric_core(f.metric or "") in ("", *TRADE_PARTS):
                 f = self._in_context(f)
             figs.append(f)
         return figs

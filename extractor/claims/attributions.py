@@ -363,7 +363,7 @@ def attribution_claim(d: ClaimDoc, a: Anchor) -> Claim:
         claim_type="attribution", text="".join(parts).strip() or text, sentence_index=first.first,
         sentence_end_index=end if end > first.first else None, page=first.sents[0].page,
         speaker=sp.name, speaker_title=sp.title, organisation=sp.organisation, verb=a.verb,
-        speaker_kind=sp.kind,  # type: ignore[arg-type]
+        speaker_kind=sp.kind,
         source=sp.source or (None if a.verb in cues()["from_verbs"] else source_of(text, d.titles, d.ctx)[0]),
         fact_indexes=facts,
         entities=list({(e.label, e.sentence_index, e.char_start, e.char_end): e for e in ents}.values()),

@@ -94,7 +94,7 @@ def entities_of(d: ClaimDoc, u: Unit, start: int, end: int) -> list[Entity]:
         if start <= s.start and s.end <= end:
             sent, page_start = u.at(s.start)
             end_sent, page_end = u.at(s.end - 1)
-            e = Entity(label=s.label, text=s.text, name=s.name, sentence_index=sent.index,  # type: ignore[arg-type]
+            e = Entity(label=s.label, text=s.text, name=s.name, sentence_index=sent.index,
                        char_start=page_start, char_end=page_end + 1 if end_sent is sent else sent.char_end)
             out.append(e)
             if s.label == "PERSON":

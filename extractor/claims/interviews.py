@@ -95,7 +95,7 @@ def answers(d: ClaimDoc) -> list[Answer]:
             flush()
             who = named[0] if named else current or _interviewee(d, units[0])
             if who is not None:
-                block = Answer(list(units), who, named[1] if named else label.end())  # type: ignore[union-attr]
+                block = Answer(list(units), who, named[1] if named else label.end())
                 paragraphs = 1
             continue
         if block is not None and paragraphs < cu["qa_max_paragraphs"]:

@@ -154,10 +154,11 @@ def nlp():
     import spacy
 
     pipeline = spacy.blank("zh")
-    pipeline.tokenizer.segmenter = "jieba"
-    pipeline.tokenizer.jieba_seg = _JiebaSegmenter()
+    pipeline.tokenizer.segmenter = "jieba"  # type: ignore[union-attr]
+    pipeline.tokenizer.jieba_seg = _JiebaSegmenter()  # type: ignore[union-attr]
     ruler = pipeline.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(list(data()["ruler_patterns"]) + [{"label": "ORG", "pattern": s} for s in data()["known"]])
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        list(data()["ruler_patterns"]) + [{"label": "ORG", "pattern": s} for s in data()["known"]])
     _pos_tokenizer()  # the tags come from jieba's part-of-speech tagger: load it with the pipeline
     return pipeline
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
-from extractor.patterns import load, patterns_dir
+from extractor.patterns import load
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters that end a word around a name or an organisation
@@ -46,11 +44,9 @@ def longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-@cache
 def load_rules(name: str) -> Any:
-    """``patterns/NAME`` read with libyaml when it is there (rules load once per process)."""
-    text = (patterns_dir() / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """``patterns/NAME``, parsed and checked once per process (:func:`extractor.patterns.load`)."""
+    return load(name)
 
 
 def _chars(text: Any) -> set[str]:
@@ -125,6 +121,8 @@ def data() -> dict[str, Any]:
         "sides": dict(unnamed["sides"]),
         "referents": dict(unnamed["referents"]),
         "company_names": longest_first(unnamed["company_names"]),
+        "company_referents": tuple(unnamed["company_referents"]),
+        "max_description": int(unnamed["max_chars"]),
         "side_word": str(unnamed["side_word"]),
         "media_known": longest_first(media["known"]),
         "media_suffixes": longest_first(media["suffixes"]),

@@ -28,9 +28,6 @@ from extractor.claims.entities import extend_department, find_orgs, find_places
 from extractor.claims.rules import BOUNDARY, CJK, alternation, data
 from extractor.facts.regions import gazetteer
 
-#: a zone longer than this holds no unnamed description
-MAX_DESCRIPTION = 24
-
 
 @dataclass
 class Speaker:
@@ -86,7 +83,7 @@ def unnamed(zone: str, orgs: Orgs) -> list[Speaker]:
     q = d["quantifiers"].match(zone)
     body = q.end() if q else 0
     last = body
-    for m in _heads_re().finditer(zone, body, min(len(zone), MAX_DESCRIPTION)):
+    for m in _heads_re().finditer(zone, body, min(len(zone), d["max_description"])):
         desc = zone[: m.end()]
         if any(c in "，,；;。：:“”\"" for c in desc) or (m.end() < len(zone) and CJK.match(zone[m.end()])
                                                        and zone[m.end()] in d["head_continuations"]):
@@ -108,7 +105,7 @@ def _org_of(before: str, orgs: Orgs) -> str | None:
         if d["indefinite"].match(before):
             return None
     else:  # 一名委员会成员: the count is the member's
-        before = before[d["quantifiers"].match(before).end() :]  # type: ignore[union-attr]
+        before = before[d["quantifiers"].match(before).end() :]
         if d["indefinite"].match(before):
             return None
     for w in d["title_softeners"]:
@@ -152,7 +149,7 @@ def _org_name(text: str, orgs: Orgs, *, whole: bool = True) -> str | None:
 
 def _is_country(surface: str) -> bool:
     entry = gazetteer().entries.get(surface)
-    return bool(entry) and entry[1] == "country"
+    return entry is not None and entry[1] == "country"
 
 
 def organisation(zone: str, orgs: Orgs, recent: str = "", subject: str | None = None) -> list[Speaker]:
@@ -171,7 +168,7 @@ def organisation(zone: str, orgs: Orgs, recent: str = "", subject: str | None = 
     for word in sorted(d["referents"], key=len, reverse=True):  # 公司公告称 → the company named before
         if zone.startswith(word):
             suffixes = d["referents"][word]
-            about = subject if subject and (subject.endswith(tuple(suffixes)) or "公司" in suffixes) else None
+            about = subject if subject and (subject.endswith(tuple(suffixes)) or word in d["company_referents"]) else None
             named = about or _last_named(recent, suffixes, known=True)
             if named:
                 out.append(Speaker("organisation", len(word), organisation=named))

@@ -10,6 +10,7 @@ from functools import lru_cache
 from extractor.claims import names
 from extractor.claims.rules import data
 from extractor.models import Fact, Sentence
+from extractor.settings import SETTINGS
 
 ENDS = "。！？；!?;…"
 
@@ -28,7 +29,7 @@ HEADING = [
 ]
 
 
-MAX_UNIT_SENTENCES = 8
+MAX_UNIT_SENTENCES = SETTINGS.segment.max_unit_sentences
 
 
 @dataclass

@@ -23,11 +23,12 @@ from datasette import NotFound, Response, hookimpl
 from datasette.filters import FilterArguments
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from extractor.settings import SETTINGS
 from extractor.store import search
 
 PLUGIN = "policy-facts"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = SETTINGS.web.max_page_size
 
 
 def _has_fts(conn: sqlite3.Connection) -> bool:
@@ -212,7 +213,7 @@ async def search_view(datasette, request) -> Response:
     )
 
 
-MAX_ARTICLE_CHARS = 200_000
+MAX_ARTICLE_CHARS = SETTINGS.verify.max_article_chars
 
 
 async def verify_view(datasette, request) -> Response:

@@ -108,11 +108,11 @@ def load_manifest(folder: Path) -> dict[str, dict[str, str]]:
             raise ManifestError(f"{p}: cannot be read: {exc}") from exc
         out = {}
         for n, r in enumerate(rows):
-            name = r.get("file") or r.get("path") or r.get("filename")
-            if not name:
+            file = r.get("file") or r.get("path") or r.get("filename")
+            if not file:
                 raise ManifestError(f"{p}: row {n + 2} has no `file`")
-            out[name] = _clean_meta({k: v for k, v in r.items() if k not in ("file", "path", "filename")},
-                                    f"{p}: {name}")
+            out[file] = _clean_meta({k: v for k, v in r.items() if k not in ("file", "path", "filename")},
+                                    f"{p}: {file}")
         return out
     return {}
 

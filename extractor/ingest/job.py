@@ -17,12 +17,13 @@ from extractor import __version__
 from extractor.errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, UnsupportedFileType
 from extractor.ingest.discover import apply_manifest
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.settings import SETTINGS
 from extractor.store.rows import DocumentRows, prepare_document
 
 __all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows",
            "store_error", "to_rows"]
 
-DEFAULT_MAX_TEXT_MB = 10
+DEFAULT_MAX_TEXT_MB = SETTINGS.ingest.max_text_mb
 #: A document's status in the ``documents`` table.
 STATUSES = ("ok", "skipped", "failed", "needs_ocr", "encrypted")
 #: What an inconsistent extraction raises when it is turned into rows or stored: that file fails.
@@ -90,7 +91,7 @@ def _message(exc: BaseException, path: Path, rel: str) -> str:
 
 
 def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str] | None = None,
-                 password: str | None = None, max_text_bytes: int | None = DEFAULT_MAX_TEXT_MB << 20) -> Extraction:
+                 password: str | None = None, max_text_bytes: int | None = int(DEFAULT_MAX_TEXT_MB * 2**20)) -> Extraction:
     """Parse one file and extract its facts (runs in a worker process). Never raises for a bad file:
     the returned :class:`Extraction` carries the status and error instead."""
     from extractor.claims.statements import extract_claims
@@ -120,8 +121,9 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
         result.status, result.error = _status_for(exc, path), _message(exc, path, rel)
         if isinstance(exc, CorruptDocument) and _pdf_truncated(path):
             result.error += " (the file looks truncated: no %%EOF at its end)"
-        if getattr(exc, "page_count", None) is not None:
-            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=exc.page_count)
+        page_count = getattr(exc, "page_count", None)  # NeedsOCR knows how many pages there are
+        if page_count is not None:
+            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=page_count)
     except MemoryError:
         result.document, result.sentences, result.facts = None, [], []  # free what was built
         result.status = "failed"

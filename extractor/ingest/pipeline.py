@@ -15,7 +15,8 @@ hashes the files and is the one writer. How a run goes:
   writer's share of the work, which does not parallelise, is the SQL alone. A
   per-document time limit and a per-worker memory limit end a pathological
   document without ending the batch. There are never more workers than files
-  to read, and they run at most ``16 × workers + 16`` files ahead of the writer.
+  to read, and they run at most ``16 × workers + 16`` files ahead of the writer
+  (``SETTINGS.ingest.lookahead_per_worker``).
 * **One writer** stores the results in discovery order, each document in its own
   savepoint, several documents to a transaction (committed every 64 documents or
   2 seconds), so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves no
@@ -70,6 +71,7 @@ from extractor.ingest.workers import (
     Workers,
 )
 from extractor.models import ParsedDocument
+from extractor.settings import SETTINGS
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -80,10 +82,10 @@ __all__ = [
 
 #: The writer commits every COMMIT_DOCS documents or COMMIT_SECONDS seconds (each document in its
 #: own savepoint inside): fewer, larger commits write each index page to the WAL once per batch.
-COMMIT_DOCS = 64
-COMMIT_SECONDS = 2.0
+COMMIT_DOCS = SETTINGS.store.commit_docs
+COMMIT_SECONDS = SETTINGS.store.commit_seconds
 #: SQLite page cache of the writer's connection, in MB.
-WRITER_CACHE_MB = 64
+WRITER_CACHE_MB = SETTINGS.store.writer_cache_mb
 
 
 @dataclass
@@ -170,7 +172,7 @@ class Writer:
     def rollback(self) -> None:
         if self._began is not None:
             self.store.db.rollback()
-            counts, n_problems = self._saved
+            counts, n_problems = self._saved or ((), 0)
             for k, v in zip(self._COUNTS, counts, strict=True):
                 setattr(self.summary, k, v)
             del self.summary.problems[n_problems:]
@@ -217,7 +219,8 @@ def ingest(
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
-    ``workers``: worker processes (default: one per core; 0 = in this process, no limits).
+    ``workers``: worker processes (default: ``SETTINGS.ingest.workers``, else one per core; 0 = in
+    this process, no limits).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt stops the
     run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -225,6 +228,7 @@ def ingest(
     from extractor.store.database import Store
 
     t0 = time.perf_counter()
+    report = progress or _no_progress
     summary = Summary()
     db_path = Path(db_path)
     exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
@@ -232,8 +236,7 @@ def ingest(
     summary.files = len(files)
     if on_total:
         on_total(len(files))
-    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
-    n = min(n, max(1, len(files)))
+    n = _worker_count(workers, len(files))
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
     pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
     store = Store(db_path)
@@ -249,11 +252,11 @@ def ingest(
         pending: deque[list] = deque()  # [job, future or None until submitted], in discovery order
         # results are stored in order: workers run up to `window` files ahead of the writer, so
         # one slow document does not leave the others idle (a result waiting is a few hundred KB)
-        window = 16 * max(n, 1) + 16
+        ahead = SETTINGS.ingest.lookahead_per_worker
+        window = ahead * max(n, 1) + ahead
         todo = iter(files)
         exhausted = False
-        if progress:
-            progress(None, summary)
+        report(None, summary)
         while True:
             while not exhausted and len(pending) < window:
                 item = next(todo, None)
@@ -264,11 +267,9 @@ def ingest(
                             password=password)
                 if isinstance(job, Extraction):  # unreadable
                     writer.write(job)
-                    if progress:
-                        progress(job, summary)
+                    report(job, summary)
                 elif job is None:
-                    if progress:
-                        progress(None, summary)
+                    report(None, summary)
                 else:
                     pending.append([job, None])
             if not pending:
@@ -284,8 +285,7 @@ def ingest(
                 writer.commit()  # nothing waits uncommitted while a slow document is read
             result = pool.result(job, future)
             writer.write(result)
-            if progress:
-                progress(result, summary)
+            report(result, summary)
         writer.commit()
         cancel = False
     except KeyboardInterrupt:
@@ -298,6 +298,17 @@ def ingest(
             store.close()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _no_progress(result: Extraction | None, summary: Summary) -> None:
+    """The progress callback when none is given."""
+
+
+def _worker_count(workers: int | None, files: int) -> int:
+    """Worker processes for ``files`` files: ``workers``, else the setting, else one per core."""
+    workers = SETTINGS.ingest.workers if workers is None else workers
+    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
+    return min(n, max(1, files))
 
 
 def _plan(item: tuple[Path, str, Path], known: dict, manifests: Manifests, seen: dict[str, Path],
@@ -332,8 +343,9 @@ def _store(store, result: Extraction, summary: Summary) -> None:
             rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
             store.write_rows(rows)
         except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
+            doc = result.document
             known = (result.rows.document if result.rows is not None
-                     else {"doc_type": result.document.doc_type, "page_count": result.document.page_count})
+                     else {"doc_type": doc.doc_type, "page_count": doc.page_count} if doc is not None else {})
             result = result.model_copy(update={
                 "status": "failed", "error": store_error(exc), "rows": None,
                 "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,9 +20,10 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from extractor.ingest.pipeline import Extraction, Summary
+from extractor.settings import SETTINGS
 
 #: The summary lists at most this many problem files (all of them are in ``documents``).
-MAX_PROBLEMS = 40
+MAX_PROBLEMS = SETTINGS.ingest.problems_listed
 
 
 class Progress:
@@ -31,7 +33,7 @@ class Progress:
         self.enabled = enabled
         self.console = console or Console(stderr=True)
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: Any = None  # rich's TaskID once started
         self._t0 = time.perf_counter()
         self._last = 0.0
 

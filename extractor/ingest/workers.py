@@ -17,14 +17,16 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import PolicyFactsError
 from extractor.ingest.job import Extraction, extract_file, extract_rows
+from extractor.settings import SETTINGS
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
 
-DEFAULT_TIMEOUT = 300.0
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
+DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
 #: Modules the worker processes import once, before forking (forkserver start method).
 WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
                   "extractor.claims.statements", "extractor.claims.entities"]
@@ -141,7 +143,7 @@ class Workers:
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
         self.password, self.max_text_bytes = password, max_text_bytes
         self.size: int | None = None
-        self._pool = None
+        self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
     def start(self, jobs: int) -> None:
         """Fix the pool's size: at most ``n``, at most ``jobs`` (the jobs known so far, when that is all)."""
@@ -156,7 +158,7 @@ class Workers:
             from pebble import ProcessPool
 
             self.start(self.n)
-            self._pool = ProcessPool(max_workers=self.size, initializer=_worker_init, initargs=(self.memory_mb,),
+            self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
         return self._pool.schedule(extract_rows, args=args, timeout=self.timeout or None)
 

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from extractor import __version__
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.settings import SETTINGS
 from extractor.store import search
 from extractor.store.migrate import migrate
 from extractor.store.rows import (
@@ -43,7 +44,7 @@ __all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "he
 
 #: The tables a document's rows live in.
 TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = SETTINGS.store.busy_timeout_ms
 
 
 def schema_path() -> Path:

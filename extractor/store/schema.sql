@@ -1,9 +1,10 @@
 -- policy-facts: the facts database.
 --
--- Applied by extractor/store.py every time a Store is opened, so every
--- statement must be idempotent (IF NOT EXISTS). The store also sets, per
--- connection: PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;
--- PRAGMA busy_timeout = 5000.
+-- Applied by extractor/store/database.py every time a Store is opened, so every
+-- statement must be idempotent (IF NOT EXISTS); store/migrate.py first rebuilds the
+-- tables of an older database that differ. The store also sets, per connection:
+-- PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout
+-- (SETTINGS.store.busy_timeout_ms). What each coded value means: docs/formats.md.
 --
 -- Deleting a document: claim_entities, table_cells, facts (and their
 -- facts_fts entries), entities, claims, sentences, tables, then the documents

@@ -33,6 +33,8 @@ from extractor.parse.pdf.reading import (
     reading_order,
 )
 from extractor.parse.pdf.tables import detect_tables
+from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -43,8 +45,9 @@ __all__ = ["parse_pdf", "parse_pdf_blocks"]
 # ------------------------------------------------------------ title
 
 _FILE_EXT = re.compile(r"\.(?:html?|docx?|wps|pdf|xlsx?|pptx?|txt|rtf|ofd|tmp)$", re.I)
-_JUNK_TITLE = re.compile(r"^(?:untitled|无标题|title|文档\d*|document\d*|page|microsoft word|新建.*)$", re.I)
-_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:通知|意见|决定|批复|报告|公告|通告|函|规定|办法|方案|计划|实施细则)")
+_WORDS = load("parse.yml")["pdf"]
+_JUNK_TITLE = re.compile(r"^(?:" + "|".join(_WORDS["junk_titles"]) + r")$", re.I)
+_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:" + alternation(_WORDS["notice_types"]) + r")")
 
 
 def _clean_title(raw: str | None) -> str | None:
@@ -67,7 +70,7 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
             if len(joined) <= 120 and _NOTICE.fullmatch(joined):
                 return joined
     for i, ln in enumerate(lines[:8]):
-        if ln.size >= 1.15 * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
+        if ln.size >= SETTINGS.layout.title_size_ratio * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
             parts = [ln.text.strip()]
             for nxt in lines[i + 1:i + 3]:
                 if abs(nxt.size - ln.size) > 0.05 * ln.size or nxt.top - ln.bottom > 1.5 * ln.size:
