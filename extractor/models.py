@@ -8,19 +8,17 @@ facts → :class:`Fact`
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from extractor.settings import PdfEngine
 
 DocType = Literal["pdf", "html", "text"]
 Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multiple", "other"]
 Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
 Modality = Literal["actual", "target", "forecast"]
 RegionSource = Literal["stated", "carried", "document", "table"]
-#: What reads a PDF's pages: PDFium (the default) or pdfplumber (the reference reader).
-PdfEngine = Literal["pdfium", "pdfplumber"]
-PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
-DEFAULT_PDF_ENGINE = PDF_ENGINES[0]
 
 
 class Page(BaseModel):
@@ -55,6 +53,8 @@ class Table(BaseModel):
     cells: list[TableCell] = Field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     method: str = "ruled"  # ruled | aligned | html
+    #: the page of each row when the table runs over several pages (empty: all on ``page``)
+    row_pages: list[int] = Field(default_factory=list)
 
     def grid(self) -> list[list[str]]:
         """Rows × columns of cell text, spanning cells repeated over their span."""
@@ -80,6 +80,8 @@ class ParsedDocument(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+    #: pages that could not be read (1-based number → why): the document is stored as ``partial``
+    page_errors: dict[int, str] = Field(default_factory=dict)
     pdf_engine: PdfEngine | None = None  # the engine that read a PDF's pages
     fallback_pages: list[int] = Field(default_factory=list)  # pages the engine could not read: pdfplumber read them
 
@@ -151,6 +153,7 @@ class Fact(BaseModel):
 
 EntityLabel = Literal["PERSON", "ORG", "PLACE"]
 ClaimType = Literal["attribution", "target", "first_or_only", "ranking", "statistic"]
+SpeakerKind = Literal["person", "anonymous", "organisation", "source"]
 
 
 class Entity(BaseModel):
@@ -176,6 +179,8 @@ class Claim(BaseModel):
     speaker_title: str | None = None
     organisation: str | None = None
     verb: str | None = None
+    #: who speaks: a named person, an unnamed one (业内人士), an organisation, another medium (source)
+    speaker_kind: SpeakerKind | None = None
     source: str | None = None  # 据杭州海关统计 …
     deadline: str | None = None  # a target's period (2026)
     subject: str | None = None  # what a first/ranking is about

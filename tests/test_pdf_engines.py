@@ -14,16 +14,16 @@ from extractor.cli import cli
 from extractor.cli import ingest as ingest_command
 from extractor.errors import CorruptDocument, EncryptedDocument
 from extractor.ingest.pipeline import ingest
-from extractor.models import DEFAULT_PDF_ENGINE, PDF_ENGINES
 from extractor.parse.pdf import pages
 from extractor.parse.pdf.document import parse_pdf
 from extractor.parse.pdf.pdfium import PdfiumPages
+from extractor.settings import PDF_ENGINES, SETTINGS
 
 
 def test_pdfium_is_the_default_and_pdfplumber_the_reference(tmp_path):
     path = make_ruled_pdf(tmp_path / "ruled.pdf")
     mine, ref = parse_pdf(path), parse_pdf(path, engine="pdfplumber")
-    assert (DEFAULT_PDF_ENGINE, mine.pdf_engine, ref.pdf_engine) == ("pdfium", "pdfium", "pdfplumber")
+    assert (SETTINGS.pdf.engine, mine.pdf_engine, ref.pdf_engine) == ("pdfium", "pdfium", "pdfplumber")
     assert [p.text for p in mine.pages] == [p.text for p in ref.pages]
     assert [(t.n_rows, t.n_cols, [c.text for c in t.cells]) for t in mine.tables] == [
         (t.n_rows, t.n_cols, [c.text for c in t.cells]) for t in ref.tables]
@@ -110,3 +110,34 @@ def test_cli_offers_the_engines(tmp_path):
     assert json.loads(res.output)["ok"] == 1
     bad = CliRunner().invoke(cli, ["ingest", str(path.parent), "--pdf-engine", "mupdf"])
     assert bad.exit_code == 2 and "mupdf" in bad.output
+
+
+def test_a_page_whose_text_pdfium_cannot_read_goes_to_pdfplumber(tmp_path):
+    """Text drawn in a font PDFium cannot use gives no glyph: the page is not PDFium's to read.
+    Here pdfplumber cannot read it either, so under both engines page 2 is named as lost."""
+    from fixtures_bad import PAGE_ONE_TEXT, broken_page_pdf
+
+    path = broken_page_pdf(tmp_path / "half.pdf")
+    pdfium_pages = PdfiumPages(path)
+    with pytest.raises(CorruptDocument, match="no glyph"):
+        pdfium_pages.read(1)
+    pdfium_pages.close()
+    for engine in PDF_ENGINES:
+        doc = parse_pdf(path, engine=engine)
+        assert list(doc.page_errors) == [2] and doc.fallback_pages == [], engine
+        assert doc.pages[0].text == PAGE_ONE_TEXT
+
+
+def test_a_worker_ended_by_abort_under_a_memory_cap_is_out_of_memory():
+    """PDFium aborts the process when an allocation fails (a decompression bomb under --memory-mb):
+    that document is too large, not a crash."""
+    from pebble import ProcessExpired
+
+    from extractor.ingest.workers import Workers
+
+    capped = Workers(1, timeout=10, memory_mb=150, password=None, max_text_bytes=None)
+    status, error = capped._failure(ProcessExpired("abort", code=-6, pid=1))
+    assert status == "too_large" and error.startswith("MemoryError")
+    uncapped = Workers(1, timeout=10, memory_mb=0, password=None, max_text_bytes=None)
+    assert uncapped._failure(ProcessExpired("abort", code=-6, pid=1))[0] == "failed"
+    assert capped._failure(ProcessExpired("segv", code=-11, pid=1))[0] == "failed"

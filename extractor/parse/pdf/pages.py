@@ -1,7 +1,7 @@
 """Which engine reads a PDF's pages, and the fallback when it cannot.
 
-PDFium (:mod:`.pdfium`) is the default engine; pdfplumber (:class:`~.objects.PlumberPages`)
-is the reference reader, chosen with ``engine="pdfplumber"``. A page PDFium cannot
+PDFium (:mod:`.pdfium`) is the default engine (``SETTINGS.pdf.engine``); pdfplumber
+(:class:`~.objects.PlumberPages`) is the reference reader, chosen with ``engine="pdfplumber"``. A page PDFium cannot
 read is read by pdfplumber instead, and so is every page of a file PDFium cannot open
 (unless it is encrypted): :attr:`EnginePages.fallback_pages` lists those pages, and
 the documents table records them.
@@ -12,10 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.errors import CorruptDocument
-from extractor.models import DEFAULT_PDF_ENGINE, PDF_ENGINES
 from extractor.parse.pdf.objects import PageObjects, PageSource
+from extractor.settings import PDF_ENGINES, SETTINGS
 
 __all__ = ["DEFAULT_PDF_ENGINE", "PDF_ENGINES", "EnginePages", "open_pages"]
+
+#: ``SETTINGS.pdf.engine``, read once
+DEFAULT_PDF_ENGINE = SETTINGS.pdf.engine
 
 
 def _source(engine: str, path: Path, password: str | None) -> PageSource:

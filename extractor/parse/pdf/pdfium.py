@@ -28,7 +28,7 @@ import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -232,6 +232,52 @@ def _page_text(textpage: Any, n: int) -> list[int] | None:
     return buf[:n] if got == n + 1 else None
 
 
+def _glyph_text(textpage: Any, units: list[int] | None, k: int, n: int) -> tuple[str | None, int]:
+    """The text of glyph ``k`` and how many glyph indices it takes (two for a surrogate pair); None
+    for a space or line break PDFium added itself, or an empty glyph."""
+    u = units[k] if units else pdfium_c.FPDFText_GetUnicode(textpage, k)
+    if u == 0xFFFE:  # not in the page's text (a hyphen ending a line): ask for the glyph's own
+        u = pdfium_c.FPDFText_GetUnicode(textpage, k)
+    if u <= 0x20:  # a hyphen ending a line is 2
+        if not u or (u in _MAYBE_GENERATED and pdfium_c.FPDFText_IsGenerated(textpage, k) == 1):
+            return None, 1
+        return ("-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)), 1
+    if 0xD800 <= u < 0xDC00 and k + 1 < n:
+        low = units[k + 1] if units else pdfium_c.FPDFText_GetUnicode(textpage, k + 1)
+        if 0xDC00 <= low < 0xE000:
+            return chr(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)), 2
+    return chr(u), 1
+
+
+class _Run(NamedTuple):
+    """What the glyphs of one text object share: matrix, size, font and its descent."""
+
+    a: float
+    d: float
+    size: float
+    font: int | None
+    descent: float
+    axis: bool  # not turned or skewed
+    upright: bool  # pdfminer's test, on the glyph matrix turned by the page's /Rotate (y up)
+
+    @classmethod
+    def of(cls, textpage: Any, k: int, obj: int, pm: PageMap, descents: dict[tuple[int | None, float], float],
+           mat: Any, value: Any) -> _Run:
+        """The run of glyph ``k``, of text object ``obj`` (``mat``, ``value``: ctypes buffers to reuse)."""
+        pdfium_c.FPDFText_GetMatrix(textpage, k, mat)
+        a, b, c, d = mat.a, mat.b, mat.c, mat.d
+        size = pdfium_c.FPDFText_GetFontSize(textpage, k)
+        font = _text_font(obj) if obj else None
+        descent = descents.get((font, size))
+        if descent is None:
+            ok = font and _font_descent(font, size, value)
+            descent = descents[font, size] = value.value if ok else 0.0
+        ma, mb = a * pm.a + b * pm.c, -(a * pm.b + b * pm.d)
+        mc, md = c * pm.a + d * pm.c, -(c * pm.b + d * pm.d)
+        return cls(a, d, size, font, descent, b == 0.0 and c == 0.0 and a != 0.0 and d != 0.0,
+                   ma * md > 0 and mb * mc <= 0)
+
+
 def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     """The text page's glyphs in content-stream order (PDFium sorts the text objects of a line
     left to right; pdfminer, and the parser, keep the order they are drawn in), without the
@@ -241,52 +287,36 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     if n <= 0:
         return []
     order = objects.texts
-    unicode, loose_box, origin = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     units = _page_text(textpage, n)
-    text_object = _text_object
+    loose_box, origin, text_object = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _text_object
     rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, tl, tr, tb, tt = (ctypes.c_double() for _ in range(6))  # tight box: left, right, bottom, top
     value = ctypes.c_float()
-    rect_p, mat_p, ox_p, oy_p, value_p = (ctypes.byref(v) for v in (rect, mat, ox, oy, value))
+    rect_p, ox_p, oy_p, value_p = (ctypes.byref(v) for v in (rect, ox, oy, value))
     tight_p = [ctypes.byref(v) for v in (tl, tr, tb, tt)]
     pa, pb, pc, pd, pe, pf = pm.a, pm.b, pm.c, pm.d, pm.e, pm.f
-    descents: dict[tuple[int, float], float] = {}
+    descents: dict[tuple[int | None, float], float] = {}
     keyed: list[tuple[int, RawChar]] = []
     seen: set[int] = set()
-    obj = key = font = 0
-    a = b = c = d = size = low = 0.0
-    axis = upright = False
+    obj = key = 0
+    a, d, size, font, descent, axis, upright = 1.0, 1.0, 0.0, None, 0.0, False, True
     i = 0
     while i < n:
         k = i
-        i += 1
-        u = units[k] if units else unicode(textpage, k)
-        if u == 0xFFFE:  # not in the page's text (a hyphen ending a line): ask for the glyph's own
-            u = unicode(textpage, k)
-        if u <= 0x20:  # PDFium's own spaces and line breaks; a hyphen ending a line is 2
-            if not u or (u in _MAYBE_GENERATED and pdfium_c.FPDFText_IsGenerated(textpage, k) == 1):
-                continue
-            text = "-" if u == 2 and pdfium_c.FPDFText_IsHyphen(textpage, k) == 1 else chr(u)
-        elif 0xD800 <= u < 0xDC00 and i < n and 0xDC00 <= (low_half := units[i] if units else unicode(textpage, i)) < 0xE000:
-            text = chr(0x10000 + ((u - 0xD800) << 10) + (low_half - 0xDC00))  # a surrogate pair: one glyph
-            i += 1
+        u = units[k] if units else 0
+        text: str | None
+        if 0x20 < u < 0xD800:  # the common case, at once
+            text, taken = chr(u), 1
         else:
-            text = chr(u)
+            text, taken = _glyph_text(textpage, units, k, n)
+        i += taken
+        if text is None:
+            continue
         this = text_object(textpage, k) or 0
         if this != obj:  # a new text object: its matrix, size and font, once
             obj, key = this, order.get(this, key)
             seen.add(obj)
-            pdfium_c.FPDFText_GetMatrix(textpage, k, mat_p)
-            a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            size = pdfium_c.FPDFText_GetFontSize(textpage, k)
-            font = _text_font(obj) if obj else None
-            low = descents.get((font, size))
-            if low is None:
-                low = descents[font, size] = value.value if font and _font_descent(font, size, value_p) else 0.0
-            axis = b == 0.0 and c == 0.0 and a != 0.0 and d != 0.0
-            # upright as pdfminer tests it, on the glyph matrix turned by the page's /Rotate (y up)
-            ma, mb, mc, md = a * pa + b * pc, -(a * pb + b * pd), c * pa + d * pc, -(c * pb + d * pd)
-            upright = ma * md > 0 and mb * mc <= 0
+            a, d, size, font, descent, axis, upright = _Run.of(textpage, k, obj, pm, descents, mat, value)
         loose_box(textpage, k, rect_p)
         if axis:
             # pdfminer's box: origin → advance along the baseline, descent → descent + size across it.
@@ -295,14 +325,14 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
             # font the PDF does not embed may be), or no metrics for the glyph at all; then the
             # font's width for the glyph
             origin(textpage, k, ox_p, oy_p)
-            x, y = ox.value, oy.value
+            x, y, u = ox.value, oy.value, ord(text[0])
             end = rect.right if a > 0 else rect.left
             if u < 0x2E80 or 0xFB00 <= u < 0xFE30 or abs(end - x) > abs(size * a):
                 pdfium_c.FPDFText_GetCharBox(textpage, k, *tight_p)
-                if end == (tr.value if a > 0 else tl.value) and font and _glyph_width(font, u, size, value_p) \
-                        and value.value > 0:
+                if end == (tr.value if a > 0 else tl.value) and font \
+                        and _glyph_width(font, u, size, value_p) and value.value > 0:
                     end = x + value.value * a
-            lx, ly, ux, uy = x, y + low * d, end, y + (low + size) * d
+            lx, ly, ux, uy = x, y + descent * d, end, y + (descent + size) * d
         else:  # a turned or skewed glyph: PDFium's loose box
             lx, ly, ux, uy = rect.left, rect.bottom, rect.right, rect.top
         # both corners into page coordinates, then sorted, as pdfminer makes an LTChar's box
@@ -336,6 +366,8 @@ def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
         chars = _glyphs(textpage, pm, objects)
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
+    if not chars and objects.texts:  # text drawn, none of it read (a font PDFium cannot use): not this page
+        raise CorruptDocument(f"PDFium read no glyph of the page's {len(objects.texts)} text object(s)")
     out = PageObjects(width=pm.width, height=pm.height, bbox=pm.bbox, chars=chars, rotation=pm.rotation)
     lists = {"rect": out.rects, "line": out.lines, "curve": out.curves}
     for obj, outer in objects.paths:
