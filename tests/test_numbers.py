@@ -206,6 +206,7 @@ def test_quote_is_number_and_unit_only() -> None:
         ("3万-5万元", 3, 3, 5, "万元", "CNY"),
         ("增长2.4%—3.5%", 2.4, 2.4, 3.5, "%", "%"),
         ("十几家", 10, 10, 20, "家", "家"),
+        ("两三个", 2, 2, 3, "个", "个"),
     ],
 )
 def test_ranges(text: str, value: float, low: float, high: float, unit: str, unit_norm: str) -> None:
@@ -349,7 +350,6 @@ def test_ranks() -> None:
         "五个一工作",
         "一个平台",
         "一批项目",
-        "两三个",
         "十四五规划",
         "百家争鸣",
         "千家万户",

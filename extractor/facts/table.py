@@ -7,7 +7,7 @@ import re
 
 from extractor.facts.context import DocContext
 from extractor.facts.cues import kind_for, percent_kind
-from extractor.facts.numbers import find_numbers
+from extractor.facts.numbers import find_numbers, range_bounds
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
 from extractor.models import Fact, Table
@@ -89,29 +89,30 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
             subject = _UNIT_IN_HEADER.sub("", "".join(label_parts[-1:])).strip() or cap_subject or ""
             metric = (subject + header_words) if header_words not in subject else subject
             kind = percent_kind(headers[c]) if mention.unit_norm == "%" else kind_for(mention, mention.quote)
-            facts.append(
-                Fact(
-                    page=table.page,
-                    sentence=row_text,
-                    quote=cell,
-                    value=mention.value,
-                    unit=unit_text,
-                    value_norm=mention.value_norm,
-                    unit_norm=mention.unit_norm,
-                    kind=kind,
-                    qualifier=mention.qualifier,
-                    modality="target" if is_target else "actual",
-                    region=region or cap_region or ctx.region,
-                    period=period,
-                    metric=metric or None,
-                    low=mention.low,
-                    high=mention.high,
-                    method="table",
-                    table_index=table_index,
-                    table_row=r,
-                    table_col=c,
+            for b in range_bounds(mention):  # a range cell is two facts: its low and its high bound
+                facts.append(
+                    Fact(
+                        page=table.page,
+                        sentence=row_text,
+                        quote=cell if b is mention else b.quote,
+                        value=b.value,
+                        unit=unit_text,
+                        value_norm=b.value_norm,
+                        unit_norm=b.unit_norm,
+                        kind=kind,
+                        qualifier=b.qualifier,
+                        modality="target" if is_target else "actual",
+                        region=region or cap_region or ctx.region,
+                        period=period,
+                        metric=metric or None,
+                        low=mention.low,
+                        high=mention.high,
+                        method="table",
+                        table_index=table_index,
+                        table_row=r,
+                        table_col=c,
+                    )
                 )
-            )
     return facts
 
 

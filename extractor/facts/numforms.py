@@ -1,0 +1,197 @@
+"""Number forms around a numeral that the grammar in :mod:`extractor.facts.numbers` reads.
+
+Each helper takes the compiled lexicon ``L`` of the grammar and the folded text ``s``:
+
+* :func:`after_unit` — what may follow a unit: a per-unit (``元/吨``, ``微克/立方米``),
+  money sub-units (``3元5角``, ``十二块五``), tenths and halves (``七成六``, ``三成半``);
+* :func:`currency_before` — a currency named before the number (``港币2960元``);
+* :func:`money_context` — words that make a bare magnitude money (``销售规模达到2000亿``);
+* :func:`ratio_mentions` — colon ratios whose parts are shares (``1.1:50.3:48.6``);
+* :func:`range_bounds` — a range as its two bounds, the facts a reader counts;
+* :func:`nonfact_spans` — the stretches of text whose numbers are no facts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from decimal import Decimal
+from types import SimpleNamespace
+
+from extractor.facts.numerals import ARABIC, parse_numeral
+from extractor.models import NumberMention
+
+_SP = " \t\u3000"
+
+
+def alt(words) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def longest(d: dict, maxlen: int, s: str, p: int) -> str | None:
+    """Longest key of ``d`` that starts at ``s[p]``."""
+    for n in range(min(maxlen, len(s) - p), 0, -1):
+        if s[p : p + n] in d:
+            return s[p : p + n]
+    return None
+
+
+def longest_before(d: dict, maxlen: int, s: str, p: int) -> str | None:
+    """Longest key of ``d`` that ends right before ``s[p]``."""
+    for n in range(min(maxlen, p), 0, -1):
+        if s[p - n : p] in d:
+            return s[p - n : p]
+    return None
+
+
+def compile_forms(L: SimpleNamespace, u: dict) -> None:
+    """Add the lexicon these forms read (from units.yml) to ``L``."""
+    L.generic_yuan = set(u["generic_yuan"])
+    L.currencies = {
+        w: spec[0]
+        for w, spec in L.units.items()
+        if spec[2] == "currency" and spec[1] == 1 and w not in L.generic_yuan and w != "元人民币"
+    }
+    L.maxlen_cur = max(map(len, L.currencies))
+    L.money_re = re.compile(alt(u["money_context"]))
+    sub = u["money_subunits"]
+    L.sub_after = set(sub["after"])
+    L.sub_units = {k: Decimal(str(v)) for k, v in sub["units"].items()}
+    L.tenths_after = set(u["tenths_after"])
+    L.half_after = set(u["half_after"])
+    L.money_piece = tuple(u["money_piece"])
+    d = "".join(L.digits)
+    L.digit_re = re.compile(f"[{re.escape(d)}]|[0-9](?![0-9.])")
+    L.list_re = re.compile(f"(?:[ \t]*(?:{alt(u['list_separators'])})[ \t]*(?:{ARABIC})(?![0-9]))+")
+    L.ratio_re = re.compile(f"(?<![\\d.:：])(?:{ARABIC})(?:[ \t]*[:：][ \t]*(?:{ARABIC}))+(?![\\d.:：%])")
+    L.clause_re = re.compile(r"[，,；;。：:！？!?\n]")
+
+
+def _digit(L: SimpleNamespace, s: str, p: int) -> Decimal | None:
+    m = L.digit_re.match(s, p)
+    if not m:
+        return None
+    return Decimal(parse_numeral(m.group()) or 0)
+
+
+def after_unit(
+    L: SimpleNamespace, s: str, value: Decimal, unit: str, end: int, mag: str
+) -> tuple[Decimal, str, str, int, str | None]:
+    """Read what may follow a unit. Returns (value, unit as written, the unit's lexicon
+    key, end, a unit_norm that overrides the key's)."""
+    norm = None
+    if not mag and unit in L.sub_after:  # 3元5角, 三千三百八十元五角八分, 十二块五毛
+        p, added = end, Decimal(0)
+        for _ in range(2):
+            d = _digit(L, s, p)
+            w = s[p + 1 : p + 2]
+            if d is None or w not in L.sub_units or (w == "分" and s[p + 2 : p + 3] in ("钟", "之")):
+                break
+            added, p = added + d * L.sub_units[w], p + 2
+            if s[p : p + 1] == "钱":
+                p += 1
+        if added:
+            value, end = value + added, p
+            norm = "CNY"
+    if not mag and unit in L.tenths_after and norm is None:  # 十二块五, 七成六
+        d = _digit(L, s, end)
+        nxt = s[end + 1 : end + 2]
+        if d and not (nxt and (nxt.isdigit() or nxt in L.digits or nxt in L.places or nxt in L.ends or nxt == ".")):
+            value, end = value + d / 10, end + 1
+            if unit == L.money_piece[0]:
+                norm = L.money_piece[1]
+    if unit in L.half_after and s[end : end + 1] == "半":  # 三成半, 两倍半
+        value, end = value + Decimal("0.5"), end + 1
+    key = unit
+    if s[end : end + 1] == "/" and L.units[unit][2] != "percent":  # 元/吨, 微克/立方米, 元/kwh
+        den = longest(L.ends, L.maxlen["ends"], s, end + 1)
+        if den:
+            unit, end = f"{unit}/{den}", end + 1 + len(den)
+    return value, unit, key, end, norm
+
+
+def currency_before(L: SimpleNamespace, s: str, start: int) -> str | None:
+    """The currency named right before a number (港币2960元, 新台币约50亿元), or None."""
+    p = start
+    for _ in range(3):
+        while p and s[p - 1] in _SP:
+            p -= 1
+        w = longest_before(L.currencies, L.maxlen_cur, s, p)
+        if w:
+            return L.currencies[w]
+        w = longest_before(L.back, L.maxlen["back"], s, p)
+        if not w or L.back[w] == "decline":
+            return None
+        p -= len(w)
+    return None
+
+
+def money_context(L: SimpleNamespace, s: str, start: int) -> bool:
+    """Whether the clause before ``start`` names an amount of money (销售额, 投资, 市值 …)."""
+    clause = max((m.end() for m in L.clause_re.finditer(s, 0, start)), default=0)
+    return L.money_re.search(s, clause, start) is not None
+
+
+def ratio_mentions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention]:
+    """The parts of a colon ratio that add up to 100 (三次产业结构1.1:50.3:48.6): each a share."""
+    out: list[NumberMention] = []
+    if ":" not in s and "：" not in s:
+        return out
+    for rm in L.ratio_re.finditer(s):
+        parts = list(re.finditer(ARABIC, rm.group()))
+        values = [Decimal(p.group().replace(",", "")) for p in parts]
+        if len(values) < 2 or abs(sum(values) - 100) > Decimal("0.6") or max(values) >= 100:
+            continue
+        for p, v in zip(parts, values, strict=True):
+            a, b = rm.start() + p.start(), rm.start() + p.end()
+            out.append(NumberMention(start=a, end=b, quote=text[a:b], value=float(v), value_norm=float(v),
+                                     unit_norm="%", kind_hint="share", form="ratio"))
+    return out
+
+
+def range_bounds(m: NumberMention) -> list[NumberMention]:
+    """A range as the mentions of its two bounds: the low bound ``gte``, the high ``lte``
+    (2元—10元 → 2元 ≥, 10元 ≤); any other mention as itself. Each bound keeps the
+    range's ``low``/``high``; a bound written apart quotes its own text."""
+    if m.low is None or m.high is None or m.low_norm is None or m.high_norm is None:
+        return [m]
+    first_is_low = m.value == m.low
+    spans = [(m.start, m.end), (m.start, m.end)]
+    if m.split is not None:
+        a, b = m.split
+        spans = [(m.start, a), (b, m.end)]
+    values = [(m.low, m.low_norm), (m.high, m.high_norm)]
+    if not first_is_low:
+        values.reverse()
+    out = []
+    for (a, b), (v, vn) in zip(spans, values, strict=True):
+        quote = m.quote[a - m.start : b - m.start]
+        qual = "gte" if v == m.low else "lte"
+        out.append(m.model_copy(update={"start": a, "end": b, "quote": quote, "value": v, "value_norm": vn,
+                                        "qualifier": qual}))
+    return out
+
+
+def nonfact_spans(L: SimpleNamespace, s: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans of ``s`` that are no facts; a title (《…》) is cut around the counted
+    quantities in it (``title_figures``)."""
+    out: list[tuple[int, int]] = []
+    for mt in L.nonfact.finditer(s):
+        lo, hi = mt.span()
+        if L.title_figures is not None and s.startswith("《", lo):
+            for fig in L.title_figures.finditer(s, lo, hi):
+                out.append((lo, fig.start()))
+                lo = fig.end()
+        out.append((lo, hi))
+    return [span for span in out if span[1] > span[0]]
+
+
+def is_blocked(blocked: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a non-fact span overlaps the numeral ``[lo, hi)`` (sorted, disjoint spans)."""
+    i = bisect_right(starts, hi - 1) - 1
+    while i >= 0 and blocked[i][1] > lo:
+        if blocked[i][0] < hi:
+            return True
+        i -= 1
+    return False
