@@ -380,11 +380,12 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
         value, unit, ukey, tend, unorm = after_unit(L, s, value, unit, tend, mag)
     split = None
     if low is None:
-        rng = _range(L, s, tend, value, mag, unit, neg)
+        rng = _range(L, s, tend, value, mag, ukey, neg)
         if rng is not None:
             if rng.get("time"):
                 return None, rng["end"]
             low, high, mag, split, tend = rng["low"], rng["high"], rng["mag"], (tend, rng["start"]), rng["end"]
+            value = low
             unit, ukey, unorm = rng["unit"], rng["ukey"], rng["unorm"] or unorm
     info = L.units.get(ukey) if ukey else None
     form = "range" if low is not None else ("chinese" if chinese else "arabic")
@@ -393,7 +394,7 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     if chinese and (form != "range" or unit is None):
         cell = s.strip(_SP + "\n\r") == s[start:tend].strip(_SP)
         if (info is None and not cell and not (mag and (len(num_txt) > 1 or num_txt in L.digits))) or (
-            num_txt == "一" and not mag and info and info[2] == "count"
+            num_txt == "一" and not mag and info and info[2] in ("count", "physical")
         ):
             return None, tend
     if (
@@ -445,12 +446,16 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     return _finish(L, text, s, (start, tend), float(sgn * value), kw, infix=t["infix"]), tend
 
 
+def _scale(L: SimpleNamespace, mag: str, ukey: str | None) -> Decimal:
+    return L.mags.get(mag, Decimal(1)) * (L.units[ukey][1] if ukey else Decimal(1))
+
+
 def _range(
-    L: SimpleNamespace, s: str, p: int, value: Decimal, mag: str, unit: str | None, neg: bool
+    L: SimpleNamespace, s: str, p: int, value: Decimal, mag: str, ukey: str | None, neg: bool
 ) -> dict | None:
     """The upper end of a range starting at ``s[p]`` (三到五万元, 2元—10元, 1.35-2.7%), or None."""
     rm = L.range_re.match(s, p)
-    if rm is None or (rm.group("sep") == "-" and (neg or rm.group("sp") and not rm.group("sp2"))):
+    if rm is None or neg or (rm.group("sep") == "-" and rm.group("sp") and not rm.group("sp2")):
         return None  # "14.00 -48.38", "-40%-60%": a minus sign, not a range
     a2, b2 = rm.span("run")
     got = _numeral_at(L, s, a2, b2)
@@ -473,16 +478,12 @@ def _range(
             q += 1
         if not s.startswith(L.between_end, q):
             return None
-    low = value
-    if unit is not None and unit != unit2:
+    if ukey is not None and ukey != ukey2 and (ukey2 is None or L.units[ukey][0] != L.units[ukey2][0]):
         return None
-    if mag != mag2:
-        if mag and mag2:
-            low = value * L.mags[mag] / L.mags[mag2]  # 5000万-1亿元
-        elif mag:
-            return None
-        elif value >= v2:  # 5000-1万元: the first bound is written in base units
-            low = value / L.mags[mag2]
+    if ukey is None and not mag:  # a bare first bound borrows: 三到五万元, 1.35-2.7%; 5000-1万元 is in 元
+        low = value if value < v2 else value / L.mags.get(mag2, Decimal(1))
+    else:  # both written out: compare in base units (5000万-1亿元, 2毛钱到10块钱)
+        low = value * _scale(L, mag, ukey) / _scale(L, mag2, ukey2)
     if low >= v2:
         return None
     lo_y, hi_y = L.years
