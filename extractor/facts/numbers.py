@@ -50,6 +50,7 @@ from extractor.facts.numforms import (
     nonfact_spans,
     range_bounds,
     ratio_mentions,
+    slash_fractions,
 )
 from extractor.models import NumberMention
 from extractor.patterns import load
@@ -309,12 +310,16 @@ def _numeral_at(L: SimpleNamespace, s: str, a: int, b: int) -> tuple[Decimal, De
     """Read the numeral run ``s[a:b]``: (value in its magnitude, high bound of a vague
     numeral or None, magnitude, end). A unit that starts inside the run takes its
     characters back (二十万千瓦, 一千克, 3百分点)."""
-    end = b
+    end, whole = b, None
     for k in (1, 2):
-        if b - k <= a or not all(c in L.places or c in L.big for c in s[b - k : b]):
+        if b - k <= a:
             break
         u = longest(L.units, L.maxlen["units"], s, b - k)
-        if u and len(u) > k and parse_numeral(s[a : b - k]) is not None:
+        if u and len(u) >= k and parse_numeral(s[a : b - k]) is not None:
+            if len(u) == k:  # a unit inside the run (三十两) only when the whole run is no numeral
+                whole = parse_numeral(s[a:b]) if whole is None else whole
+                if whole is not None:
+                    continue
             end = b - k
             break
     run = s[a:end]
@@ -394,7 +399,7 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     if chinese and (form != "range" or unit is None):
         cell = s.strip(_SP + "\n\r") == s[start:tend].strip(_SP)
         if (info is None and not cell and not (mag and (len(num_txt) > 1 or num_txt in L.digits))) or (
-            num_txt == "一" and not mag and info and info[2] in ("count", "physical")
+            num_txt == "一" and not mag and info and info[2] == "count"
         ):
             return None, tend
     if (
@@ -436,8 +441,8 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     if low is not None:
         lo, hi = (sgn * low, sgn * high) if not neg else (sgn * high, sgn * low)
         kw.update(low=float(lo), high=float(hi), low_norm=float(lo * scale), high_norm=float(hi * scale))
-    if norm is None and mag and money_context(L, s, start):
-        norm = "CNY"  # 销售规模达到2000亿: an amount of money
+    if (norm is None and mag or ukey == L.money_piece[0] and norm == ukey) and money_context(L, s, start):
+        norm = "CNY"  # 销售规模达到2000亿, 花费三块: an amount of money
     if norm:
         kw["unit_norm"] = norm
         kw["kind_hint"] = "pp_change" if norm == "pp" else _CLS_KIND.get(info[2]) if info else None
@@ -534,7 +539,7 @@ def find_numbers(text: str) -> list[NumberMention]:
     s = (L.fw_comma.sub(",", text) if "，" in text else text).translate(L.table)
     blocked = nonfact_spans(L, s)
     starts = [b[0] for b in blocked]
-    out = ratio_mentions(L, text, s)
+    out = ratio_mentions(L, text, s) + slash_fractions(L, text, s)
     taken = [(m.start, m.end) for m in out]
     pos = 0
     while pos < len(s):
@@ -546,6 +551,9 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue
         mention, nxt = _read(L, text, s, m)
         pos = max(nxt, m.end())
-        if mention is not None and not is_blocked(blocked, starts, m.start(), m.end()):
-            out.append(mention)
+        if mention is None or is_blocked(blocked, starts, m.start(), m.end()):
+            continue
+        if out and out[-1].end == mention.start and out[-1].unit_norm in L.money_norms and s[mention.start] == "一":
+            continue  # 十二块五一斤, 20元一份: per one unit, not a quantity
+        out.append(mention)
     return sorted(out, key=lambda m: m.start) if taken else out

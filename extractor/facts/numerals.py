@@ -57,6 +57,7 @@ def numerals() -> SimpleNamespace:
         big=big,
         point=str(cn["point"]),
         formal=set(cn["formal"]),
+        lead=set(cn["leading_only"]),
         pairs={(str(a), str(b)) for a, b in cn["vague_pairs"]},
         mags={str(k): Decimal(str(v)) for k, v in u["magnitudes"].items()},
     )
@@ -104,6 +105,8 @@ def _section(s: str) -> Decimal | None:
     if all(c in N.digits for c in s):
         if len(s) == 1:
             return Decimal(N.digits[s])
+        if any(c in N.lead for c in s):
+            return None
         if len(s) >= 3 or any(N.digits[c] == 0 for c in s):  # 二〇二四, 一〇五
             return Decimal("".join(str(N.digits[c]) for c in s))
         return None  # 三五, 两三: a vague range, not a value
@@ -118,8 +121,8 @@ def _section(s: str) -> Decimal | None:
                 return None
         elif tok in N.digits:
             d = N.digits[tok]
-            if num is not None:
-                return None
+            if num is not None or (tok in N.lead and (i + 1 == len(tokens) or tokens[i + 1] not in N.places)):
+                return None  # 两 only before a place value: 两百, never 三十两
             if d == 0:
                 if not total:
                     return None
@@ -193,8 +196,8 @@ def parse_numeral(s: str) -> Decimal | None:
         return None
     neg = s[0] in "-负"
     body = s[1:] if neg or s[0] == "+" else s
-    if not body or body[0] in ",.":
-        return None
+    if not body or body[0] in ",." or (len(body) > 1 and body[-1] in numerals().lead):
+        return None  # 两 never ends a numeral: 两万两 is 2万 两 (a weight)
     try:
         v = _value(body)
     except InvalidOperation:  # pragma: no cover - a defensive guard for odd digit strings

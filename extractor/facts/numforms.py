@@ -7,6 +7,7 @@ Each helper takes the compiled lexicon ``L`` of the grammar and the folded text 
 * :func:`currency_before` — a currency named before the number (``港币2960元``);
 * :func:`money_context` — words that make a bare magnitude money (``销售规模达到2000亿``);
 * :func:`ratio_mentions` — colon ratios whose parts are shares (``1.1:50.3:48.6``);
+* :func:`slash_fractions` — a slash fraction after a qualifier (``超过1/2``);
 * :func:`range_bounds` — a range as its two bounds, the facts a reader counts;
 * :func:`nonfact_spans` — the stretches of text whose numbers are no facts.
 """
@@ -54,6 +55,7 @@ def compile_forms(L: SimpleNamespace, u: dict) -> None:
         if spec[2] == "currency" and spec[1] == 1 and w not in L.generic_yuan and w != "元人民币"
     }
     L.maxlen_cur = max(map(len, L.currencies))
+    L.money_norms = {spec[0] for spec in L.units.values() if spec[2] == "currency"}
     L.money_re = re.compile(alt(u["money_context"]))
     sub = u["money_subunits"]
     L.sub_after = set(sub["after"])
@@ -66,6 +68,7 @@ def compile_forms(L: SimpleNamespace, u: dict) -> None:
     L.list_re = re.compile(f"(?:[ \t]*(?:{alt(u['list_separators'])})[ \t]*(?:{ARABIC})(?![0-9]))+")
     L.ratio_re = re.compile(f"(?<![\\d.:：])(?:{ARABIC})(?:[ \t]*[:：][ \t]*(?:{ARABIC}))+(?![\\d.:：%])")
     L.clause_re = re.compile(r"[，,；;。：:！？!?\n]")
+    L.slash_re = re.compile(r"(?<![\d./])(\d{1,3})[ \t]*/[ \t]*(\d{1,3})(?![\d./%])")
 
 
 def _digit(L: SimpleNamespace, s: str, p: int) -> Decimal | None:
@@ -97,11 +100,14 @@ def after_unit(
     if not mag and unit in L.tenths_after and norm is None:  # 十二块五, 七成六
         d = _digit(L, s, end)
         nxt = s[end + 1 : end + 2]
-        if d and not (nxt and (nxt.isdigit() or nxt in L.digits or nxt in L.places or nxt in L.ends or nxt == ".")):
+        # a digit after it starts no other number (十二块五一斤: 一 is "per one")
+        starts = nxt.isdigit() or nxt in L.digits and nxt != "一" or nxt in L.places or nxt in L.ends or nxt == "."
+        if d and not (nxt and starts):
             value, end = value + d / 10, end + 1
             if unit == L.money_piece[0]:
                 norm = L.money_piece[1]
-    if unit in L.half_after and s[end : end + 1] == "半":  # 三成半, 两倍半
+    half = unit in L.half_after or L.units[unit][2] == "physical"
+    if half and s[end : end + 1] == "半":  # 三成半, 两倍半, 一吨半
         value, end = value + Decimal("0.5"), end + 1
     key = unit
     if s[end : end + 1] == "/" and L.units[unit][2] != "percent":  # 元/吨, 微克/立方米, 元/kwh
@@ -147,6 +153,28 @@ def ratio_mentions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention]
             a, b = rm.start() + p.start(), rm.start() + p.end()
             out.append(NumberMention(start=a, end=b, quote=text[a:b], value=float(v), value_norm=float(v),
                                      unit_norm="%", kind_hint="share", form="ratio"))
+    return out
+
+
+def slash_fractions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention]:
+    """A fraction written with a slash after a qualifier (超过1/2, 约占2/3, 有1/3的): a share.
+    Elsewhere a slash joins a date (7/21) or a code, never a fact."""
+    out: list[NumberMention] = []
+    if "/" not in s:
+        return out
+    for fm in L.slash_re.finditer(s):
+        num, den = int(fm.group(1)), int(fm.group(2))
+        p = fm.start()
+        while p and s[p - 1] in _SP:
+            p -= 1
+        w = longest_before(L.back, L.maxlen["back"], s, p)
+        if not w or not 0 < num < den or (w not in L.prefix and s[fm.end() : fm.end() + 1] != "的"):
+            continue
+        a, b = fm.span()
+        value = Decimal(num) / Decimal(den)
+        out.append(NumberMention(start=a, end=b, quote=text[a:b], value=float(value), value_norm=float(100 * value),
+                                 unit_norm="%", kind_hint="share", form="fraction",
+                                 qualifier=L.prefix.get(w, "eq")))
     return out
 
 

@@ -18,8 +18,12 @@ _PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比�
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 
 
+_NUMERIC_RANGE = re.compile(r"^\d[\d,]*(?:\.\d+)?%?[-—–~至到]\d[\d,]*(?:\.\d+)?%?$")  # 21.60-97.40
+
+
 def _is_numeric(text: str) -> bool:
-    return bool(_NUMERIC.match(text.replace(" ", "")))
+    text = text.replace(" ", "")
+    return bool(_NUMERIC.match(text) or _NUMERIC_RANGE.match(text))
 
 
 def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
