@@ -310,23 +310,21 @@ def _numeral_at(L: SimpleNamespace, s: str, a: int, b: int) -> tuple[Decimal, De
     """Read the numeral run ``s[a:b]``: (value in its magnitude, high bound of a vague
     numeral or None, magnitude, end). A unit that starts inside the run takes its
     characters back (二十万千瓦, 一千克, 3百分点)."""
-    end, whole = b, None
+    end = b
+    whole = parse_numeral(s[a:b])
+    vague = vague_bounds(s[a:b]) if whole is None and not s[a].isdigit() else None
     for k in (1, 2):
         if b - k <= a:
             break
         u = longest(L.units, L.maxlen["units"], s, b - k)
-        if u and len(u) >= k and parse_numeral(s[a : b - k]) is not None:
-            if len(u) == k:  # a unit inside the run (三十两) only when the whole run is no numeral
-                whole = parse_numeral(s[a:b]) if whole is None else whole
-                if whole is not None:
-                    continue
+        # a unit inside the run (三十两) only when the run is no numeral, not even a vague one (一两年)
+        if u and (len(u) > k or whole is None and vague is None) and parse_numeral(s[a : b - k]) is not None:
             end = b - k
             break
     run = s[a:end]
-    total, high = parse_numeral(run), None
+    total, high = (whole, None) if end == b else (parse_numeral(run), None)
     if total is None:
-        vague = vague_bounds(run) if not s[a].isdigit() else None
-        if vague is None:
+        if vague is None or end != b:
             return None
         total, high = vague
     mag = split_magnitude(run)[1]
