@@ -1,6 +1,6 @@
 """Pass rate of the number grammar on a sample of public number-suite families.
 
-    python bench/number_suites.py [--show N] [--against PATH]
+    python bench/number_suites.py [--cases FILE] [--show N] [--against PATH]
 
 Reads ``bench/number_suites.yml`` (cases in the families of cn2an, Recognizers-Text
 Chinese, WeTextProcessing and NeMo zh ITN that fit this project's definition of a
@@ -53,11 +53,11 @@ def _bounds(m) -> tuple[float | None, float | None]:
     return m.low * scale, m.high * scale
 
 
-def run(show: int) -> dict[str, tuple[int, int]]:
+def run(show: int, cases: str = "number_suites.yml") -> dict[str, tuple[int, int]]:
     from extractor.facts.numbers import find_numbers
     from extractor.parse.normalize import normalize_text
 
-    suites = yaml.safe_load((HERE / "number_suites.yml").read_text(encoding="utf-8"))
+    suites = yaml.safe_load((HERE / cases).read_text(encoding="utf-8"))
     rates: dict[str, tuple[int, int]] = {}
     shown = 0
     for family, cases in suites.items():
@@ -76,15 +76,16 @@ def run(show: int) -> dict[str, tuple[int, int]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", default="number_suites.yml", help="a case file in bench/")
     ap.add_argument("--show", type=int, default=0, help="print up to N cases read wrong")
     ap.add_argument("--against", help="another checkout of the project to run the same cases on")
     args = ap.parse_args()
     if args.against:
         env = dict(os.environ, PYTHONPATH=str(Path(args.against).resolve()))
-        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import number_suites as n; n.report(n.run({args.show}))"
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import number_suites as n; n.report(n.run({args.show}, {args.cases!r}))"
         subprocess.run([sys.executable, "-c", code], env=env, cwd=args.against, check=True)
         return
-    report(run(args.show))
+    report(run(args.show, args.cases))
 
 
 def report(rates: dict[str, tuple[int, int]]) -> None:

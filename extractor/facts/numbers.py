@@ -200,7 +200,11 @@ def _look_back(L: SimpleNamespace, s: str, p: int) -> tuple[str | None, bool]:
     for _ in range(5):
         w = longest_before(L.back, L.maxlen["back"], s, p)
         if not w:
-            break
+            cur = longest_before(L.currencies, L.maxlen_cur, s, p)  # 约合人民币20亿元
+            if not cur:
+                break
+            p -= len(cur)
+            continue
         if w in L.prefix and qual in (None, "eq"):
             qual = L.prefix[w]
         if L.back[w] == "decline":
@@ -323,6 +327,8 @@ def _numeral_at(L: SimpleNamespace, s: str, a: int, b: int) -> tuple[Decimal, De
             break
     run = s[a:end]
     total, high = (whole, None) if end == b else (parse_numeral(run), None)
+    if total is None and len(run) == 2 and all(c in L.digits for c in run) and s[end : end + 1] in L.pairs_before:
+        total, vague = Decimal(L.digits[run[0]] * 10 + L.digits[run[1]]), None  # 七五折
     if total is None:
         if vague is None or end != b:
             return None
@@ -383,7 +389,7 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
         value, unit, ukey, tend, unorm = after_unit(L, s, value, unit, tend, mag)
     split = None
     if low is None:
-        rng = _range(L, s, tend, value, mag, ukey, neg)
+        rng = _range(L, s, tend, value, mag, ukey, neg, run)
         if rng is not None:
             if rng.get("time"):
                 return None, rng["end"]
@@ -454,7 +460,7 @@ def _scale(L: SimpleNamespace, mag: str, ukey: str | None) -> Decimal:
 
 
 def _range(
-    L: SimpleNamespace, s: str, p: int, value: Decimal, mag: str, ukey: str | None, neg: bool
+    L: SimpleNamespace, s: str, p: int, value: Decimal, mag: str, ukey: str | None, neg: bool, run: str
 ) -> dict | None:
     """The upper end of a range starting at ``s[p]`` (三到五万元, 2元—10元, 1.35-2.7%), or None."""
     rm = L.range_re.match(s, p)
@@ -483,6 +489,9 @@ def _range(
             return None
     if ukey is not None and ukey != ukey2 and (ukey2 is None or L.units[ukey][0] != L.units[ukey2][0]):
         return None
+    num2 = split_magnitude(s[a2:end2])[0]
+    if len(run) == 1 and run in L.digits and len(num2) == 2 and num2[1] in L.places and num2[0] in L.digits:
+        value *= L.places[num2[1]]  # 两到三千元: the first digit borrows the place value too
     if ukey is None and not mag:  # a bare first bound borrows: 三到五万元, 1.35-2.7%; 5000-1万元 is in 元
         low = value if value < v2 else value / L.mags.get(mag2, Decimal(1))
     else:  # both written out: compare in base units (5000万-1亿元, 2毛钱到10块钱)

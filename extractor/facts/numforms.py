@@ -61,6 +61,7 @@ def compile_forms(L: SimpleNamespace, u: dict) -> None:
     L.sub_after = set(sub["after"])
     L.sub_units = {k: Decimal(str(v)) for k, v in sub["units"].items()}
     L.tenths_after = set(u["tenths_after"])
+    L.pairs_before = set(u["digit_pairs_before"])
     L.half_after = set(u["half_after"])
     L.money_piece = tuple(u["money_piece"])
     d = "".join(L.digits)
@@ -84,6 +85,8 @@ def after_unit(
     """Read what may follow a unit. Returns (value, unit as written, the unit's lexicon
     key, end, a unit_norm that overrides the key's)."""
     norm = None
+    if unit in L.pairs_before and not mag and 10 <= value < 100 and value == int(value):
+        value /= 10  # 七五折, 75折
     if not mag and unit in L.sub_after:  # 3元5角, 三千三百八十元五角八分, 十二块五毛
         p, added = end, Decimal(0)
         for _ in range(2):
