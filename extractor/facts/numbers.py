@@ -132,6 +132,8 @@ def _lex() -> SimpleNamespace:
         name_units=set(nf["name_units"]),
         name_followers=set(nf["name_unit_followers"]),
         lone_zero=set(nf["lone_zero"]),
+        formula=set(nf["formula_marks"]),
+        word_starts={k: set(v) for k, v in u["word_starts"].items()},
     )
     L.maxlen = {
         k: max(map(len, getattr(L, k)), default=1)
@@ -171,6 +173,8 @@ def _tail(L: SimpleNamespace, s: str, p: int, have_mag: bool) -> dict:
         res.update(infix=L.infix.get(c), some=c in L.some, end=q + 1)
         q += 1
     w = longest(L.ends, L.maxlen["ends"], s, q)
+    if w in L.word_starts and s[q + len(w) : q + len(w) + 1] in L.word_starts[w]:
+        w = None  # 300218股票: 股 starts a word here
     best = (q + len(w), "", w) if w else (res["end"], "", None)
     if not have_mag:
         for n in range(min(L.maxlen["mags"], len(s) - q), 0, -1):
@@ -325,6 +329,8 @@ def _numeral_at(L: SimpleNamespace, s: str, a: int, b: int) -> tuple[Decimal, De
         if u and (len(u) > k or whole is None and vague is None) and parse_numeral(s[a : b - k]) is not None:
             end = b - k
             break
+    if end == b and whole is None and vague is None:  # 1.7亿65周岁: the numeral ends at its magnitude
+        end = next((e for e in range(b - 1, a, -1) if s[e - 1] in L.big and parse_numeral(s[a:e]) is not None), b)
     run = s[a:end]
     total, high = (whole, None) if end == b else (parse_numeral(run), None)
     if total is None and len(run) == 2 and all(c in L.digits for c in run) and s[end : end + 1] in L.pairs_before:
@@ -363,8 +369,8 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     elif sign:  # 负, 负的, 零下
         start, neg = m.start(), True
     arabic = s[a].isdigit()
-    if arabic and _arabic_code(L, s, a, prev):
-        return None, b
+    if arabic and _arabic_code(L, s, a, prev) or s[:start].rstrip(_SP)[-1:] in L.formula:
+        return None, b  # a code (01, B2C, 1.2.3) or a formula's term (D= 2m)
     got = _numeral_at(L, s, a, b)
     if got is None:
         return None, b
