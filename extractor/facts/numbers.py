@@ -133,6 +133,7 @@ def _lex() -> SimpleNamespace:
         name_followers=set(nf["name_unit_followers"]),
         lone_zero=set(nf["lone_zero"]),
         formula=set(nf["formula_marks"]),
+        ordinal_digits=set(nf["ordinal_digits"]),
         word_starts={k: set(v) for k, v in u["word_starts"].items()},
     )
     L.maxlen = {
@@ -409,7 +410,7 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     if chinese and (form != "range" or unit is None):
         cell = s.strip(_SP + "\n\r") == s[start:tend].strip(_SP)
         if (info is None and not cell and not (mag and (len(num_txt) > 1 or num_txt in L.digits))) or (
-            num_txt == "一" and not mag and info and info[2] == "count"
+            (num_txt == "一" or num_txt in L.ordinal_digits) and not mag and info and info[2] == "count"
         ):
             return None, tend
     if (
