@@ -42,6 +42,7 @@ from extractor.facts.numforms import (
     after_unit,
     alt,
     compile_forms,
+    count_context,
     currency_before,
     is_blocked,
     longest,
@@ -454,6 +455,8 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
         kw.update(low=float(lo), high=float(hi), low_norm=float(lo * scale), high_norm=float(hi * scale))
     if (norm is None and mag or ukey == L.money_piece[0] and norm == ukey) and money_context(L, s, start):
         norm = "CNY"  # 销售规模达到2000亿, 花费三块: an amount of money
+    elif norm is None and mag and form != "ratio":
+        norm = count_context(L, s, start)  # 感染人数超过1050万: a count of people
     if norm:
         kw["unit_norm"] = norm
         kw["kind_hint"] = "pp_change" if norm == "pp" else _CLS_KIND.get(info[2]) if info else None

@@ -5,7 +5,8 @@ Each helper takes the compiled lexicon ``L`` of the grammar and the folded text 
 * :func:`after_unit` — what may follow a unit: a per-unit (``元/吨``, ``微克/立方米``),
   money sub-units (``3元5角``, ``十二块五``), tenths and halves (``七成六``, ``三成半``);
 * :func:`currency_before` — a currency named before the number (``港币2960元``);
-* :func:`money_context` — words that make a bare magnitude money (``销售规模达到2000亿``);
+* :func:`money_context`, :func:`count_context` — words that make a bare magnitude money
+  (``销售规模达到2000亿``) or a count (``感染人数超过1050万``);
 * :func:`ratio_mentions` — colon ratios whose parts are shares (``1.1:50.3:48.6``);
 * :func:`slash_fractions` — a slash fraction after a qualifier (``超过1/2``);
 * :func:`range_bounds` — a range as its two bounds, the facts a reader counts;
@@ -57,6 +58,8 @@ def compile_forms(L: SimpleNamespace, u: dict) -> None:
     L.maxlen_cur = max(map(len, L.currencies))
     L.money_norms = {spec[0] for spec in L.units.values() if spec[2] == "currency"}
     L.money_re = re.compile(alt(u["money_context"]))
+    L.count_ctx = dict(u["count_context"])
+    L.count_re = re.compile(alt(L.count_ctx))
     sub = u["money_subunits"]
     L.sub_after = set(sub["after"])
     L.sub_units = {k: Decimal(str(v)) for k, v in sub["units"].items()}
@@ -140,6 +143,13 @@ def money_context(L: SimpleNamespace, s: str, start: int) -> bool:
     """Whether the clause before ``start`` names an amount of money (销售额, 投资, 市值 …)."""
     clause = max((m.end() for m in L.clause_re.finditer(s, 0, start)), default=0)
     return L.money_re.search(s, clause, start) is not None
+
+
+def count_context(L: SimpleNamespace, s: str, start: int) -> str | None:
+    """The measure word of what the clause before ``start`` counts (感染人数 → 人, 确诊病例 → 例)."""
+    clause = max((m.end() for m in L.clause_re.finditer(s, 0, start)), default=0)
+    hits = list(L.count_re.finditer(s, clause, start))
+    return L.count_ctx[hits[-1].group()] if hits else None
 
 
 def ratio_mentions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention]:
