@@ -50,6 +50,7 @@ from extractor.facts.numforms import (
     money_context,
     nonfact_spans,
     range_bounds,
+    rank_at,
     ratio_mentions,
     slash_fractions,
 )
@@ -220,35 +221,6 @@ def _look_back(L: SimpleNamespace, s: str, p: int) -> tuple[str | None, bool]:
     return qual, decline
 
 
-def _clause_start(L: SimpleNamespace, s: str, p: int) -> int:
-    return max(s.rfind(c, 0, p) for c in L.breaks) + 1
-
-
-def _rank(L: SimpleNamespace, s: str, start: int, v: float | None, q: int) -> dict | None:
-    """A rank ("居全国第三位", "全国第二", "位列三县两区第一") or None for a plain ordinal."""
-    if v is None or not 1 <= v < 10**6 or v != int(v):
-        return None
-    scope = longest_before(L.scopes, L.maxlen["scopes"], s, start)
-    s0 = start - len(scope) if scope else start
-    direct = longest_before(L.cues, L.maxlen["cues"], s, s0) is not None
-    unit = s[q] if q < len(s) and s[q] in L.rank_units else None
-    clause = _clause_start(L, s, start)
-    if unit:
-        j = start - 1 if start and s[start - 1] in L.joiners else -1
-        listed = j > 0 and s[j - 1] in L.rank_units  # 第二位和第六位
-        cue = L.cue_re.search(s, max(clause, start - 60), start + 1) is not None
-        ok = bool(scope) or direct or listed or cue
-        return {"start": start, "end": q + 1, "unit": unit} if ok else None
-    if longest(L.ends, L.maxlen["ends"], s, q) is not None:
-        return None
-    if not (scope or direct):  # a cue a few words before: 位列三县两区第一
-        gap = s[max(clause, start - L.cue_gap) : start]
-        hit = list(L.cue_re.finditer(gap))
-        if not hit or re.search(r"[\d，,、：:（(]", gap[hit[-1].end() :]):
-            return None
-    return {"start": s0 if scope else start, "end": q, "unit": None}
-
-
 def _suffix(L: SimpleNamespace, s: str, end: int, unit_key: str | None) -> tuple[str | None, int]:
     """Qualifier written after the number and unit (以上, 左右, 三成多), and the first char after."""
     after = end
@@ -280,7 +252,7 @@ def _read(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[NumberMen
         return _fraction(L, text, s, m), m.end()
     if m.group("ord") or m.group("first"):
         v = 1.0 if m.group("first") else parse_number(m.group("onum"))
-        r = _rank(L, s, m.start(), v, m.end())
+        r = rank_at(L, s, m.start(), v, m.end())
         if r is None or v is None:
             return None, m.end()
         a, b = r["start"], r["end"]

@@ -9,6 +9,7 @@ Each helper takes the compiled lexicon ``L`` of the grammar and the folded text 
   (``销售规模达到2000亿``) or a count (``感染人数超过1050万``);
 * :func:`ratio_mentions` — colon ratios whose parts are shares (``1.1:50.3:48.6``);
 * :func:`slash_fractions` — a slash fraction after a qualifier (``超过1/2``);
+* :func:`rank_at` — a rank (居全国第三位, 全国第二, 位列三县两区第一), not a plain ordinal;
 * :func:`range_bounds` — a range as its two bounds, the facts a reader counts;
 * :func:`nonfact_spans` — the stretches of text whose numbers are no facts.
 """
@@ -189,6 +190,36 @@ def slash_fractions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention
                                  unit_norm="%", kind_hint="share", form="fraction",
                                  qualifier=L.prefix.get(w, "eq")))
     return out
+
+
+def clause_start(L: SimpleNamespace, s: str, p: int) -> int:
+    """Where the clause holding ``s[p]`` starts (after the last 。；！？ or line break)."""
+    return max(s.rfind(c, 0, p) for c in L.breaks) + 1
+
+
+def rank_at(L: SimpleNamespace, s: str, start: int, v: float | None, q: int) -> dict | None:
+    """A rank ("居全国第三位", "全国第二", "位列三县两区第一") or None for a plain ordinal."""
+    if v is None or not 1 <= v < 10**6 or v != int(v):
+        return None
+    scope = longest_before(L.scopes, L.maxlen["scopes"], s, start)
+    s0 = start - len(scope) if scope else start
+    direct = longest_before(L.cues, L.maxlen["cues"], s, s0) is not None
+    unit = s[q] if q < len(s) and s[q] in L.rank_units else None
+    clause = clause_start(L, s, start)
+    if unit:
+        j = start - 1 if start and s[start - 1] in L.joiners else -1
+        listed = j > 0 and s[j - 1] in L.rank_units  # 第二位和第六位
+        cue = L.cue_re.search(s, max(clause, start - 60), start + 1) is not None
+        ok = bool(scope) or direct or listed or cue
+        return {"start": start, "end": q + 1, "unit": unit} if ok else None
+    if longest(L.ends, L.maxlen["ends"], s, q) is not None:
+        return None
+    if not (scope or direct):  # a cue a few words before: 位列三县两区第一
+        gap = s[max(clause, start - L.cue_gap) : start]
+        hit = list(L.cue_re.finditer(gap))
+        if not hit or re.search(r"[\d，,、：:（(]", gap[hit[-1].end() :]):
+            return None
+    return {"start": s0 if scope else start, "end": q, "unit": None}
 
 
 def range_bounds(m: NumberMention) -> list[NumberMention]:
