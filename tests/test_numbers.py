@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.facts.numbers import find_numbers, format_number, parse_number
+from extractor.facts.numbers import find_numbers, format_number, parse_number, range_bounds
 from extractor.models import NumberMention
 
 GOLD = Path("/work/shared/gold/seeds.jsonl")
@@ -444,6 +444,7 @@ _ALPHABET = st.sampled_from(
     + list("零〇一二两三四五六七八九十百千万亿壹贰叁拾佰仟几多余第首分之成倍半番翻")
     + list("元美金个家项件名人年月日号位届批期季度约近超过逾以上下内左右不足少于达降减增长至到")
     + ["亿元", "万吨", "个百分点", "千瓦时", "全国", "居", "下降", "TEU", "G", "D", "ZJAC"]
+    + list("点负萬億兩折块毛角半含间股州微克米:：/") + ["（含）", "零下", "百分之", "万分之", "位列", "um", "/吨", "基点"]
 )
 
 
@@ -455,6 +456,10 @@ def test_find_numbers_never_raises(text: str) -> None:
         assert m.quote == text[m.start : m.end]
         assert m.start >= prev_end
         prev_end = m.end
+        if m.low is not None:
+            assert m.low < m.high and m.low_norm < m.high_norm
+        for b in range_bounds(m):  # a range's bounds quote their own text
+            assert b.quote == text[b.start : b.end] and b.value_norm is not None
 
 
 @settings(max_examples=200, deadline=None)

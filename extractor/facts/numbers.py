@@ -304,7 +304,8 @@ def _numeral_at(L: SimpleNamespace, s: str, a: int, b: int) -> tuple[Decimal, De
             end = b - k
             break
     if end == b and whole is None and vague is None:  # 1.7亿65周岁: the numeral ends at its magnitude
-        end = next((e for e in range(b - 1, a, -1) if s[e - 1] in L.big and parse_numeral(s[a:e]) is not None), b)
+        end = next((e for e in range(b - 1, a, -1)
+                    if s[e - 1] in L.big and s[e].isdigit() and parse_numeral(s[a:e]) is not None), b)
     run = s[a:end]
     total, high = (whole, None) if end == b else (parse_numeral(run), None)
     if total is None and len(run) == 2 and all(c in L.digits for c in run) and s[end : end + 1] in L.pairs_before:

@@ -180,6 +180,8 @@ def _value(s: str) -> Decimal | None:
     if len(low) == 1 and (low in N.digits or low.isdigit()):
         d = N.digits.get(low, None) if low in N.digits else int(low)
         return None if not d else hv * big + Decimal(d) * big / 10  # 一万五 = 15000
+    if low[0] in N.places:
+        return None  # 二十万千: a place value after a magnitude needs its digit
     if low[0] in N.digits and N.digits[low[0]] == 0:
         low = low.lstrip("".join(c for c in N.digits if N.digits[c] == 0))
         if not low:
