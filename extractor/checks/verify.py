@@ -25,6 +25,7 @@ from extractor.checks.conflicts import clause_qualifiers
 from extractor.checks.figures import (
     FACT_SQL,
     LEVEL_KINDS,
+    TRADE_PARTS,
     Fig,
     add_context,
     fig_from_row,
@@ -36,12 +37,18 @@ from extractor.checks.figures import (
     rows,
     strict_similarity,
 )
+from extractor.errors import DocumentTooLarge, InvalidDate
+from extractor.facts.regions import DEFAULT_COUNTRY
 from extractor.models import Fact, ParsedDocument
+from extractor.settings import SETTINGS
 
-SUPPORT_SIM = 0.3  # metric similarity that confirms an equal value (region and period known to agree)
-LOOSE_SUPPORT_SIM = 0.6  # … when the region or the period of one side is unknown
-CONTRADICT_SIM = 0.75  # metric similarity for "the same metric"
-MAX_EVIDENCE = 3
+#: The largest article verified at once: its file or form (HTML with its page furniture) and its text.
+MAX_ARTICLE_BYTES = SETTINGS.verify.max_article_bytes
+MAX_ARTICLE_CHARS = SETTINGS.verify.max_article_chars
+SUPPORT_SIM = SETTINGS.verify.support_sim  # metric similarity that confirms an equal value (region and period agree)
+LOOSE_SUPPORT_SIM = SETTINGS.verify.loose_support_sim  # … when the region or the period of one side is unknown
+CONTRADICT_SIM = SETTINGS.verify.contradict_sim  # metric similarity for "the same metric"
+MAX_EVIDENCE = SETTINGS.verify.max_evidence
 STATUSES = ("supported", "contradicted", "unsupported")
 
 
@@ -86,6 +93,24 @@ class Report:
 # -- reading the article ------------------------------------------------------------
 
 
+def article_date(value: str | None) -> str | None:
+    """The ISO date of a date given for an article (2024-05-01, 2024/5/1, 2024年5月1日 …);
+    raises :class:`~extractor.errors.InvalidDate` with what to write instead."""
+    from extractor.parse.normalize import normalize_date
+
+    if value is None or not str(value).strip():
+        return None
+    iso = normalize_date(str(value))
+    if iso is None:
+        raise InvalidDate(f"the date {str(value)[:40]!r} is not a date: write it as 2024-05-01")
+    return iso
+
+
+def _too_large(size: int, what: str) -> DocumentTooLarge:
+    return DocumentTooLarge(f"the article has {size:,} {what}; at most {MAX_ARTICLE_BYTES >> 20} MB and "
+                            f"{MAX_ARTICLE_CHARS:,} characters of text are verified at once: verify it in parts")
+
+
 def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = None,
                   plain: bool = False) -> ParsedDocument:
     """An article from its bytes: HTML, Markdown (with front matter) or text.
@@ -100,6 +125,9 @@ def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = 
     from extractor.parse.normalize import normalize_date
     from extractor.parse.text import decode_text, parse_text
 
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise _too_large(len(data), "bytes")
+    date = article_date(date)
     suffix = Path(name).suffix.lower()
     if plain:
         meta, body = split_front_matter(decode_text(data))
@@ -120,15 +148,21 @@ def parse_article_file(path: Path, *, date: str | None = None) -> ParsedDocument
     """An article from a file of any supported type (PDF too)."""
     from extractor.parse import parse_file
 
+    date = article_date(date)
+    size = Path(path).stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise _too_large(size, "bytes")
     return _prepare(parse_file(Path(path)), date)
 
 
 def _prepare(doc: ParsedDocument, date: str | None) -> ParsedDocument:
-    """Apply the given date; put the title in the text as ingest does."""
-    from extractor.parse.normalize import normalize_date
-
+    """Apply the given date (ISO); put the title in the text as ingest does. Raises
+    DocumentTooLarge for an article of more than :data:`MAX_ARTICLE_CHARS` characters."""
+    chars = sum(len(p.text) for p in doc.pages)
+    if chars > MAX_ARTICLE_CHARS:
+        raise _too_large(chars, "characters")
     if date:
-        doc.published = normalize_date(date) or date
+        doc.published = date
     if doc.title and doc.pages and doc.doc_type != "pdf" and doc.title not in doc.pages[0].text[:500]:
         doc.pages[0].text = doc.title + "\n" + doc.pages[0].text
     return doc
@@ -166,7 +200,7 @@ def _place_score(a: str | None, b: str | None) -> float:
         return 0.5
     if a == b:
         return 1.0
-    return 0.5 if "中国" in (a, b) else 0.0  # a default national region may stand for an unnamed place
+    return 0.5 if DEFAULT_COUNTRY in (a, b) else 0.0  # a default national region may stand for an unnamed place
 
 
 def _period_score(a: str | None, b: str | None) -> float:
@@ -198,7 +232,7 @@ class Sources:
         figs = []
         for r in found:
             f = fig_from_row(r)
-            if metric_core(f.metric or "") in ("", "出口", "进口"):
+            if metric_core(f.metric or "") in ("", *TRADE_PARTS):
                 f = self._in_context(f)
             figs.append(f)
         return figs

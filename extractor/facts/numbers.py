@@ -41,13 +41,15 @@ from extractor.facts.numerals import (
 from extractor.facts.numforms import (
     after_unit,
     alt,
+    bare_no_fact,
     compile_forms,
-    count_context,
+    context_norm,
     currency_before,
     is_blocked,
+    is_latin,
     longest,
     longest_before,
-    money_context,
+    no_fact,
     nonfact_spans,
     range_bounds,
     rank_at,
@@ -62,14 +64,6 @@ __all__ = ["find_numbers", "format_number", "parse_number", "range_bounds"]
 _SP = " \t\u3000"
 _CLS_KIND = {"proportion": "share", "multiple": "multiple"}
 _CLS_FORM = {"proportion": "proportion", "multiple": "multiple"}
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
 
 
 def _word(spec: list) -> tuple[float, str, dict[str, Any]]:
@@ -132,6 +126,7 @@ def _lex() -> SimpleNamespace:
         years=tuple(nf["year_span"]),
         ordinals=set(nf["ordinal_prefixes"]),
         name_units=set(nf["name_units"]),
+        idiom_places=set(nf["idiom_places"]),
         name_followers=set(nf["name_unit_followers"]),
         lone_zero=set(nf["lone_zero"]),
         formula=set(nf["formula_marks"]),
@@ -161,7 +156,7 @@ def _lex() -> SimpleNamespace:
     L.cue_re = re.compile(alt(L.cues))
     L.fw_comma = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")  # "１，１００" only
     L.arabic = re.compile(ARABIC)
-    compile_forms(L, u)
+    compile_forms(L)
     return L
 
 
@@ -326,15 +321,15 @@ def _arabic_code(L: SimpleNamespace, s: str, a: int, prev: str) -> bool:
     c = core.group()
     return (
         (len(c) > 1 and c[0] == "0" and c[1] != ".")
-        or _is_latin(prev)
+        or is_latin(prev)
         or (prev == "." and a > 1 and s[a - 2].isdigit())
         or (s[ne : ne + 1] == "." and s[ne + 1 : ne + 2].isdigit())
     )
 
 
-def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[NumberMention | None, int]:
-    """A numeral (Arabic, Chinese or mixed) with its tail, maybe a range or a list."""
-    a, b = m.span("run")
+def _signed_start(s: str, m: re.Match, a: int) -> tuple[int, bool, str]:
+    """Where a numeral starts with its sign, whether it is negative, and the character before
+    it (a ``-`` after a letter or digit joins, it is no sign: B-2, 14.00-48.38)."""
     start, neg, prev, sign = a, False, s[a - 1] if a else "", m.group("sign")
     if sign in ("-", "+"):
         pm = s[m.start() - 1] if m.start() else ""
@@ -343,6 +338,13 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
         prev = pm
     elif sign:  # 负, 负的, 零下
         start, neg = m.start(), True
+    return start, neg, prev
+
+
+def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[NumberMention | None, int]:
+    """A numeral (Arabic, Chinese or mixed) with its tail, maybe a range or a list."""
+    a, b = m.span("run")
+    start, neg, prev = _signed_start(s, m, a)
     arabic = s[a].isdigit()
     if arabic and _arabic_code(L, s, a, prev) or s[:start].rstrip(_SP)[-1:] in L.formula:
         return None, b  # a code (01, B2C, 1.2.3) or a formula's term (D= 2m)
@@ -353,13 +355,58 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
     run = s[a:end]
     num_txt = split_magnitude(run)[0]
     chinese = not arabic or any(c in L.digits or c in L.places for c in num_txt)
-    if not arabic and ((len(run) == 1 and run in L.N.formal) or (num_txt in ("百", "千") and not mag
+    if not arabic and ((len(run) == 1 and run in L.N.formal) or (num_txt in L.idiom_places and not mag
                                                                      and _look_back(L, s, a)[0] in (None, "eq"))):
         return None, end  # 陆家嘴, 大陆部分; 百家, 千家 are idioms (逾百家, 近千家 are numbers)
     t = _tail(L, s, end, bool(mag))
     if t["time"]:
         return None, t["end"]
-    mag, unit, tend = mag or t["mag"], t["unit"], t["end"]
+    r = _extent(L, s, t, value, vague_high, mag or t["mag"], neg, run)
+    if r.get("time"):
+        return None, r["end"]
+    tend, unit, ukey, mag = r["end"], r["unit"], r["ukey"], r["mag"]
+    info = L.units.get(ukey) if ukey else None
+    form = "range" if r["low"] is not None else ("chinese" if chinese else "arabic")
+    if no_fact(L, s, start, tend, run, num_txt, mag, chinese, form, unit, ukey):
+        return None, tend
+    norm = r["unorm"] or (info[0] if info else None)
+    cur = currency_before(L, s, start) if not info or ukey in L.generic_yuan else None
+    norm = cur or norm
+    sq, after = _suffix(L, s, tend, ukey or mag or None)
+    if unit is None and not mag and form != "range" and arabic and not cur:
+        listed = _list_unit(L, s, tend)
+        if listed == "time":
+            return None, tend
+        if listed:
+            mag, unit = listed
+            ukey = unit
+            info = L.units.get(unit) if unit else None
+            norm = info[0] if info else None
+    if info is None and not mag and form != "range" and not cur and bare_no_fact(L, s, start, tend, sq, after):
+        return None, tend  # a bare number: a name, a code or a list's number
+    scale = L.mags.get(mag, Decimal(1)) * (info[1] if info else Decimal(1))
+    sgn = Decimal(-1) if neg else Decimal(1)
+    kw: dict[str, Any] = {"unit": (mag + (unit or "")) or None, "form": form, "split": r["split"]}
+    kw["value_norm"] = float(sgn * r["value"] * scale)
+    low, high = r["low"], r["high"]
+    if low is not None:
+        lo, hi = (sgn * low, sgn * high) if not neg else (sgn * high, sgn * low)
+        kw.update(low=float(lo), high=float(hi), low_norm=float(lo * scale), high_norm=float(hi * scale))
+    norm = context_norm(L, s, start, norm, mag, ukey, form)
+    if norm:
+        kw["unit_norm"] = norm
+        kw["kind_hint"] = "pp_change" if norm == "pp" else _CLS_KIND.get(info[2]) if info else None
+    if info and form != "range":
+        kw["form"] = _CLS_FORM.get(info[2], form)
+    return _finish(L, text, s, (start, tend), float(sgn * r["value"]), kw, infix=t["infix"]), tend
+
+
+def _extent(
+    L: SimpleNamespace, s: str, t: dict, value: Decimal, vague_high: Decimal | None, mag: str, neg: bool, run: str
+) -> dict:
+    """A numeral's unit and bounds from its tail on: the vague or 几 bounds, what follows the unit,
+    and the other end of a range. ``{"time": True, "end": …}`` when a range ends in a time word."""
+    unit, tend = t["unit"], t["end"]
     low = high = None
     if vague_high is not None:
         low, high = value, vague_high
@@ -373,69 +420,12 @@ def _read_plain(L: SimpleNamespace, text: str, s: str, m: re.Match) -> tuple[Num
         rng = _range(L, s, tend, value, mag, ukey, neg, run)
         if rng is not None:
             if rng.get("time"):
-                return None, rng["end"]
+                return rng
             low, high, mag, split, tend = rng["low"], rng["high"], rng["mag"], (tend, rng["start"]), rng["end"]
             value = low
             unit, ukey, unorm = rng["unit"], rng["ukey"], rng["unorm"] or unorm
-    info = L.units.get(ukey) if ukey else None
-    form = "range" if low is not None else ("chinese" if chinese else "arabic")
-    if run in L.lone_zero and form != "range":
-        return None, tend
-    if chinese and (form != "range" or unit is None):
-        cell = s.strip(_SP + "\n\r") == s[start:tend].strip(_SP)
-        if (info is None and not cell and not (mag and (len(num_txt) > 1 or num_txt in L.digits))) or (
-            (num_txt == "一" or num_txt in L.ordinal_digits) and not mag and info and info[2] == "count"
-        ):
-            return None, tend
-    if (
-        chinese
-        and ukey in L.name_units
-        and not mag
-        and len(num_txt) == 1
-        and _is_cjk(s[tend : tend + 1])
-        and s[tend] not in L.name_followers
-    ):
-        return None, tend  # 三元布局, 二元结构: a name
-    if info and unit.isascii() and _is_latin(s[tend : tend + 1]):
-        return None, tend
-    norm = unorm or (info[0] if info else None)
-    cur = currency_before(L, s, start) if not info or ukey in L.generic_yuan else None
-    norm = cur or norm
-    sq, after = _suffix(L, s, tend, ukey or mag or None)
-    if unit is None and not mag and form != "range" and arabic and not cur:
-        listed = _list_unit(L, s, tend)
-        if listed == "time":
-            return None, tend
-        if listed:
-            mag, unit = listed
-            ukey = unit
-            info = L.units.get(unit) if unit else None
-            norm = info[0] if info else None
-    if info is None and not mag and form != "range" and not cur:  # a bare number: name, code or list number?
-        nxt = s[tend : tend + 1]
-        if (
-            (start and s[start - 1] in L.opens and nxt in L.closes)
-            or _is_latin(nxt)
-            or (not sq and after < len(s) and _is_cjk(s[after]))
-        ):
-            return None, tend
-    scale = L.mags.get(mag, Decimal(1)) * (info[1] if info else Decimal(1))
-    sgn = Decimal(-1) if neg else Decimal(1)
-    kw: dict[str, Any] = {"unit": (mag + (unit or "")) or None, "form": form, "split": split}
-    kw["value_norm"] = float(sgn * value * scale)
-    if low is not None:
-        lo, hi = (sgn * low, sgn * high) if not neg else (sgn * high, sgn * low)
-        kw.update(low=float(lo), high=float(hi), low_norm=float(lo * scale), high_norm=float(hi * scale))
-    if (norm is None and mag or ukey == L.money_piece[0] and norm == ukey) and money_context(L, s, start):
-        norm = "CNY"  # 销售规模达到2000亿, 花费三块: an amount of money
-    elif norm is None and mag and form != "ratio":
-        norm = count_context(L, s, start)  # 感染人数超过1050万: a count of people
-    if norm:
-        kw["unit_norm"] = norm
-        kw["kind_hint"] = "pp_change" if norm == "pp" else _CLS_KIND.get(info[2]) if info else None
-    if info and form != "range":
-        kw["form"] = _CLS_FORM.get(info[2], form)
-    return _finish(L, text, s, (start, tend), float(sgn * value), kw, infix=t["infix"]), tend
+    return {"value": value, "low": low, "high": high, "mag": mag, "unit": unit, "ukey": ukey, "unorm": unorm,
+            "split": split, "end": tend}
 
 
 def _scale(L: SimpleNamespace, mag: str, ukey: str | None) -> Decimal:

@@ -103,56 +103,86 @@ def _section(s: str) -> Decimal | None:
     if _ARABIC_RE.fullmatch(s):
         return Decimal(s.replace(",", ""))
     if all(c in N.digits for c in s):
-        if len(s) == 1:
-            return Decimal(N.digits[s])
-        if any(c in N.lead for c in s):
-            return None
-        if len(s) >= 3 or any(N.digits[c] == 0 for c in s):  # 二〇二四, 一〇五
-            return Decimal("".join(str(N.digits[c]) for c in s))
-        return None  # 三五, 两三: a vague range, not a value
-    total, num, prev_place, zero, arabic = Decimal(0), None, math.inf, False, False
+        return _digit_run(s)
     tokens = _TOKEN_RE.findall(s)
+    if len(tokens) == 1 and tokens[0] in N.places:  # 百, 千 standing for 一百, 一千
+        return Decimal(N.places[tokens[0]])
+    acc = _Places()
     for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok[0].isdigit():
-            if num is not None:
-                return None
-            num, arabic = Decimal(tok.replace(",", "")), True
-            if num != int(num) and len(tokens) > 2:  # 1.5千 alone, never 1.5千2百
-                return None
+            ok = acc.arabic_digits(tok, len(tokens))
         elif tok in N.digits:
-            d = N.digits[tok]
-            if num is not None or (tok in N.lead and (i + 1 == len(tokens) or tokens[i + 1] not in N.places)):
-                return None  # 两 only before a place value: 两百, never 三十两
-            if d == 0:
-                if not total:
-                    return None
-                zero = True
-            else:
-                num = Decimal(d)
+            ok = acc.digit(tok, nxt)
         elif tok in N.places:
-            p = N.places[tok]
-            if p >= prev_place:
-                return None
-            if num is None:
-                if p == 10:  # 十五, 一百十, 一百零十
-                    num = Decimal(1)
-                elif len(tokens) == 1:  # 百, 千 standing for 一百, 一千
-                    return Decimal(p)
-                else:
-                    return None
-            elif arabic and num >= 10 and i > 1:
-                return None
-            total += num * p
-            num, prev_place, zero = None, p, False
+            ok = acc.place(N.places[tok], i)
         else:
+            ok = False
+        if not ok:
             return None
-    if num is not None:
-        if not zero and 100 <= prev_place < math.inf and not arabic and len(tokens) > 1:
-            num *= Decimal(prev_place) / 10  # 一千二 = 1200
-        total += num
-    elif zero:
-        return None  # 一百零
-    return total
+    return acc.value(len(tokens))
+
+
+def _digit_run(s: str) -> Decimal | None:
+    """Chinese digits without places: one digit, or a run read digit by digit (二〇二四, 一〇五);
+    two without a zero (三五, 两三) are a vague range, no value."""
+    N = numerals()
+    if len(s) == 1:
+        return Decimal(N.digits[s])
+    if any(c in N.lead for c in s):
+        return None
+    if len(s) >= 3 or any(N.digits[c] == 0 for c in s):
+        return Decimal("".join(str(N.digits[c]) for c in s))
+    return None
+
+
+class _Places:
+    """Digits × place values (十百千) read from high to low, with 零 for a gap."""
+
+    def __init__(self) -> None:
+        self.total = Decimal(0)
+        self.num: Decimal | None = None
+        self.prev_place: float = math.inf
+        self.zero = False
+        self.arabic = False
+
+    def arabic_digits(self, tok: str, n_tokens: int) -> bool:
+        if self.num is not None:
+            return False
+        self.num, self.arabic = Decimal(tok.replace(",", "")), True
+        return self.num == int(self.num) or n_tokens <= 2  # 1.5千 alone, never 1.5千2百
+
+    def digit(self, tok: str, nxt: str | None) -> bool:
+        N = numerals()
+        if self.num is not None or (tok in N.lead and nxt not in N.places):
+            return False  # 两 only before a place value: 两百, never 三十两
+        d = N.digits[tok]
+        if d == 0:
+            self.zero = True
+            return bool(self.total)
+        self.num = Decimal(d)
+        return True
+
+    def place(self, p: int, i: int) -> bool:
+        if p >= self.prev_place:
+            return False
+        if self.num is None:
+            if p != 10:
+                return False
+            self.num = Decimal(1)  # 十五, 一百十, 一百零十
+        elif self.arabic and self.num >= 10 and i > 1:
+            return False
+        self.total += self.num * p
+        self.num, self.prev_place, self.zero = None, p, False
+        return True
+
+    def value(self, n_tokens: int) -> Decimal | None:
+        if self.num is None:
+            return None if self.zero else self.total  # 一百零
+        num = self.num
+        if not self.zero and 100 <= self.prev_place < math.inf and not self.arabic and n_tokens > 1:
+            num *= Decimal(int(self.prev_place)) / 10  # 一千二 = 1200
+        return self.total + num
 
 
 def _value(s: str) -> Decimal | None:

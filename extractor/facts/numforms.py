@@ -11,7 +11,9 @@ Each helper takes the compiled lexicon ``L`` of the grammar and the folded text 
 * :func:`slash_fractions` — a slash fraction after a qualifier (``超过1/2``);
 * :func:`rank_at` — a rank (居全国第三位, 全国第二, 位列三县两区第一), not a plain ordinal;
 * :func:`range_bounds` — a range as its two bounds, the facts a reader counts;
-* :func:`nonfact_spans` — the stretches of text whose numbers are no facts.
+* :func:`nonfact_spans` — the stretches of text whose numbers are no facts;
+* :func:`no_fact`, :func:`bare_no_fact` — a numeral that is no figure (零件, 三元布局, a code);
+* :func:`context_norm` — a bare magnitude's unit from what its clause names.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from types import SimpleNamespace
 
 from extractor.facts.numerals import ARABIC, parse_numeral
 from extractor.models import NumberMention
+from extractor.patterns import alternation, load
 
 _SP = " \t\u3000"
 
 
 def alt(words) -> str:
     """A regex alternation of ``words``, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words, longest_first=True)
 
 
 def longest(d: dict, maxlen: int, s: str, p: int) -> str | None:
@@ -48,8 +51,9 @@ def longest_before(d: dict, maxlen: int, s: str, p: int) -> str | None:
     return None
 
 
-def compile_forms(L: SimpleNamespace, u: dict) -> None:
-    """Add the lexicon these forms read (from units.yml) to ``L``."""
+def compile_forms(L: SimpleNamespace) -> None:
+    """Add the lexicon these forms read (from ``units.yml``) to ``L``."""
+    u = load("units.yml")
     L.generic_yuan = set(u["generic_yuan"])
     L.currencies = {
         w: spec[0]
@@ -64,6 +68,7 @@ def compile_forms(L: SimpleNamespace, u: dict) -> None:
     sub = u["money_subunits"]
     L.sub_after = set(sub["after"])
     L.sub_units = {k: Decimal(str(v)) for k, v in sub["units"].items()}
+    L.sub_stops = set(sub["not_before"])
     L.tenths_after = set(u["tenths_after"])
     L.pairs_before = set(u["digit_pairs_before"])
     L.half_after = set(u["half_after"])
@@ -96,7 +101,7 @@ def after_unit(
         for _ in range(2):
             d = _digit(L, s, p)
             w = s[p + 1 : p + 2]
-            if d is None or w not in L.sub_units or (w == "分" and s[p + 2 : p + 3] in ("钟", "之")):
+            if d is None or w not in L.sub_units or s[p + 2 : p + 3] in L.sub_stops:
                 break
             added, p = added + d * L.sub_units[w], p + 2
             if s[p : p + 1] == "钱":
@@ -161,7 +166,7 @@ def ratio_mentions(L: SimpleNamespace, text: str, s: str) -> list[NumberMention]
     for rm in L.ratio_re.finditer(s):
         parts = list(re.finditer(ARABIC, rm.group()))
         values = [Decimal(p.group().replace(",", "")) for p in parts]
-        if len(values) < 2 or abs(sum(values) - 100) > Decimal("0.6") or max(values) >= 100:
+        if len(values) < 2 or abs(sum(values, Decimal(0)) - 100) > Decimal("0.6") or max(values) >= 100:
             continue
         for p, v in zip(parts, values, strict=True):
             a, b = rm.start() + p.start(), rm.start() + p.end()
@@ -267,3 +272,63 @@ def is_blocked(blocked: list[tuple[int, int]], starts: list[int], lo: int, hi: i
             return True
         i -= 1
     return False
+
+
+def is_cjk(ch: str) -> bool:
+    """A Han ideograph (not punctuation)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_latin(ch: str) -> bool:
+    """An ASCII letter."""
+    return ch.isascii() and ch.isalpha()
+
+
+def no_fact(
+    L: SimpleNamespace, s: str, start: int, tend: int, run: str, num_txt: str, mag: str, chinese: bool,
+    form: str, unit: str | None, ukey: str | None,
+) -> bool:
+    """A numeral that is no figure: a lone zero (零件), a Chinese numeral without a unit outside a
+    table cell, 一/二 before a measure word (一个, 二次会议), a name (三元布局), a Latin word (3D)."""
+    info = L.units.get(ukey) if ukey else None
+    if run in L.lone_zero and form != "range":
+        return True
+    if chinese and (form != "range" or unit is None):
+        cell = s.strip(_SP + "\n\r") == s[start:tend].strip(_SP)
+        if (info is None and not cell and not (mag and (len(num_txt) > 1 or num_txt in L.digits))) or (
+            (num_txt == "一" or num_txt in L.ordinal_digits) and not mag and info and info[2] == "count"
+        ):
+            return True
+    if (
+        chinese
+        and ukey in L.name_units
+        and not mag
+        and len(num_txt) == 1
+        and is_cjk(s[tend : tend + 1])
+        and s[tend] not in L.name_followers
+    ):
+        return True  # 三元布局, 二元结构: a name
+    return bool(info and unit and unit.isascii() and is_latin(s[tend : tend + 1]))
+
+
+def bare_no_fact(L: SimpleNamespace, s: str, start: int, tend: int, sq: str | None, after: int) -> bool:
+    """A bare number (no unit, no magnitude) in brackets, before a Latin letter, or glued to a
+    word: a name, a code or a list's number."""
+    nxt = s[tend : tend + 1]
+    return bool(
+        (start and s[start - 1] in L.opens and nxt in L.closes)
+        or is_latin(nxt)
+        or (not sq and after < len(s) and is_cjk(s[after]))
+    )
+
+
+def context_norm(
+    L: SimpleNamespace, s: str, start: int, norm: str | None, mag: str, ukey: str | None, form: str
+) -> str | None:
+    """A bare magnitude's unit from what its clause names: money (销售规模达到2000亿, 花费三块)
+    or a count (感染人数超过1050万 → 人)."""
+    if (norm is None and mag or ukey == L.money_piece[0] and norm == ukey) and money_context(L, s, start):
+        return "CNY"
+    if norm is None and mag and form != "ratio":
+        return count_context(L, s, start)
+    return norm

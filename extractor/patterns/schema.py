@@ -1,0 +1,488 @@
+"""The shape of every pattern file: one pydantic model per ``*.yml``, checked when the file loads.
+
+Every model forbids keys it does not declare, so a misspelt or forgotten key is an
+error naming the file, the key path and the line (:class:`extractor.errors.PatternError`)
+instead of a silently unused word list. Regular expressions are compiled once here
+to report a broken one at load time.
+
+The number grammar's files (units, qualifiers, non-facts) have their models in
+:mod:`extractor.patterns.schema_numbers`; the shared pieces (``Section``, ``Words``, ``Regex``)
+are in :mod:`extractor.patterns.schema_base`.
+
+Adding a key: write it in the YAML file, declare it in the file's model below (a
+comment saying what it decides), and read it in the stage module that uses it;
+``tests/test_patterns.py`` fails on a key that no module reads. Adding a file:
+declare its model in :data:`SCHEMAS`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, model_validator
+
+from extractor.patterns.schema_base import Regex, Section, Words
+from extractor.patterns.schema_numbers import Nonfacts, Qualifiers, Units
+
+__all__ = ["SCHEMAS", "Section"]
+
+
+# -- cues.yml, periods.yml, places.yml (facts) -------------------------------------------
+
+
+class Kind(Section):
+    growth: Words
+    share: Words
+    money_units: Words
+    physical_units: Words
+    growth_after: Words
+    transition_verbs: Words
+    transition_stems: Words
+
+
+class Modality(Section):
+    target_strong: Words
+    forecast: Words
+    plan_titles: Words
+
+
+class RegionCues(Section):
+    scope_after: Words
+    programme_after: Words
+    object_markers: Words
+    whole_markers: Words
+    org_seats: Words
+    subject_lead_chars: str
+
+
+class TableCues(Section):
+    rowno_headers: Words
+    unit_headers: Words
+    code_headers: Words
+    percent_headers: Words
+    target_captions: Words
+    caption_noise: list[Regex]
+    none_cells: Words
+    not_units: Words
+    unit_prefixes: Words
+
+
+class TradeFlows(Section):
+    total: str
+    parts: Words
+    heads: Words
+
+
+class CountedNoun(Section):
+    stop_words: Words
+    stop_verbs: Words
+
+
+class Cues(Section):
+    kind: Kind
+    modality: Modality
+    metric_trailing: Words
+    metric_leading: Words
+    trade_flows: TradeFlows
+    amount_heads: Words
+    counted_noun: CountedNoun
+    region: RegionCues
+    table: TableCues
+
+
+class Periods(Section):
+    relative: dict[str, str]
+    same_period_last_year: Words
+    year_parts: Words
+    whole_year: Words
+    base_markers: Words
+    per_year: Words
+    whole_span: Words
+
+    @model_validator(mode="after")
+    def _parts_are_relative(self) -> Periods:
+        missing = [w for w in self.year_parts if w not in self.relative]
+        if missing:
+            raise ValueError(f"year_parts {missing} need a template in relative")
+        return self
+
+
+class SelfReference(Section):
+    province: Words
+    city: Words
+    county: Words
+
+
+class Places(Section):
+    national: dict[str, str | None]
+    default_country: str
+    own_country_words: Words
+    self_reference: SelfReference
+    macro_regions: dict[str, str]
+    countries: dict[str, str]
+    national_bodies: dict[str, str]
+    organisations: dict[str, str]
+    ambiguous_short_names: Words
+
+
+# -- statements.yml (company reports and their statement tables) -----------------------------
+
+
+def _has_year(template: str) -> str:
+    if "{Y}" not in template:
+        raise ValueError(f"a report period template needs {{Y}}, the year written before the genre: {template!r}")
+    return template
+
+
+class StatementColumns(Section):
+    """Statement column words by the period they stand for, against the report's period."""
+
+    report: Words
+    year_to_date: Words
+    same_last_year: Words
+    previous_year: Words
+
+
+class YearSuffix(Section):
+    forecast: Words
+    actual: Words
+
+
+class TrailingWindows(Section):
+    leads: Words
+    units: dict[str, Literal["month", "year", "week"]]
+    tails: Words
+
+
+class HeaderComparisons(Section):
+    words: Words
+    not_within: Words
+
+
+class Statements(Section):
+    report_genres: dict[str, Annotated[str, AfterValidator(_has_year)]]
+    statement_columns: StatementColumns
+    year_suffix: YearSuffix
+    subject_headers: Words
+    label_prefixes: Words
+    label_notes: Words
+    statement_scopes: Words
+    subject_labels: Words
+    subject_label_stops: Words
+    legal_forms: Words
+    name_tails: Words
+    company_documents: Words
+    ratio_items: Words
+    growth_items: Words
+    count_items: Words
+    count_units: dict[str, str]
+    holder_roles: Words
+    relative_items: Words
+    change_names: dict[str, str]
+    trailing_windows: TrailingWindows
+    balance_heads: Words
+    period_header_fillers: Words
+    comparisons: HeaderComparisons
+
+
+# -- entities.yml, claims.yml (claims) ------------------------------------------------------
+
+
+class OrgSuffixes(Section):
+    strong: Words
+    weak: Words
+    #: single-character suffixes that end a speaking organisation (交通运输部表示)
+    speaker_weak: Words
+    #: company suffixes, an organisation only where a speaker stands (同盾科技辟谣称)
+    company: Words
+    #: class nouns: a name right after one is the organisation (美国投资公司 | 派杰)
+    class_nouns: Words
+    false_friends: Words
+    not_inside: str
+    regional_arms: Words
+
+
+class Bylines(Section):
+    quick: Regex
+    spans: list[Regex]
+    words: Words
+    #: another medium's reporter quoted as a source (据美联社记者报道): no credit
+    reporter_source: Regex
+    #: the house's own reporters (本报记者) stay credits
+    house: Words
+    #: whom a statement is made to (向《红周刊》记者表示): no credit
+    addressee: Regex
+
+
+class UnnamedSpeakers(Section):
+    """一位接近监管的人士, 该项目业主, 中国银联的一名风险专家 (claims/speakers.py)."""
+
+    heads: Words
+    head_continuations: str
+    head_breaks: str
+    referring: Words
+    from_place: str
+    max_chars: int
+    quantifiers: Regex
+    indefinite: Regex
+    title_softeners: Words
+    sides: dict[str, Words]
+    referents: dict[str, Words]
+    company_referents: Words
+    company_names: Words
+    side_word: str
+
+
+class Media(Section):
+    """Other media a statement is reported from (据彭博社报道)."""
+
+    known: Words
+    suffixes: Words
+    prefixes: Regex
+    not_media: Words
+    breaks: Words
+    generic: Words
+
+
+class RulerPattern(Section):
+    label: Literal["PERSON", "ORG", "PLACE"]
+    pattern: list[dict[str, Any]]
+
+
+class Entities(Section):
+    titles: Words
+    #: words qualifying a title from the left (贝莱德 | 固定收益业务全球首席投资官)
+    title_modifiers: Words
+    org_suffixes: OrgSuffixes
+    self_prefixes: dict[str, Literal["self_province", "self_city", "self_county"]]
+    #: a title after a place ending so is that place's (佛罗里达州坦帕市 | 市长)
+    admin_suffixes: str
+    home_country: str
+    name_separators: str
+    not_seats: Words
+    not_places: Words
+    demonstratives: Words
+    known_organisations: dict[str, str]
+    department_suffixes: Words
+    department_max_chars: int
+    department_stop: str
+    #: where a designation starts at the latest (会上我们听取了 | 神鹰集团党委书记)
+    designation_cut: Regex
+    compound_surnames: Words
+    surnames: str
+    not_names: Words
+    foreign_name: Regex
+    latin_name: Regex
+    transliteration: str
+    pseudonym: Regex
+    bylines: Bylines
+    ruler_patterns: list[RulerPattern]
+    unnamed_speakers: UnnamedSpeakers
+    media: Media
+
+
+class Attribution(Section):
+    verbs: Words
+    #: words ending with a verb that report nothing (以下简称, 信息披露)
+    not_reporting: Words
+    media_verbs: Words
+    from_verbs: Words
+    from_source: Regex
+    #: verbs a person's statement may follow without a comma, with this much content after
+    bare_verbs: Words
+    bare_min: int
+    object_verbs: Regex
+    negations: Regex
+    carried_subject: Regex
+    quote_intro: Regex
+    max_intro: int
+    verb_followers: Regex
+    lead_words: Words
+    lead_venue: Regex
+    venue_only: Regex
+    lead_dates: Regex
+    max_between: int
+    noun_verbs: Words
+    name_followers: Words
+    pronouns: Words
+    plural: str
+    pronoun_window: int
+    max_sentences: int
+    list_sentences: int
+    reporter_voice: Regex
+    quote_window: int
+
+
+class Interview(Section):
+    """Speaker headings, questions and answers (claims/interviews.py)."""
+
+    question: Regex
+    answer: Regex
+    header: Regex
+    max_paragraphs: int
+    verb: str
+
+
+class Quotes(Section):
+    open: str
+    close: str
+
+
+class Target(Section):
+    deadline: list[Regex]
+    cues: Words
+    section_headings: Words
+    min_chars: int
+    not_after: Words
+    actual_markers: Words
+    #: outside a targets section, what may happen is a forecast (可能, 预计)
+    forecast_markers: Words
+    not_targets: Regex
+
+
+class HeadNouns(Section):
+    strong: Words
+    weak: Words
+
+
+class FirstOrOnly(Section):
+    quick: Regex
+    cues: list[Regex]
+    need_scope: Words
+    scopes: Words
+    counted_only: Regex
+    subject_leading: Words
+    head_nouns: HeadNouns
+    subject_max_chars: int
+    copulas: Words
+
+
+class Ranking(Section):
+    quick: Regex
+    cues: list[Regex]
+    trailing: Words
+    cut_after: Words
+    leading: Words
+    leading_times: Regex
+    trailing_times: Regex
+
+
+class Statistic(Section):
+    quick: Regex
+    sources: list[Regex]
+    source_leading: Words
+    source_trailing: Regex
+    empty_sources: Words
+    abbreviations: Words
+
+
+class Claims(Section):
+    attribution: Attribution
+    quotes: Quotes
+    interview: Interview
+    target: Target
+    first_or_only: FirstOrOnly
+    ranking: Ranking
+    statistic: Statistic
+
+
+# -- checks.yml (checks) ------------------------------------------------------------------
+
+
+class MetricCore(Section):
+    kind_words: Words
+    fillers: Words
+    leading: Words
+    trailing: Words
+
+
+class Totals(Section):
+    labels: Words
+    label_prefixes: Words
+    parts_marker: str
+    part_rows: Words
+    selection_captions: list[Regex]
+    whole_words: Words
+
+
+class Shares(Section):
+    whole_ends: Words
+    verbs_before: Words
+    verbs_after: Words
+
+
+class Comparisons(Section):
+    compare: Regex
+    down: Words
+    last_period: Words
+    year_on_year: Words
+
+
+class Growth(Section):
+    month_on_month: Words
+    annual: Words
+    growth_words: Words
+
+
+class Revisions(Section):
+    revised: Words
+    preliminary: Words
+
+
+class Checks(Section):
+    metric_core: MetricCore
+    totals: Totals
+    shares: Shares
+    comparisons: Comparisons
+    growth: Growth
+    revisions: Revisions
+
+
+# -- parse.yml (parse) ------------------------------------------------------------------------
+
+
+class HtmlClasses(Section):
+    content: Regex
+    furniture: Regex
+    negative: Regex
+
+
+class HtmlWords(Section):
+    credit_labels: Words
+    byline_words: Words
+    link_tails: list[Regex]
+    promotions: list[Regex]
+    copyright: list[Regex]
+    related_headings: Words
+    meta_words: list[Regex]
+    source_labels: Words
+    author_labels: Words
+    classes: HtmlClasses
+
+
+class PdfWords(Section):
+    caption_starts: Words
+    unit_label_prefixes: Words
+    junk_titles: list[Regex]
+    notice_types: Words
+
+
+class Parse(Section):
+    html: HtmlWords
+    pdf: PdfWords
+
+
+#: Every YAML pattern file and its model; loading a file not listed here is an error.
+SCHEMAS: dict[str, type[Section]] = {
+    "units.yml": Units,
+    "qualifiers.yml": Qualifiers,
+    "nonfacts.yml": Nonfacts,
+    "cues.yml": Cues,
+    "periods.yml": Periods,
+    "places.yml": Places,
+    "statements.yml": Statements,
+    "entities.yml": Entities,
+    "claims.yml": Claims,
+    "checks.yml": Checks,
+    "parse.yml": Parse,
+}
