@@ -289,14 +289,20 @@ def metric_for(
     (metric, subject to carry to the next figure of the sentence).
     """
     start = clause_start(text, m.start)
+    opened = max(text.rfind("（", start, m.start), text.rfind("(", start, m.start))
+    if opened >= 0 and not re.search(r"[）)]", text[opened : m.start]):
+        start = opened + 1  # 47GW产能（乐山5GW示范基地、…）: a bracket itemising opens its own clause
     pre = text[start : m.start]
     # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
     pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
     phrase = _strip_noise(pre, places, periods, text, start)
     cue = cues()
-    if kind == "count":
+    # 165个跨境电商综试区: the counted thing follows its number; so does what a physical
+    # amount measures when nothing before it in the clause names it (（乐山5GW示范基地）
+    measured_after = kind == "amount" and m.unit_norm in cue["physical"] and not _trim_words(phrase)
+    if kind == "count" or measured_after:
         counted = _counted_noun(text[m.end :])
-        if counted:  # 165个跨境电商综试区: the counted thing follows its number
+        if counted:
             return counted, prev_subject
     cue_hits = list(cue["cue_re"].finditer(phrase))
     subject = phrase
