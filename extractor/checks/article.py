@@ -259,14 +259,15 @@ def _aside(pre: str, start: int, end: int) -> bool:
     return any(pre[:start].rstrip().endswith(w) for w in rules().get("base_before") or ())
 
 
-def period_is_sure(sentence: str, offset: int, ref_year: int | None, *, dated: bool,
-                   earlier: tuple[str, ...] = ()) -> bool:
+def period_is_sure(sentence: str, offset: int, ref_year: int | None, *, dated: bool | str,
+                   earlier: tuple[str, ...] = (), period: str | None = None) -> bool:
     """Whether a figure's period can be trusted: written as a year where it is, as a
     relative word (今年) in a ``dated`` text, or carried in a dated text into a
     sentence whose time words are all figures' periods and readable — not a date,
     not the base of a comparison, not a word the reader can't place (那一年,
     22年1季度) in it or in the ``earlier`` sentences (nearest first) back to the
-    one it was carried from."""
+    one it was carried from, which must name that ``period`` (with none there, the
+    period must be that of the text's date, when ``dated`` gives it: 2020-07-04)."""
     from extractor.facts.periods import find_periods
 
     said = stated_period(sentence, offset, ref_year)
@@ -282,10 +283,22 @@ def period_is_sure(sentence: str, offset: int, ref_year: int | None, *, dated: b
     for text in earlier:
         if _unread_re().search(text):
             return False
-        refs = find_periods(text, ref_year or 2000)
+        refs = [p for p in find_periods(text, ref_year or 2000) if not _aside(text, p.start, p.end)]
         if refs:
-            return not _aside(text, refs[-1].start, refs[-1].end)
+            return period is None or any(p.period == period for p in refs)
+    if period and isinstance(dated, str):
+        return dated.startswith(period) or period == dated[:4]
     return True  # a period carried in an undated text may come from a 今年 resolved by guess
+
+
+def nearest_subjects(sentence: str, offset: int) -> tuple[str, ...]:
+    """The subjects a figure at ``offset`` is about: those its clause names, else those
+    named before it in the sentence (the nearest first), else any in the sentence."""
+    clause = clause_before(sentence, offset)
+    found = subjects_in(clause) if clause else ()
+    if not found:
+        found = tuple(reversed(subjects_in(sentence[:offset])))
+    return found or subjects_in(sentence)
 
 
 def _period_end(period: str) -> str | None:
@@ -322,6 +335,28 @@ def ended_period(period: str | None, clause: str, modality: str, date: str | Non
     return shift_year(period, -1) if bare else period
 
 
+def spread_span(figures: list[ArticleFigure]) -> None:
+    """Figures listed after a span of years, one per year (2022年至2024年…分别为4.7亿元、
+    7.2亿元和9.3亿元): each is its own year's."""
+    from extractor.facts.periods import find_periods
+
+    by_sentence: dict[tuple[int, int | None], list[ArticleFigure]] = {}
+    for a in figures:
+        by_sentence.setdefault((a.page_index, a.fact.sentence_index), []).append(a)
+    for group in by_sentence.values():
+        sentence = group[0].fact.sentence
+        for span in (p for p in find_periods(sentence, None) if p.kind == "span"):
+            lo, hi = (int(y) for y in span.period.split("/"))
+            by_unit: dict[str | None, list[ArticleFigure]] = {}
+            for a in group:
+                if a.fig.offset >= span.end:
+                    by_unit.setdefault(a.fig.unit_norm, []).append(a)
+            for listed in by_unit.values():  # 4.7亿元、7.2亿元和9.3亿元 … 30倍、20倍和15倍
+                if len(listed) == hi - lo + 1 > 1:
+                    for k, a in enumerate(listed):
+                        a.period = a.fig.period = str(lo + k)
+
+
 def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
     """The article's figures in reading order, each with its names, period and subjects."""
     from extractor.facts.segment import sentences as split
@@ -354,10 +389,11 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
                 and (f.sentence_index or 0) - (out[-1].fact.sentence_index or 0) <= 2:
             # 宁波32.78亿元；衢州规模仅0.46亿元: an unnamed figure measures what the one before it does
             names += [(n, w * 0.9) for n, w in out[-1].names]
-        own = subjects_in(sentence[:offset]) or subjects_in(sentence)
+        own = nearest_subjects(sentence, offset)
         k = f.sentence_index or 0
         earlier = tuple(by_index.get(j, "") for j in range(k - 1, max(k - 6, -1), -1))
-        stated = period_is_sure(sentence, offset, ref_year, dated=ref_year is not None, earlier=earlier)
+        stated = period_is_sure(sentence, offset, ref_year, dated=ref_year is not None, earlier=earlier,
+                                period=f.period)
         period = ended_period(f.period, sentence[: offset + len(f.quote)], f.modality, doc.published)
         page_index = next((k for k, p in enumerate(doc.pages) if p.number == f.page), 0)
         out.append(ArticleFigure(
@@ -366,4 +402,5 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
             loss=says_loss(clause) and (g.v or 0) > 0,
         ))
         g.period = period
+    spread_span(out)
     return out

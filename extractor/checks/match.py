@@ -144,7 +144,7 @@ def metric_score(a: ArticleFigure, s: Source) -> tuple[float, float]:
             own = [n for n in subjects if n not in shared]
             tx, ty = terms(_without(x, own)), terms(_without(y, own))
             best = max(best, terms_similarity(tx, ty) * wx * wy)
-            if wx >= 0.9:
+            if wx >= 0.7:
                 cover = max(cover, coverage(tx, ty))
     return best, cover
 
@@ -157,13 +157,13 @@ def _without(phrase: str, names: list[str]) -> str:
 
 
 def region_score(a: ArticleFigure, s: Source) -> float:
-    from extractor.checks.article import subjects_in
+    from extractor.checks.article import nearest_subjects, subjects_in
 
     c = s.fig
     ra, rc = norm_region(a.fig.region), norm_region(c.region)
     if ra and rc and ra == rc:
         return 1.0
-    own = subjects_in(a.fact.sentence)
+    own = nearest_subjects(a.fact.sentence, a.fig.offset)
     where = " ".join(filter(None, [c.sentence, c.extra.get("row_header"), c.extra.get("col_header")]))
     named = set(subjects_in(where))
     if own and (named & set(own) or any(n in where for n in own)):
@@ -279,15 +279,26 @@ def contradicts(a: ArticleFigure, x: Scored, *, supported: bool = False) -> bool
     """Whether a scored source gives another value for the same metric, subject and
     period. In the article's source document a slip of digits (2135 for 2315) about
     a metric the source words fully is one too, unless the figure is confirmed."""
-    from extractor.checks.conflicts import clause_qualifiers
-
     c = x.fig
     if x.relation != "mismatch" or a.fig.vague or c.vague or x.kind < 0.75 or x.region < 0.9:
         return False
     same = (x.metric >= CONTRADICT_METRIC and x.modality == 1 and x.period == 1.0
             and (a.period_stated or x.source.period_stated or x.home))
     slip = (not supported and x.near_miss and x.home and x.period >= 0.3
-            and (x.metric >= CONTRADICT_METRIC or (x.coverage == 1 and x.metric >= 0.5)))
+            and (x.metric >= CONTRADICT_METRIC or (x.coverage == 1 and (x.metric >= 0.5 or x.region == 1))))
     if not (same or slip):
         return False
-    return clause_qualifiers(a.fig) == clause_qualifiers(c)
+    return clause_places(a.fig) == clause_places(c)
+
+
+def clause_places(f: Fig) -> frozenset[str]:
+    """Places and partners named in a figure's own clause besides its region
+    (承接RCEP成员方离岸服务外包…, 对共建“一带一路”国家…): they qualify what is measured."""
+    from extractor.checks.article import clause_before
+    from extractor.facts.regions import gazetteer
+
+    if f.method == "table" or not f.sentence:
+        return frozenset()
+    own = norm_region(f.region)
+    return frozenset(norm_region(p.name) for p in gazetteer().find(clause_before(f.sentence, f.offset))
+                     if p.level != "national" and not p.level.startswith("self_") and norm_region(p.name) != own)

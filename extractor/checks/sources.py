@@ -168,6 +168,7 @@ class Sources:
         doc = self.doc(f.doc_id)
         f.extra.update(document=doc.path, title=doc.title, published=doc.published)
         if f.method == "table":
+            header_year(f, r.get("col_header"))
             label = self._row_label(f)
             col = r.get("col_header")
             headers = [h for h in (label, r.get("row_header"), col) if h]
@@ -178,7 +179,8 @@ class Sources:
             where = " ".join(filter(None, [*headers, r.get("caption")]))
             # 本报告期, 上年度末 in a statement's headers depend on a report period the
             # reader works out: only a year written in the headers is sure
-            period_stated = period_words(where) == "explicit" if where else False
+            period_stated = f.extra.get("header_year") is not None or (
+                period_words(where) == "explicit" if where else False)
             region_stated = bool(f.region) and norm_region(f.region) in subjects_in(where)
         else:
             if self._bare(f):
@@ -203,7 +205,9 @@ class Sources:
         earlier = tuple(t for (t,) in self.conn.execute(
             "select text from sentences where doc_id = ? and idx between ? and ? order by idx desc",
             [f.doc_id, k - 5, k - 1]))
-        return period_is_sure(f.sentence, f.offset, 2000, dated=bool(doc.published), earlier=earlier)
+        year = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
+        return period_is_sure(f.sentence, f.offset, year, dated=doc.published if year else False, earlier=earlier,
+                              period=f.period)
 
     def _row_label(self, f: Fig) -> str | None:
         """The nearest label cell left of a table fact in its row (营业收入, 净利润)."""
@@ -236,6 +240,29 @@ class Sources:
             self._contexts[f.doc_id] = {g.id: g for g in figs}
         g = self._contexts[f.doc_id].get(f.id)
         return g.context if g is not None else None
+
+
+_HEADER_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度?)?\s*([AEae])?(?![\d.])")
+
+
+def header_year(f: Fig, col_header: str | None) -> None:
+    """Read a table column's year from its header as the gold conventions do: 2023年 or
+    2022A gives that year, 2023E a forecast for it. The innermost header row with a
+    year counts (公司点评/主要财务数据及预测/2022E), or the period it writes (2023年第四季度)."""
+    for part in reversed((col_header or "").split("/")):
+        years = {(m.group(1), (m.group(2) or "").upper()) for m in _HEADER_YEAR.finditer(part)}
+        if not years:
+            continue
+        if len(years) == 1:
+            from extractor.facts.periods import find_periods
+
+            [(year, mark)] = years
+            f.extra["header_year"] = year
+            said = [p.period for p in find_periods(part, None) if p.period.startswith(year)]
+            f.period = said[0] if said else year
+            if mark == "E":
+                f.modality = "forecast"
+        return
 
 
 def clause_of(source: Source) -> str:
