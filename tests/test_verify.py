@@ -146,3 +146,36 @@ def test_command_line(sources, tmp_path):
     result = run("-", "--db", sources, "--json", input="今年上半年，浙江省出口增长25.3%。")
     assert result.exit_code == 0 and json.loads(result.output)["numbers"][0]["status"] == "unsupported"
     assert run(tmp_path / "missing.md", "--db", sources).exit_code == 2
+
+
+def test_a_folder_of_articles_makes_one_report(sources, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text(f"---\ntitle: 浙江外贸\ndate: 2022-07-25\n---\n\n{TRADE}\n", encoding="utf-8")
+    (folder / "b.txt").write_text("今年上半年，杭州数字服务贸易进出口578.06亿元。", encoding="utf-8")
+    (folder / "notes.json").write_text("{}", encoding="utf-8")  # not an article
+    report = tmp_path / "report.jsonl"
+    result = run(folder, "--db", sources, "--date", "2022-07-25", "--report", report)
+    assert result.exit_code == 1, result.output  # a.md has a contradicted figure
+    lines = [json.loads(x) for x in report.read_text(encoding="utf-8").splitlines()]
+    assert [x["article"]["path"] for x in lines] == ["a.md", "b.txt"]
+    assert lines[1]["totals"] == {"figures": 1, "supported": 1, "contradicted": 0, "unsupported": 0}
+    table = result.output.splitlines()
+    assert table[0].split() == ["article", "figures", "supported", "contradicted", "unsupported"]
+    assert table[1].split() == ["a.md", "6", "4", "1", "1"] and table[3].split() == ["total", "7", "5", "1", "1"]
+    # JSON lines on stdout; CSV with a row per figure
+    assert len(run(folder, "--db", sources, "--json").output.splitlines()) == 2
+    rows = run(folder, "--db", sources, "--csv", "--date", "2022-07-25").output.lstrip("\ufeff").splitlines()
+    assert rows[0].startswith("article,n,quote,status,reason_zh") and len(rows) == 1 + 7
+
+
+def test_relative_quarters_resolve_against_the_article_date():
+    from extractor.checks.article import ended_period
+
+    clause = "第四季度营收1800.41亿元"
+    assert ended_period("2024-Q4", clause, "actual", "2024-03-27") == "2023-Q4"  # not ended yet: last year's
+    assert ended_period("2024-Q4", "今年第四季度营收", "actual", "2024-03-27") == "2024-Q4"  # said so
+    assert ended_period("2024-Q1", "公司今年一季度营收", "actual", "2024-03-27") == "2024-Q1"
+    assert ended_period("2024-Q4", clause, "target", "2024-03-27") == "2024-Q4"  # a plan may look ahead
+    assert ended_period("2023-Q4", clause, "actual", "2024-03-27") == "2023-Q4"
+    assert ended_period("2020-H1", "上半年出口", "actual", "2020-08-20") == "2020-H1"

@@ -331,7 +331,7 @@ def ended_period(period: str | None, clause: str, modality: str, date: str | Non
     refs = find_periods(clause, int(date[:4]))
     prefixes = rules().get("bare_period_prefixes") or ()
     bare = [p for p in refs if p.kind == "relative" and p.period == period
-            and not any(clause[p.start : p.end].startswith(w) for w in prefixes)]
+            and not any(clause[p.start : p.end].startswith(w) or clause[: p.start].endswith(w) for w in prefixes)]
     return shift_year(period, -1) if bare else period
 
 

@@ -123,12 +123,12 @@ def value_relation(a: ArticleFigure, fig: Fig, c: Fig) -> tuple[str, str]:
         return rel, "bound"
     if rel != "match":
         return rel, "other"
-    if fig.vague:
-        return rel, "share"
-    if fig.qualifier == "approx":
-        return rel, "approx"
     if abs(fig.v - c.v) <= 1e-9 * max(abs(fig.v), abs(c.v), 1e-12):
         return rel, "unit" if (fig.unit or "") != (c.unit or "") else "exact"
+    if fig.vague:
+        return rel, "share"
+    if fig.qualifier in ("approx", "gt", "gte", "lt", "lte"):
+        return rel, "approx"
     return rel, "rounded"
 
 

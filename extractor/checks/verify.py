@@ -40,7 +40,7 @@ from extractor.checks.synonyms import metric_key, variants
 from extractor.models import ParsedDocument
 
 __all__ = ["STATUSES", "NumberResult", "Report", "parse_article", "parse_article_file", "prepare", "segments",
-           "verify_bytes", "verify_document", "verify_text"]
+           "segments_of", "verify_bytes", "verify_document", "verify_text"]
 
 STATUSES = ("supported", "contradicted", "unsupported")
 MAX_EVIDENCE = 3
@@ -95,6 +95,7 @@ class NumberResult:
             "period": a.period,
             "modality": a.fig.modality,
             "page": a.fact.page,
+            "page_index": a.page_index,
             "start": a.start,
             "end": a.end,
             "sentence": a.fact.sentence,
@@ -323,21 +324,25 @@ def verify_text(conn: sqlite3.Connection, text: str, *, date: str | None = None)
 def segments(report: Report) -> list[list[dict]]:
     """The article's text by page, cut into plain runs and numbered figures:
     ``[[{"text", "n", "status"}, …], …]`` (``n`` is None for plain text)."""
-    pages: list[list[dict]] = []
-    for i, page in enumerate(report.document.pages):
-        marks = sorted(
-            ((r.start, r.end, n, r.status) for n, r in enumerate(report.numbers, 1)
-             if r.page_index == i and r.start is not None and r.end is not None),
-        )
+    return segments_of([p.text for p in report.document.pages], [r.as_dict() for r in report.numbers])
+
+
+def segments_of(pages: list[str], numbers: list[dict]) -> list[list[dict]]:
+    """:func:`segments` from page texts and figures as in the report's JSON (``n``,
+    ``page_index``, ``start``, ``end``, ``status``): what a permalink shows again."""
+    out: list[list[dict]] = []
+    for i, text in enumerate(pages):
+        marks = sorted((r["start"], r["end"], r["n"], r["status"]) for r in numbers
+                       if r.get("page_index", 0) == i and r.get("start") is not None and r.get("end") is not None)
         runs, pos = [], 0
         for start, end, n, status in marks:
             if start < pos:
                 continue
             if start > pos:
-                runs.append({"text": page.text[pos:start], "n": None, "status": None})
-            runs.append({"text": page.text[start:end], "n": n, "status": status})
+                runs.append({"text": text[pos:start], "n": None, "status": None})
+            runs.append({"text": text[start:end], "n": n, "status": status})
             pos = end
-        if pos < len(page.text):
-            runs.append({"text": page.text[pos:], "n": None, "status": None})
-        pages.append(runs)
-    return pages
+        if pos < len(text):
+            runs.append({"text": text[pos:], "n": None, "status": None})
+        out.append(runs)
+    return out

@@ -82,6 +82,7 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/search(\.(?P<format>json))?$", search_view),
         (r"^/-/verify(\.(?P<format>json))?$", verify_view),
+        (r"^/-/verify/(?P<vid>[0-9a-f]{16})(\.(?P<format>json|csv))?$", verification_view),
         (r"^/-/source-table/(?P<table_id>\d+)$", source_table_view),
     ]
 
@@ -216,13 +217,17 @@ MAX_ARTICLE_CHARS = 200_000
 
 
 async def verify_view(datasette, request) -> Response:
-    """``/-/verify``: a text box (GET); on POST, the pasted article with each figure
-    marked supported, contradicted or unsupported and its evidence beside it
-    (``/-/verify.json``: the same as JSON). See :mod:`extractor.checks.verify`."""
-    from extractor.checks.verify import segments, verify_text
+    """``/-/verify``: a text box (GET). On POST the article is verified, kept in the
+    ``verifications`` table and the browser sent to its permalink ``/-/verify/ID``
+    (``/-/verify.json``: the verdicts as JSON, with ``id`` and ``permalink``). A
+    database that can't be written still shows the verdicts, without a permalink.
+    See :mod:`extractor.checks.verify`."""
+    from extractor.checks.verifications import public, save, stored_result
+    from extractor.checks.verify import verify_text
 
     database = await _viewable_database(datasette, request, "facts")
-    article, date, error, report = "", "", None, None
+    as_json = request.url_vars.get("format") == "json"
+    article, date, error, result, vid = "", "", None, None, None
     if request.method == "POST":
         form = await request.post_vars()
         article = (form.get("article") or "")[:MAX_ARTICLE_CHARS]
@@ -233,20 +238,54 @@ async def verify_view(datasette, request) -> Response:
                 report = await db.execute_fn(lambda conn: verify_text(conn, article, date=date or None))
             except Exception as exc:  # an article we can't read is shown as an error, not a 500
                 error = f"{type(exc).__name__}: {exc}"
-    if request.url_vars.get("format") == "json":
-        data = report.as_dict() if report else {"numbers": []}
-        return Response.json({**data, "error": error}, default=repr)
+            else:
+                result = stored_result(report)
+                try:
+                    vid = await db.execute_write_fn(lambda conn: save(conn, article, date or None, report), block=True)
+                except Exception:  # a read-only or immutable database: no permalink
+                    vid = None
+    if as_json:
+        data = public(result) if result else {"numbers": []}
+        link = datasette.urls.path(f"/-/verify/{vid}") if vid else None
+        return Response.json({**data, "id": vid, "permalink": link, "error": error}, default=repr)
+    if vid:
+        return Response.redirect(datasette.urls.path(f"/-/verify/{vid}"))
+    return await _render_verification(datasette, request, database, result, article=article, date=date, error=error)
+
+
+async def verification_view(datasette, request) -> Response:
+    """``/-/verify/ID``: a kept verification, as it was given (``.json``, ``.csv``)."""
+    from extractor.checks.verifications import load, public, to_csv
+
+    database = await _viewable_database(datasette, request, "facts")
+    vid = request.url_vars["vid"]
+    kept = await datasette.get_database(database).execute_fn(lambda conn: load(conn, vid))
+    if kept is None:
+        raise NotFound(f"No verification {vid}")
+    fmt = request.url_vars.get("format")
+    if fmt == "json":
+        return Response.json({**public(kept["result"]), "id": vid, "created": kept["created"]}, default=repr)
+    if fmt == "csv":
+        return Response(to_csv([kept["result"]]), content_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="verification-{vid}.csv"'})
+    return await _render_verification(datasette, request, database, kept["result"], article=kept["article"],
+                                      date=kept["article_date"] or "", vid=vid, created=kept["created"])
+
+
+async def _render_verification(datasette, request, database: str, result: dict | None, *, article: str, date: str,
+                               error: str | None = None, vid: str | None = None, created: str | None = None):
+    from extractor.checks.verify import STATUSES, segments_of
+
     numbers = []
-    for n, r in enumerate(report.numbers if report else [], 1):
-        evidence = [
-            {**e, "fact_url": datasette.urls.row(database, "facts", str(e["fact_id"])),
-             "document_url": datasette.urls.row(database, "documents", str(e["doc_id"])),
-             "value_display": _number(e["value_norm"])}
-            for e in r.evidence
-        ]
-        numbers.append({"n": n, "quote": r.fig.quote, "status": r.status, "value_display": _number(r.fig.v),
-                        "unit_norm": r.fig.unit_norm or "", "metric": r.fig.metric or "", "region": r.fig.region or "",
-                        "period": r.fig.period or "", "evidence": evidence})
+    for num in (result or {}).get("numbers", []):
+        def links(entries: list[dict]) -> list[dict]:
+            return [{**e, "fact_url": datasette.urls.row(database, "facts", str(e["fact_id"])),
+                     "document_url": datasette.urls.row(database, "documents", str(e["doc_id"])),
+                     "value_display": _number(e["value_norm"])} for e in entries]
+
+        numbers.append({**num, "value_display": _number(num["value_norm"]), "evidence": links(num["evidence"]),
+                        "candidates": links(num["candidates"])})
+    base = f"/-/verify/{vid}" if vid else None
     return Response.html(
         await datasette.render_template(
             "policy_facts_verify.html",
@@ -254,12 +293,17 @@ async def verify_view(datasette, request) -> Response:
                 "article": article,
                 "date": date,
                 "error": error,
-                "report": report is not None,
-                "pages": segments(report) if report else [],
+                "report": result is not None,
+                "pages": segments_of(result.get("pages", []), result.get("numbers", [])) if result else [],
                 "numbers": numbers,
-                "counts": report.counts if report else {},
-                "article_date": report.document.published if report else None,
+                "counts": {s: (result or {}).get("totals", {}).get(s, 0) for s in STATUSES},
+                "article_date": ((result or {}).get("article") or {}).get("date"),
                 "database": database,
+                "vid": vid,
+                "created": created,
+                "permalink": datasette.urls.path(base) if base else None,
+                "json_url": datasette.urls.path(base + ".json") if base else None,
+                "csv_url": datasette.urls.path(base + ".csv") if base else None,
             },
             request=request,
         )
