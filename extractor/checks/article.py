@@ -103,7 +103,8 @@ class ArticleFigure:
     names: list[tuple[str, float]] = field(default_factory=list)  # (metric phrase, weight)
     period: str | None = None
     period_stated: bool = False  # its period can be trusted (see period_is_sure)
-    subjects: tuple[str, ...] = ()  # companies and places it is about
+    subjects: tuple[str, ...] = ()  # companies and places it is about (its own, then the article's)
+    own: tuple[str, ...] = ()  # those its own clause or sentence names
     loss: bool = False  # worded as a loss: 亏损464.9万元
 
     @property
@@ -157,6 +158,7 @@ def coordinated(clause: str) -> list[str]:
     return [p for p in parts if len(parts) > 1 and terms(p)]
 
 
+@lru_cache(maxsize=50_000)
 def local_names(sentence: str, offset: int, metric: str | None) -> list[tuple[str, float]]:
     """Metric phrases for a figure at ``offset`` in ``sentence``, weighted: its own
     metric and clause, the clause's last two words (Chinese puts the head of a
@@ -382,7 +384,7 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
         sentence = f.sentence
         offset = g.offset
         clause = clause_before(sentence, offset)
-        names = local_names(sentence, offset, f.metric)
+        names = list(local_names(sentence, offset, f.metric))
         if g.context and all(n != g.context for n, _ in names):
             names.append((g.context, 0.9))
         if all(w < 0.9 for _, w in names) and out and out[-1].fact.page == f.page \
@@ -398,7 +400,7 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
         page_index = next((k for k, p in enumerate(doc.pages) if p.number == f.page), 0)
         out.append(ArticleFigure(
             n=i, fig=g, fact=f, page_index=page_index, start=f.char_start, end=f.char_end, names=names,
-            period=period, period_stated=stated, subjects=tuple(dict.fromkeys([*own, *lead_subjects])),
+            period=period, period_stated=stated, subjects=tuple(dict.fromkeys([*own, *lead_subjects])), own=own,
             loss=says_loss(clause) and (g.v or 0) > 0,
         ))
         g.period = period

@@ -157,14 +157,14 @@ def _without(phrase: str, names: list[str]) -> str:
 
 
 def region_score(a: ArticleFigure, s: Source) -> float:
-    from extractor.checks.article import nearest_subjects, subjects_in
+    from extractor.checks.article import subjects_in
 
     c = s.fig
     ra, rc = norm_region(a.fig.region), norm_region(c.region)
     if ra and rc and ra == rc:
         return 1.0
-    own = nearest_subjects(a.fact.sentence, a.fig.offset)
-    where = " ".join(filter(None, [c.sentence, c.extra.get("row_header"), c.extra.get("col_header")]))
+    own = a.own
+    where = s.where
     named = set(subjects_in(where))
     if own and (named & set(own) or any(n in where for n in own)):
         return 1.0  # the source's own sentence or row names the figure's subject
@@ -200,7 +200,9 @@ def _months(period: str) -> tuple[int, int] | None:
     return y * 12 + int(sub), y * 12 + int(sub)
 
 
-def period_score(a: ArticleFigure, s: Source) -> float:
+def period_score(a: ArticleFigure, s: Source, *, trust: bool = True) -> float:
+    """1 for the same period, 0.5 when one is unknown; a different one scores 0 when
+    both can be trusted (``trust=False`` takes that for granted), a little otherwise."""
     pa, pc = a.period, s.fig.period
     if not pa or not pc:
         return 0.5
@@ -208,7 +210,7 @@ def period_score(a: ArticleFigure, s: Source) -> float:
         return 1.0
     ma, mc = _months(pa), _months(pc)
     overlap = bool(ma and mc and ma[0] <= mc[1] and mc[0] <= ma[1])
-    if a.period_stated and s.period_stated:
+    if not trust or (a.period_stated and s.period_stated):
         return 0.15 if overlap else 0.0
     return 0.35 if overlap else 0.3
 
@@ -249,17 +251,28 @@ def score(a: ArticleFigure, s: Source, home: set[int]) -> Scored | None:
     rel, how = value_relation(a, fig, s.fig)
     if how == "exact" and a.fig.unit_norm != s.fig.unit_norm:
         how = "rate_change" if a.fig.unit_norm == "pp" else how
-    metric, cover = metric_score(a, s)
-    x = Scored(
-        s, rel, how, metric, region_score(a, s), period_score(a, s), kind,
-        modality_score(a.fig, s.fig), specificity(a.fig), s.fig.doc_id in home, cover,
-    )
-    if rel == "mismatch":
-        x.near_miss = near_miss(fig, s.fig)
+    region = region_score(a, s)
+    agrees = rel in ("match", "implied")
+    slip = rel == "mismatch" and near_miss(fig, s.fig)
+    # another value can only contradict about the same subject, and in another period
+    # only as a slip of digits: short of that, neither its metric nor its period's
+    # trust need be read
+    period = period_score(a, s, trust=agrees or slip)
+    if not agrees and (region < 0.9 or period < 0.3):
+        metric = cover = 0.0
+    else:
+        metric, cover = metric_score(a, s)
+    x = Scored(s, rel, how, metric, region, period, kind, modality_score(a.fig, s.fig), specificity(a.fig),
+               s.fig.doc_id in home, cover, slip)
+    rescore(x)
+    return x
+
+
+def rescore(x: Scored) -> None:
+    """The weighted score from the parts (again after ``home`` changes)."""
     w = WEIGHTS
     x.score = (w["metric"] * x.metric + w["region"] * x.region + w["period"] * x.period + w["kind"] * x.kind
                + w["modality"] * x.modality + w["specific"] * x.specific + w["home"] * x.home)
-    return x
 
 
 def supports(a: ArticleFigure, x: Scored) -> bool:

@@ -1,43 +1,47 @@
 """Source facts that may confirm or contradict an article's figure, read from the database.
 
-Three ways in, cheapest first, so that an article is checked against a large
-database in well under a second:
+Three ways in, so that an article is checked against a large database in well
+under a second:
 
 * by value: facts of the figure's unit whose value lies within the article's
   rounding (and a little beyond, for a source rounder than the article), on the
-  ``(unit_norm, value_norm)`` index;
-* by metric: facts whose sentence names the figure's metric or one of its
-  synonyms (the bigram full-text index), of the same unit and a value within a
-  factor of ten — where a different value, a contradiction, is found;
+  ``(unit_norm, value_norm)`` index — for a figure of few digits (5%, 20个),
+  only those whose sentence names its metric;
+* by metric: facts of the same unit and period, with a value within a factor of
+  ten, whose sentence names the figure's metric or one of its synonyms — where
+  a different value, a contradiction, is found;
 * by document: every fact of the documents that already confirm several of the
   article's figures, the article's likely sources (:meth:`Sources.document`).
 
 A :class:`Source` is a stored fact as a :class:`~extractor.checks.figures.Fig`
-with what matching needs: its document, the metric phrases its sentence or
-table headers give, and whether its period and region are written where it is.
+with what matching needs, worked out when first asked for: its document, the
+metric phrases its sentence or table headers give, and whether its period and
+region are written where it is.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
-from extractor.checks.article import clause_before, local_names, period_is_sure, subjects_in
-from extractor.checks.figures import Fig, add_context, fig_from_row, norm_region, rows
+from extractor.checks.article import local_names, period_is_sure, subjects_in
+from extractor.checks.figures import Fig, add_context, fig_from_row, metric_core, norm_region, rows
 
 SOURCE_SQL = """
-select f.*, s.idx as sent_idx, s.char_start as s_start, c.row as t_row, c.col as t_col,
+select f.id, f.doc_id, f.page, f.sentence, f.quote, f.value, f.unit, f.value_norm, f.unit_norm, f.kind, f.qualifier,
+       f.modality, f.region, f.region_source, f.period, f.period_source, f.metric, f.low, f.high, f.char_start,
+       f.method, f.table_id, s.idx as sent_idx, s.char_start as s_start, c.row as t_row, c.col as t_col,
        c.row_header as row_header, c.col_header as col_header, t.caption as caption
 from facts f
 left join sentences s on s.id = f.sentence_id
 left join table_cells c on c.fact_id = f.id
 left join tables t on t.id = f.table_id
 """
-MAX_BY_METRIC = 300  # facts read per figure through the metric index
-MAX_BY_VALUE = 2000
+MAX_BY_METRIC = 100  # facts read per figure through the metric index, nearest in value first
+MAX_BY_VALUE = 300  # … through the value index
+_HEADER_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度?)?\s*([AEae])?(?![\d.])")
 
 
 @dataclass
@@ -51,22 +55,40 @@ class Doc:
     identity: str  # title, file name and opening text: names the document's subject
 
 
-@dataclass
 class Source:
-    """A stored fact as a candidate source for an article's figure."""
+    """A stored fact as a candidate source for an article's figure. Its metric phrases
+    (``names``), whether its region is named where it is (``region_stated``) and
+    whether its period can be trusted (``period_stated``) are worked out when first
+    asked for: most candidates are dismissed by their value, unit or subject first."""
 
-    fig: Fig
-    doc: Doc
-    names: list[tuple[str, float]] = field(default_factory=list)
-    region_stated: bool = False  # its region is named in its sentence or headers
-    sure: bool | None = None  # its period can be trusted; worked out when first needed
-    work_out: Callable[[], bool] | None = field(default=None, repr=False)
+    def __init__(self, fig: Fig, doc: Doc, owner: Sources):
+        self.fig = fig
+        self.doc = doc
+        self._owner = owner
+        self.sure: bool | None = None  # the extractor's period_source says, when it is there
+
+    @cached_property
+    def names(self) -> list[tuple[str, float]]:
+        return self._owner.names(self)
+
+    @cached_property
+    def region_stated(self) -> bool:
+        f = self.fig
+        return bool(f.region) and norm_region(f.region) in subjects_in(self.where)
+
+    @cached_property
+    def where(self) -> str:
+        """Its sentence, or a table cell's row and column headers and caption."""
+        f = self.fig
+        if f.method != "table":
+            return f.sentence or ""
+        return " ".join(filter(None, [f.extra.get("row_header"), f.extra.get("col_header"), f.extra.get("caption")]))
 
     @property
     def period_stated(self) -> bool:
         """Whether its period can be trusted (:func:`extractor.checks.article.period_is_sure`)."""
         if self.sure is None:
-            self.sure = bool(self.work_out()) if self.work_out else False
+            self.sure = self._owner.period_sure(self)
         return self.sure
 
 
@@ -91,46 +113,53 @@ class Sources:
         self._facts: dict[int, Source] = {}
         self._doc_facts: dict[int, list[Source]] = {}
         self._contexts: dict[int, dict[int, Fig]] = {}
-        self._labels: dict[int, dict[int, list[tuple[int, str]]]] = {}
-        self.has_fts = bool(conn.execute(
-            "select 1 from sqlite_master where name = 'facts_fts'").fetchone())
+        self._labels: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        self._earlier_cache: dict[tuple[int, int], tuple[str, ...]] = {}
 
     # -- queries --------------------------------------------------------------------
 
-    def by_value(self, unit: str | None, lo: float, hi: float) -> list[Source]:
+    @staticmethod
+    def _names_any(phrases: list[str] | None) -> tuple[str, list]:
+        """A condition: the fact's sentence or metric holds one of ``phrases``. Tested on
+        the facts the value index has narrowed down, it costs less than the full-text
+        index, whose lists for common words (进出口, 增长) are long."""
+        if not phrases:
+            return "", []
+        tests = " or ".join("instr(f.sentence, ?) > 0 or instr(f.metric, ?) > 0" for _ in phrases)
+        return f" and ({tests})", [p for p in phrases for _ in (0, 1)]
+
+    def _query(self, where: str, params: list, phrases: list[str] | None, limit: int,
+               order: tuple[str, float] | None = None) -> list[Source]:
+        cond, extra = self._names_any(phrases)
+        by = f" order by {order[0]}" if order else ""
+        try:
+            found = rows(self.conn, SOURCE_SQL + f" where {where}{cond}{by} limit ?",
+                         [*params, *extra, *([order[1]] if order else []), limit])
+        except sqlite3.OperationalError:  # a phrase FTS5 can't parse: none through that channel
+            return []
+        return self._sources(found)
+
+    def by_value(self, unit: str | None, lo: float, hi: float, phrases: list[str] | None = None) -> list[Source]:
+        """Facts of ``unit`` with a value in [lo, hi] (whose sentence names one of ``phrases``)."""
         if unit is None:
             return []
-        found = rows(self.conn, SOURCE_SQL + " where f.unit_norm = ? and f.value_norm between ? and ? limit ?",
-                     [unit, lo, hi, MAX_BY_VALUE])
-        return self._sources(found)
+        return self._query("f.unit_norm = ? and f.value_norm between ? and ?", [unit, lo, hi], phrases, MAX_BY_VALUE)
 
-    def by_raw_value(self, lo: float, hi: float) -> list[Source]:
-        """Table cells without a unit (a P/E column of 30.47) with a printed value in [lo, hi]."""
-        found = rows(self.conn, SOURCE_SQL + " where f.unit_norm is null and f.method = 'table'"
-                     " and f.value between ? and ? limit ?", [lo, hi, MAX_BY_VALUE])
-        return self._sources(found)
+    def by_raw_value(self, lo: float, hi: float, phrases: list[str] | None = None) -> list[Source]:
+        """Table cells without a unit (a P/E column of 30.47) with a value in [lo, hi]."""
+        return self._query("f.unit_norm is null and f.value_norm between ? and ? and f.method = 'table'",
+                           [lo, hi], phrases, MAX_BY_VALUE)
 
-    def by_metric(self, phrases: list[str], unit: str | None, lo: float, hi: float) -> list[Source]:
-        """Facts of ``unit`` with a value in [lo, hi] whose sentence names one of ``phrases``."""
-        from extractor.store.search import FTS_TABLE, term_phrase
-
+    def by_metric(self, phrases: list[str], unit: str | None, lo: float, hi: float, near: float,
+                  period: str) -> list[Source]:
+        """Facts of ``unit`` and ``period`` with a value in [lo, hi] whose sentence names one
+        of ``phrases``, those of a value nearest ``near`` first: where another value of the
+        figure's metric for its period is (in another period, only a slip of digits in the
+        article's own source document counts, and those are all read)."""
         if unit is None or not phrases:
             return []
-        match = " OR ".join(dict.fromkeys(p for p in (term_phrase(t) for t in phrases) if p))
-        if not match:
-            return []
-        if self.has_fts:
-            where = f"f.id in (select rowid from {FTS_TABLE} where {FTS_TABLE} match ?)"
-            params: list = [match]
-        else:
-            where = "(" + " or ".join("instr(f.sentence, ?) > 0" for _ in phrases) + ")"
-            params = list(phrases)
-        sql = SOURCE_SQL + f" where {where} and f.unit_norm = ? and f.value_norm between ? and ? limit ?"
-        try:
-            found = rows(self.conn, sql, [*params, unit, lo, hi, MAX_BY_METRIC])
-        except sqlite3.OperationalError:  # a phrase FTS5 can't parse: no metric channel for it
-            return []
-        return self._sources(found)
+        return self._query("f.unit_norm = ? and f.period = ? and f.value_norm between ? and ?",
+                           [unit, period, lo, hi], phrases, MAX_BY_METRIC, order=("abs(f.value_norm - ?)", near))
 
     def document(self, doc_id: int) -> list[Source]:
         """Every fact of a document."""
@@ -169,67 +198,64 @@ class Sources:
         f.extra.update(document=doc.path, title=doc.title, published=doc.published)
         if f.method == "table":
             header_year(f, r.get("col_header"))
+        src = Source(f, doc, self)
+        if r.get("period_source"):  # the extractor says how it decided: trust it when present
+            src.sure = r["period_source"] in ("stated", "table")
+        return src
+
+    def names(self, src: Source) -> list[tuple[str, float]]:
+        """The metric phrases of a source, weighted: its metric and clause, or a table
+        cell's row label and column header."""
+        f = src.fig
+        if f.method == "table":
             label = self._row_label(f)
-            col = r.get("col_header")
-            headers = [h for h in (label, r.get("row_header"), col) if h]
+            col = f.extra.get("col_header")
+            headers = [h for h in (label, f.extra.get("row_header"), col) if h]
             names = [(f.metric, 1.0)] if f.metric else []
             names += [(h, 0.9) for h in dict.fromkeys(headers)]
             if label and col:
                 names.append((label + " " + col, 1.0))
-            where = " ".join(filter(None, [*headers, r.get("caption")]))
-            # 本报告期, 上年度末 in a statement's headers depend on a report period the
-            # reader works out: only a year written in the headers is sure
-            period_stated = f.extra.get("header_year") is not None or (
-                period_words(where) == "explicit" if where else False)
-            region_stated = bool(f.region) and norm_region(f.region) in subjects_in(where)
-        else:
-            if self._bare(f):
-                f.context = self._context(f)
-            names = local_names(f.sentence, f.offset, f.metric)
-            if f.context and all(n != f.context for n, _ in names):
-                names.append((f.context, 0.9))
-            # 今年, 去年 resolve against the document's date: sure only when it has one
-            period_stated = None
-            region_stated = bool(f.region) and norm_region(f.region) in subjects_in(f.sentence)
-        src = Source(f, doc, names, region_stated, period_stated)
-        if period_stated is None:
-            src.work_out = lambda: self._period_sure(f, doc)
-        if r.get("period_source"):  # the extractor says how it decided: trust it when present
-            src.sure = r["period_source"] in ("stated", "table")
-        if r.get("region_source"):
-            src.region_stated = r["region_source"] in ("stated", "table")
-        return src
+            return names
+        if metric_core(f.metric or "") in ("", "出口", "进口"):
+            f.context = self._context(f)
+        names = list(local_names(f.sentence, f.offset, f.metric))
+        if f.context and all(n != f.context for n, _ in names):
+            names.append((f.context, 0.9))
+        return names
 
-    def _period_sure(self, f: Fig, doc: Doc) -> bool:
-        k = f.sent_idx or 0
-        earlier = tuple(t for (t,) in self.conn.execute(
-            "select text from sentences where doc_id = ? and idx between ? and ? order by idx desc",
-            [f.doc_id, k - 5, k - 1]))
+    def period_sure(self, src: Source) -> bool:
+        """Whether a source's period can be trusted: a year in a table's headers (本报告期,
+        上年度末 depend on a report period the reader works out), or see
+        :func:`~extractor.checks.article.period_is_sure` for text."""
+        f, doc = src.fig, src.doc
+        if f.method == "table":
+            return f.extra.get("header_year") is not None or period_words(src.where) == "explicit"
+        earlier = self._earlier(f.doc_id, f.sent_idx or 0)
         year = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
+        # 今年, 去年 resolve against the document's date: sure only when it has one
         return period_is_sure(f.sentence, f.offset, year, dated=doc.published if year else False, earlier=earlier,
                               period=f.period)
+
+    def _earlier(self, doc_id: int, k: int) -> tuple[str, ...]:
+        """The five sentences before sentence ``k`` of a document, nearest first."""
+        key = (doc_id, k)
+        if key not in self._earlier_cache:
+            self._earlier_cache[key] = tuple(t for (t,) in self.conn.execute(
+                "select text from sentences where doc_id = ? and idx between ? and ? order by idx desc",
+                [doc_id, k - 5, k - 1]))
+        return self._earlier_cache[key]
 
     def _row_label(self, f: Fig) -> str | None:
         """The nearest label cell left of a table fact in its row (营业收入, 净利润)."""
         if f.table_id is None or f.row is None or f.col is None:
             return None
-        if f.table_id not in self._labels:
-            cells = self.conn.execute("select row, col, text, fact_id from table_cells where table_id = ?",
-                                      [f.table_id]).fetchall()
-            labels: dict[int, list[tuple[int, str]]] = {}
-            for row, col, text, fact_id in cells:
-                t = (text or "").strip()
-                if fact_id is None and t and re.search(r"[^\W\d_]", t):
-                    labels.setdefault(row, []).append((col, t))
-            self._labels[f.table_id] = labels
-        left = [t for col, t in sorted(self._labels[f.table_id].get(f.row, [])) if col < f.col]
+        key = (f.table_id, f.row)
+        if key not in self._labels:
+            cells = self.conn.execute("select col, text from table_cells where table_id = ? and row = ?"
+                                      " and fact_id is null order by col", list(key)).fetchall()
+            self._labels[key] = [(col, t.strip()) for col, t in cells if t and re.search(r"[^\W\d_]", t)]
+        left = [t for col, t in self._labels[key] if col < f.col]
         return left[-1] if left else None
-
-    @staticmethod
-    def _bare(f: Fig) -> bool:
-        from extractor.checks.figures import metric_core
-
-        return metric_core(f.metric or "") in ("", "出口", "进口")
 
     def _context(self, f: Fig) -> str | None:
         """The metric a bare 出口 or an unnamed figure takes from the figures before it."""
@@ -242,30 +268,30 @@ class Sources:
         return g.context if g is not None else None
 
 
-_HEADER_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度?)?\s*([AEae])?(?![\d.])")
-
-
 def header_year(f: Fig, col_header: str | None) -> None:
     """Read a table column's year from its header as the gold conventions do: 2023年 or
     2022A gives that year, 2023E a forecast for it. The innermost header row with a
     year counts (公司点评/主要财务数据及预测/2022E), or the period it writes (2023年第四季度)."""
-    for part in reversed((col_header or "").split("/")):
+    said = _header_period(col_header or "")
+    if said is not None:
+        year, period, forecast = said
+        f.extra["header_year"] = year
+        f.period = period
+        if forecast:
+            f.modality = "forecast"
+
+
+@lru_cache(maxsize=20_000)
+def _header_period(header: str) -> tuple[str, str, bool] | None:
+    from extractor.facts.periods import find_periods
+
+    for part in reversed(header.split("/")):
         years = {(m.group(1), (m.group(2) or "").upper()) for m in _HEADER_YEAR.finditer(part)}
         if not years:
             continue
-        if len(years) == 1:
-            from extractor.facts.periods import find_periods
-
-            [(year, mark)] = years
-            f.extra["header_year"] = year
-            said = [p.period for p in find_periods(part, None) if p.period.startswith(year)]
-            f.period = said[0] if said else year
-            if mark == "E":
-                f.modality = "forecast"
-        return
-
-
-def clause_of(source: Source) -> str:
-    """The words before a text fact in its clause."""
-    f = source.fig
-    return clause_before(f.sentence, f.offset) if f.method != "table" else ""
+        if len(years) > 1:
+            return None
+        [(year, mark)] = years
+        said = [p.period for p in find_periods(part, None) if p.period.startswith(year)]
+        return year, said[0] if said else year, mark == "E"
+    return None

@@ -33,7 +33,7 @@ from extractor.checks.article import (
     prepare,
 )
 from extractor.checks.figures import Fig
-from extractor.checks.match import Scored, contradicts, score, supports
+from extractor.checks.match import Scored, contradicts, rescore, score, specificity, supports
 from extractor.checks.metrics import terms
 from extractor.checks.sources import Source, Sources
 from extractor.checks.synonyms import metric_key, variants
@@ -145,38 +145,45 @@ def _near(v: float) -> tuple[float, float]:
     return lo, hi
 
 
+MAX_PHRASES = 5
+
+
 def _search_phrases(a: ArticleFigure) -> list[str]:
-    """The article figure's metric words and their synonyms, longest first."""
+    """What to look the figure's metric up by: the words of its best-weighted name
+    (longest first) with their synonyms (营业收入: 营收, 营业额 …), at most a few."""
     words: list[str] = []
-    for name, _ in a.names:
-        for w in terms(name):
-            words += variants(w)
-    words = [w for w in dict.fromkeys(words) if len(w) >= 2]
-    return sorted(words, key=len, reverse=True)[:12]
+    for name, _ in sorted(a.names, key=lambda n: -n[1])[:2]:
+        words += sorted(terms(name), key=len, reverse=True)
+    out: list[str] = []
+    for w in dict.fromkeys(words):
+        out += [v for v in variants(w) if len(v) >= 2]
+    return list(dict.fromkeys(out))[:MAX_PHRASES]
 
 
 def gather(sources: Sources, a: ArticleFigure) -> list[Source]:
-    """Candidate sources for one figure: by value, then by metric."""
+    """Candidate sources for one figure: by value, then by metric. A value of few
+    digits (5%, 20个) is common: only sources whose sentence names the figure's
+    metric are read for it (the article's source documents add the rest)."""
     f = a.fig
     if f.unit_norm is None or f.v is None:
         return []
     found: dict[int, Source] = {}
-    units = [f.unit_norm] + (["%"] if f.unit_norm == "pp" else [])
+    phrases = _search_phrases(a)
+    by_name = phrases if specificity(f) < 0.5 else None
     lo, hi = _window(f)
-    for unit in units:
-        for s in sources.by_value(unit, lo, hi):
+    for unit in [f.unit_norm] + (["%"] if f.unit_norm == "pp" else []):
+        for s in sources.by_value(unit, lo, hi, by_name):
             found[s.fig.id] = s
         if a.loss:
-            for s in sources.by_value(unit, -hi, -lo):
+            for s in sources.by_value(unit, -hi, -lo, by_name):
                 found[s.fig.id] = s
-    if f.v:
-        phrases = _search_phrases(a)
+    if f.v and not f.vague and a.period:
         for v in ([f.v, -f.v] if a.loss else [f.v]):
-            nlo, nhi = _near(v)
-            for s in sources.by_metric(phrases, f.unit_norm, nlo, nhi):
+            for s in sources.by_metric(phrases, f.unit_norm, *_near(v), v, a.period):
                 found[s.fig.id] = s
     if f.unit_norm in ("x", "%", "pp"):
-        for s in sources.by_raw_value(f.value - f.h / (f.factor or 1), f.value + f.h / (f.factor or 1)):
+        step = f.h / (f.factor or 1)
+        for s in sources.by_raw_value(f.value - step, f.value + step, phrases):
             found[s.fig.id] = s
     return list(found.values())
 
@@ -291,12 +298,16 @@ def verify_document(conn: sqlite3.Connection, doc: ParsedDocument) -> Report:
 
     sources = Sources(conn)
     figures = article_figures(doc)
-    pools = [gather(sources, a) for a in figures]
-    scored = [_scored(a, pool, set()) for a, pool in zip(figures, pools, strict=True)]
-    home = _home_documents(figures, scored)
+    scored = [_scored(a, gather(sources, a), set()) for a in figures]
+    home = set(_home_documents(figures, scored))
     if home:
-        scored = [_scored(a, pool + _home_candidates(sources, a, home), set(home))
-                  for a, pool in zip(figures, pools, strict=True)]
+        for a, xs in zip(figures, scored, strict=True):
+            seen = {x.fig.id for x in xs}
+            for x in xs:
+                x.home = x.fig.doc_id in home
+                rescore(x)
+            xs += _scored(a, [s for s in _home_candidates(sources, a, sorted(home)) if s.fig.id not in seen], home)
+            xs.sort(key=lambda x: (-x.score, x.fig.method == "table", x.fig.id))
     out = []
     for a, xs in zip(figures, scored, strict=True):
         siblings = [b for b in figures if b is not a and b.fact.sentence == a.fact.sentence and b.page_index == a.page_index]

@@ -100,6 +100,7 @@ CREATE INDEX IF NOT EXISTS idx_facts_table_id ON facts (table_id);
 CREATE INDEX IF NOT EXISTS idx_facts_kind ON facts (kind);
 CREATE INDEX IF NOT EXISTS idx_facts_unit_norm ON facts (unit_norm);
 CREATE INDEX IF NOT EXISTS idx_facts_unit_value ON facts (unit_norm, value_norm);  -- verify: by value
+CREATE INDEX IF NOT EXISTS idx_facts_unit_period_value ON facts (unit_norm, period, value_norm);  -- … by period
 CREATE INDEX IF NOT EXISTS idx_facts_region ON facts (region);
 CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
