@@ -179,3 +179,65 @@ def test_relative_quarters_resolve_against_the_article_date():
     assert ended_period("2024-Q4", clause, "target", "2024-03-27") == "2024-Q4"  # a plan may look ahead
     assert ended_period("2023-Q4", clause, "actual", "2024-03-27") == "2023-Q4"
     assert ended_period("2020-H1", "上半年出口", "actual", "2020-08-20") == "2020-H1"
+
+
+# -- sources ingested from text of our own: the news desk's moves one by one ----------------
+
+SHAOXING = """---
+title: 绍兴市2023年国民经济和社会发展统计公报
+date: 2024-02-20
+---
+
+2023年，绍兴市地区生产总值43760.7亿元，同比增长5.2%。全市外贸进出口2315.6亿元，同比增长3.1%，其中出口1607.2亿元。跨境电子商务交易额749.3亿元，占外贸进出口的32.36%。全市新增5G基站1.2万个，全年接待游客8640万人次。
+"""
+
+XINGHE = """---
+title: 星河电子股份有限公司2023年年度报告摘要
+date: 2024-03-26
+---
+
+星河电子股份有限公司2023年实现营业收入128.46亿元，同比增长12.3%；归属于上市公司股东的净利润9.87亿元，同比下降4.6%。2023年第四季度，公司营业收入36.52亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def own_sources(tmp_path_factory) -> Path:
+    from extractor.ingest.pipeline import ingest
+
+    folder = tmp_path_factory.mktemp("own")
+    (folder / "shaoxing.md").write_text(SHAOXING, encoding="utf-8")
+    (folder / "xinghe.md").write_text(XINGHE, encoding="utf-8")
+    db = folder / "facts.db"
+    summary = ingest([folder], db, workers=0)
+    assert not summary.failed
+    return db
+
+
+@pytest.mark.parametrize(("text", "date", "want"), [
+    # another name for the metric, another unit, the article's own rounding
+    ("去年绍兴经济总量达4.38万亿元，增长约5%。", "2024-03-01", ["supported", "supported"]),
+    ("去年绍兴GDP为43760.7亿元。", "2024-03-01", ["supported"]),
+    # 外贸 = 进出口; 近 and 超 are the article's words for a rounder figure
+    ("去年绍兴外贸规模近2316亿元，跨境电商交易额超过740亿元。", "2024-03-01", ["supported", "supported"]),
+    # 三成 is a share word: 32.36% is about three tenths
+    ("绍兴跨境电商约占外贸的三成。", "2024-03-01", ["supported"]),
+    # a slip of digits is a contradiction; a made-up figure is unsupported
+    ("去年绍兴外贸进出口2351.6亿元，全年接待游客8460万人次，常住人口1200万人。", "2024-03-01",
+     ["contradicted", "contradicted", "unsupported"]),
+    # the same figure a year later is no source for this year's
+    ("今年绍兴地区生产总值43760.7亿元。", "2025-03-01", ["unsupported"]),
+])
+def test_own_sources_city(own_sources, text, date, want):
+    assert [s for _, s in statuses(verify(own_sources, text, date=date))] == want
+
+
+def test_own_sources_company(own_sources):
+    article = "星河电子（600000）去年营收128.46亿元，归母净利润约9.9亿元；第四季度营收36.52亿元，第四季度净利润3.2亿元。"
+    report = verify(own_sources, article, date="2024-03-28")
+    assert statuses(report) == [("128.46亿元", "supported"), ("9.9亿元", "supported"), ("36.52亿元", "supported"),
+                                ("3.2亿元", "unsupported")]
+    q4 = report.numbers[2]
+    assert q4.figure.period == "2023-Q4"  # 第四季度 in a March article: the last one that ended
+    assert q4.evidence[0]["document"] == "xinghe.md"
+    reason = report.numbers[3].reason
+    assert reason["zh"].startswith("没有来源给出") and reason["en"].startswith("no source states")
