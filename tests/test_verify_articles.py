@@ -18,17 +18,13 @@ with no unit.
 from __future__ import annotations
 
 import difflib
-import fcntl
 import hashlib
 import json
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_crosscheck import CORPUS, ROOT, _corpus_key
+from test_crosscheck import CORPUS, _corpus_key, cached_ingest
 
 from extractor.checks.verify import parse_article_file, verify_document
 
@@ -46,26 +42,9 @@ def sources_db(request) -> Path:
     for p in sorted(REALDOCS.rglob("*")):
         if p.is_file():
             h.update(f"{p.relative_to(REALDOCS)}\0{p.stat().st_size}\0".encode())
-    cache_dir = request.config.cache.mkdir("policy-facts-sources")
-    cache = cache_dir / f"sources-{h.hexdigest()[:16]}"
-    cache.mkdir(parents=True, exist_ok=True)
-    built = cache / "facts.db"
-    with open(cache / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (cache / "done").exists():
-            for p in cache.glob("facts.db*"):
-                p.unlink()
-            for old in cache_dir.glob("sources-*"):
-                if old != cache:
-                    shutil.rmtree(old, ignore_errors=True)
-            run = subprocess.run(
-                [sys.executable, "-m", "extractor.cli", "ingest", str(REALDOCS), str(CORPUS), "--db", str(built),
-                 "-q", "-w", "2"],
-                cwd=ROOT, capture_output=True, text=True, timeout=1200,
-            )
-            assert run.returncode in (0, 2), run.stdout + run.stderr  # 2: some realdocs need OCR
-            (cache / "done").write_text("ok")
-    return built
+    # exit code 2: some real documents need OCR or fail by design
+    return cached_ingest(request.config.cache.mkdir("policy-facts-sources"), "sources", [REALDOCS, CORPUS],
+                         h.hexdigest()[:16], ok_codes=(0, 2))
 
 
 def outcomes(db: Path) -> list[tuple[str, str, str, str]]:

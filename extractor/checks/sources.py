@@ -199,8 +199,9 @@ class Sources:
         if f.method == "table":
             header_year(f, r.get("col_header"))
         src = Source(f, doc, self)
-        if r.get("period_source"):  # the extractor says how it decided: trust it when present
-            src.sure = r["period_source"] in ("stated", "table")
+        # where the extractor says how it decided: a period written in the sentence is
+        # trusted, the document's own is a guess; carried and table periods are judged here
+        src.sure = {"stated": True, "document": False}.get(r.get("period_source") or "")
         return src
 
     def names(self, src: Source) -> list[tuple[str, float]]:
