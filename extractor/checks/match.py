@@ -109,6 +109,11 @@ def comparable(a: Fig, s: Source) -> tuple[Fig, float] | None:
         return replace(a, unit_norm="%"), 0.8  # 提高8.26个百分点 against a rate's 增减 column 8.26%
     if c.unit_norm is None and c.method == "table" and a.unit_norm in ("x", "%", "pp"):
         return replace(a, v=a.value, h=a.h / (a.factor or 1), factor=1.0, unit_norm=None), 0.7
+    if (c.unit_norm is None and c.method != "table" and (a.unit_norm is None or a.kind in LEVEL_KINDS)
+            and c.kind in ("other", *LEVEL_KINDS)):
+        # 461万志愿者, 4176亿块: a count whose measure word the source does not write. What
+        # it counts is unsure: it may confirm a figure, not contradict one (kind < 0.75)
+        return replace(a, unit_norm=None), 0.7
     return None
 
 

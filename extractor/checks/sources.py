@@ -150,6 +150,11 @@ class Sources:
         return self._query("f.unit_norm is null and f.value_norm between ? and ? and f.method = 'table'",
                            [lo, hi], phrases, MAX_BY_VALUE)
 
+    def by_unitless(self, lo: float, hi: float, phrases: list[str] | None = None) -> list[Source]:
+        """Figures without a unit (461万, 4176亿) with a value in [lo, hi]."""
+        return self._query("f.unit_norm is null and f.value_norm between ? and ? and f.method != 'table'", [lo, hi],
+                           phrases, MAX_BY_VALUE)
+
     def by_metric(self, phrases: list[str], unit: str | None, lo: float, hi: float, near: float,
                   period: str) -> list[Source]:
         """Facts of ``unit`` and ``period`` with a value in [lo, hi] whose sentence names one

@@ -165,18 +165,22 @@ def gather(sources: Sources, a: ArticleFigure) -> list[Source]:
     digits (5%, 20个) is common: only sources whose sentence names the figure's
     metric are read for it (the article's source documents add the rest)."""
     f = a.fig
-    if f.unit_norm is None or f.v is None:
+    if f.v is None:
         return []
     found: dict[int, Source] = {}
     phrases = _search_phrases(a)
     by_name = phrases if specificity(f) < 0.5 else None
     lo, hi = _window(f)
-    for unit in [f.unit_norm] + (["%"] if f.unit_norm == "pp" else []):
+    units = [f.unit_norm] + (["%"] if f.unit_norm == "pp" else [])
+    for unit in [u for u in units if u is not None]:
         for s in sources.by_value(unit, lo, hi, by_name):
             found[s.fig.id] = s
         if a.loss:
             for s in sources.by_value(unit, -hi, -lo, by_name):
                 found[s.fig.id] = s
+    if f.unit_norm is None or f.kind in ("count", "amount"):
+        for s in sources.by_unitless(lo, hi, by_name):  # 461万志愿者 in a source that writes no 名
+            found[s.fig.id] = s
     if f.v and not f.vague and a.period:
         for v in ([f.v, -f.v] if a.loss else [f.v]):
             for s in sources.by_metric(phrases, f.unit_norm, *_near(v), v, a.period):
