@@ -56,7 +56,7 @@ class Scored:
     specific: float
     home: bool
     coverage: float = 0.0  # share of the figure's metric words the source's phrase holds
-    near_miss: bool = False
+    near_miss: int = 0  # 2: a slip of digits, 1: maybe one (see near_miss)
     score: float = 0.0
 
     @property
@@ -226,22 +226,25 @@ def modality_score(a: Fig, c: Fig) -> float:
     return 0.6
 
 
-def near_miss(fig: Fig, c: Fig) -> bool:
-    """Whether the two values differ like a slip of the pen: transposed digits or one
-    digit off (2135 / 2315, 1309.51 / 1399.51), compared as the article prints them."""
+def near_miss(fig: Fig, c: Fig) -> int:
+    """How much the two values look like a slip of the pen, compared as the article
+    prints them: 2 for transposed digits or one digit off in three or more
+    (2135 / 2315, 1309.51 / 1399.51), 1 for one digit off in two (8.8 / 8.4), else 0.
+    Two one-digit numbers differ by chance, not by a slip."""
     m = _NUM.search(unicodedata.normalize("NFKC", fig.quote or "").replace(",", ""))
     if not m or not fig.factor:
-        return False
+        return 0
     printed = m.group().lstrip("-")
     decimals = len(printed.split(".")[1]) if "." in printed else 0
     other = f"{abs(c.v) / abs(fig.factor):.{decimals}f}"
-    x, y = printed.replace(".", ""), other.replace(".", "")
-    if len(x) != len(y) or x == y:
-        return False
+    x, y = printed.replace(".", "").lstrip("0"), other.replace(".", "").lstrip("0")
+    if len(x) != len(y) or x == y or len(x) < 2:
+        return 0
     diff = [i for i in range(len(x)) if x[i] != y[i]]
     if len(diff) == 1:
-        return True
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
+        return 2 if len(x) >= 3 else 1
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
+    return 2 if swapped else 0
 
 
 # -- the whole ---------------------------------------------------------------------------
@@ -302,7 +305,8 @@ def contradicts(a: ArticleFigure, x: Scored, *, supported: bool = False) -> bool
         return False
     same = (x.metric >= CONTRADICT_METRIC and x.modality == 1 and x.period == 1.0
             and (a.period_stated or x.source.period_stated or x.home))
-    slip = (not supported and x.near_miss and x.home and x.period >= 0.3
+    sure_slip = x.near_miss == 2 or (x.near_miss == 1 and x.period == 1 and x.region == 1)
+    slip = (not supported and sure_slip and x.home and x.period >= 0.3
             and (x.metric >= CONTRADICT_METRIC or (x.coverage == 1 and (x.metric >= 0.5 or x.region == 1))))
     if not (same or slip):
         return False
