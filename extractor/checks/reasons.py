@@ -37,7 +37,11 @@ def metric_label(a: ArticleFigure) -> str:
 
 
 def _subject(a: ArticleFigure) -> str:
-    return a.fig.region or (a.subjects[0] if a.subjects else "")
+    """Who the figure is about: what its clause names, else the article's company or
+    place, else its region."""
+    if a.own:
+        return a.own[0]
+    return a.subjects[0] if a.subjects else (a.fig.region or "")
 
 
 def _when(a: ArticleFigure) -> tuple[str, str]:
