@@ -11,9 +11,12 @@ matching needs beyond the fact's attributes, which may be wrong:
   what the sentence named before it;
 * ``period`` with the article's own date: a bare 第四季度 or 上半年 that had not
   ended by that date is last year's (an article of March 2024 on 第四季度 means
-  2023-Q4); ``period_stated`` says whether its clause names a time at all;
-* ``subjects``: the companies and places the figure's sentence (or the article's
-  opening) names, for matching a source document about the same company.
+  2023-Q4); figures listed after a span of years take one year each;
+  ``period_stated`` says whether the period can be trusted (:func:`period_is_sure`,
+  used for sources too: a period carried from a date, from the base of a
+  comparison or past a time word nobody can place is a guess);
+* ``subjects``: the companies and places the figure's clause (``own``) or the
+  article's opening names, for matching a source document about the same company.
 """
 
 from __future__ import annotations
