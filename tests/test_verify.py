@@ -241,3 +241,13 @@ def test_own_sources_company(own_sources):
     assert q4.evidence[0]["document"] == "xinghe.md"
     reason = report.numbers[3].reason
     assert reason["zh"].startswith("没有来源给出") and reason["en"].startswith("no source states")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("星河电子去年归母净利润同比降幅超过4%。", "supported"),  # a fall of more than 4%: below -4
+    ("星河电子去年归母净利润同比下降约5%。", "supported"),
+    ("星河电子去年归母净利润同比降幅为6.4%。", "contradicted"),
+    ("星河电子去年归母净利润同比增长4.6%。", "contradicted"),  # the sign is the fact
+])
+def test_falls_and_their_bounds(own_sources, text, want):
+    assert [s for _, s in statuses(verify(own_sources, text, date="2024-03-28"))] == [want]

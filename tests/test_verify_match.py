@@ -14,6 +14,7 @@ from extractor.checks.article import (
     companies,
     compares_only,
     coordinated,
+    leading_name,
     local_names,
     period_is_sure,
     stated_period,
@@ -91,6 +92,14 @@ def test_companies_in_text():
     assert "高测股份" in companies("高测股份（688556.SH）日前公告")
     assert "龙湖集团" in companies("龙湖集团近日公布中期业绩")
     assert companies("归属于上市公司股东的净利润") == ()  # 上市公司 is no company's name
+
+
+def test_the_name_a_sentence_opens_with():
+    assert leading_name("星河电子去年归母净利润同比增长4.6%。") == "星河电子"
+    assert leading_name("龙湖上半年实现合约销售额1056.2亿元") == "龙湖"
+    assert leading_name("比亚迪3月26日晚间披露年报") == "比亚迪"
+    assert leading_name("今年上半年浙江省进出口2.26万亿元") is None  # a time, not a name
+    assert leading_name("据统计，全市进出口") is None
 
 
 def test_a_clause_that_only_compares_takes_the_metric_before_it():

@@ -108,7 +108,8 @@ class ArticleFigure:
     period_stated: bool = False  # its period can be trusted (see period_is_sure)
     subjects: tuple[str, ...] = ()  # companies and places it is about (its own, then the article's)
     own: tuple[str, ...] = ()  # those its own clause or sentence names
-    loss: bool = False  # worded as a loss: 亏损464.9万元
+    named: tuple[str, ...] = ()  # a name its sentence or the article opens with (星河电子去年…): evidence only
+    loss: bool = False  # a positive value worded as a loss or fall: 亏损464.9万元, 降幅16%
 
     @property
     def metric(self) -> str | None:
@@ -216,6 +217,24 @@ def companies(text: str) -> tuple[str, ...]:
         base = next((name[: -len(s)] for s in suffixes if name.endswith(s) and len(name) - len(s) >= 2), name)
         names += [name, base] + ([base[:4]] if len(base) > 4 else [])
     return tuple(dict.fromkeys(n for n in names if len(n) >= 2))
+
+
+@cache
+def _leading_re() -> re.Pattern[str]:
+    ends = sorted(rules().get("subject_ends") or (), key=len, reverse=True)
+    return re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=\d|" + "|".join(map(re.escape, ends)) + ")")
+
+
+def leading_name(sentence: str) -> str | None:
+    """The name a sentence opens with, before its first time word or figure
+    (星河电子去年…): perhaps a company no list knows."""
+    from extractor.facts.periods import find_periods
+
+    text = sentence.lstrip(" 　\n")
+    m = _leading_re().match(text)
+    if not m or any(m.group(1).startswith(w) for w in rules().get("subject_not_starts") or ()):
+        return None
+    return None if find_periods(m.group(1), 2000) else m.group(1)
 
 
 @lru_cache(maxsize=20_000)
@@ -377,12 +396,14 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
         figs.append(fig_from_row(row))
     add_context(figs)
     opening = "\n".join(filter(None, [doc.title, *(s.text for s in sents[:2])]))
+    leading = [n for n in (leading_name(t) for t in filter(None, [doc.title, *(s.text for s in sents[:2])])) if n]
     lead_subjects = subjects_in(opening)
+    shifted: dict[str, str] = {}  # 2024-Q4 → 2023-Q4 once a bare 第四季度 is read so
     ref_year = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
     by_index = {s.index: s.text for s in sents}
     out: list[ArticleFigure] = []
     for i, (g, f) in enumerate(zip(figs, facts, strict=True), 1):
-        from extractor.checks.synonyms import says_loss
+        from extractor.checks.synonyms import says_decline, says_loss
 
         sentence = f.sentence
         offset = g.offset
@@ -395,16 +416,23 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
             # 宁波32.78亿元；衢州规模仅0.46亿元: an unnamed figure measures what the one before it does
             names += [(n, w * 0.9) for n, w in out[-1].names]
         own = nearest_subjects(sentence, offset)
+        # a name the sentence opens with is evidence where a source names it too, never a conflict
+        named = tuple(n for n in [leading_name(sentence), *leading] if n)
         k = f.sentence_index or 0
         earlier = tuple(by_index.get(j, "") for j in range(k - 1, max(k - 6, -1), -1))
         stated = period_is_sure(sentence, offset, ref_year, dated=ref_year is not None, earlier=earlier,
                                 period=f.period)
         period = ended_period(f.period, sentence[: offset + len(f.quote)], f.modality, doc.published)
+        if period != f.period and f.period:
+            shifted[f.period] = period
+        elif f.period in shifted and stated_period(sentence, offset, ref_year) is None:
+            period = shifted[f.period]  # carried from the 第四季度 read so
         page_index = next((k for k, p in enumerate(doc.pages) if p.number == f.page), 0)
         out.append(ArticleFigure(
             n=i, fig=g, fact=f, page_index=page_index, start=f.char_start, end=f.char_end, names=names,
-            period=period, period_stated=stated, subjects=tuple(dict.fromkeys([*own, *lead_subjects])), own=own,
-            loss=says_loss(clause) and (g.v or 0) > 0,
+            period=period, period_stated=stated, subjects=tuple(dict.fromkeys([*own, *lead_subjects])),
+            own=own, named=named,
+            loss=(g.v or 0) > 0 and (says_loss(clause) or g.kind in ("growth", "pp_change") and says_decline(clause)),
         ))
         g.period = period
     spread_span(out)

@@ -47,7 +47,7 @@ class Scored:
 
     source: Source
     relation: str  # match | implied | consistent | mismatch
-    how: str  # how the values relate: exact, rounded, approx, bound, unit, loss, share, rate_change, other
+    how: str  # exact, rounded, approx, bound, unit, loss, decline, share, rate_change, other
     metric: float
     region: float
     period: float
@@ -117,13 +117,25 @@ def comparable(a: Fig, s: Source) -> tuple[Fig, float] | None:
     return None
 
 
+_FLIP = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
+
+
+def signed_bound(f: Fig) -> Fig:
+    """A negative figure's bound in signed terms: 降幅超过16% (-16, 超过) is below -16.
+    超过, 以上, 不足 qualify what the text writes, the size of the fall."""
+    if f.v < 0 and f.qualifier in _FLIP:
+        return replace(f, qualifier=_FLIP[f.qualifier])
+    return f
+
+
 def value_relation(a: ArticleFigure, fig: Fig, c: Fig) -> tuple[str, str]:
     """(relation, how) of the article's value against the source's."""
+    fig, c = signed_bound(fig), signed_bound(c)
     rel = relation(fig, c, directional=True)
-    if rel == "mismatch" and a.loss and c.v < 0:
-        rel = relation(replace(fig, v=-fig.v), c, directional=True)
-        if rel == "match":
-            return rel, "loss"
+    if rel != "match" and rel != "implied" and a.loss and c.v < 0:
+        rel = relation(signed_bound(replace(fig, v=-fig.v)), c, directional=True)
+        if rel in ("match", "implied"):
+            return rel, "loss" if fig.kind in LEVEL_KINDS else "decline"
     if rel == "implied":
         return rel, "bound"
     if rel != "match":
@@ -175,7 +187,7 @@ def region_score(a: ArticleFigure, s: Source) -> float:
         return 1.0  # the source's own sentence or row names the figure's subject
     if own and rc and s.region_stated and rc not in own:
         return 0.0  # each names its own subject, and they differ
-    if any(n in s.doc.identity for n in own or a.subjects):
+    if any(n in s.doc.identity for n in own or [*a.subjects, *a.named]):
         return 0.9
     if rc and rc != "中国" and rc in a.fact.sentence:
         return 0.9

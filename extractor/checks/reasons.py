@@ -61,6 +61,7 @@ def supported(a: ArticleFigure, x: Scored) -> dict[str, str]:
                   f"the source's {src} meets the article's {word_en}{q} ({doc})"),
         "share": (f"“{q}”约合来源的{src}（{doc}）", f"{q} is about the source's {src} ({doc})"),
         "loss": (f"亏损{q}即来源的{src}（{doc}）", f"a loss of {q} is the source's {src} ({doc})"),
+        "decline": (f"下降{word_zh}{q}即来源的{src}（{doc}）", f"a fall of {word_en}{q} is the source's {src} ({doc})"),
         "rate_change": (f"来源的{src}是比率的增减，即{q}（{doc}）",
                         f"the source's {src} is the change of a rate, i.e. {q} ({doc})"),
     }.get(x.how, (f"来源给出{src}（{doc}）", f"a source gives {src} ({doc})"))
@@ -81,7 +82,7 @@ def contradicted(a: ArticleFigure, x: Scored) -> dict[str, str]:
     when_zh, when_en = _when(a)
     zh = f"来源给出{subject}{when_zh}{metric}为{src}（{doc}），文章为{q}"
     en = f"the source gives {src} for {metric}{' of ' + subject if subject else ''}{when_en} ({doc}); the article says {q}"
-    if x.near_miss:
+    if x.near_miss == 2:
         zh += "，疑为数字笔误"
         en += " (looks like a slip of digits)"
     return {"zh": zh, "en": en}

@@ -39,6 +39,7 @@ class Table:
     filler: frozenset[str]
     change_words: tuple[str, ...]  # longest first
     loss_words: tuple[str, ...]
+    decline_words: tuple[str, ...]
 
 
 def norm(text: str) -> str:
@@ -66,7 +67,8 @@ def table() -> Table:
     def longest_first(name: str) -> tuple[str, ...]:
         return tuple(sorted((norm(str(w)) for w in data.get(name) or ()), key=len, reverse=True))
 
-    return Table(tuple(groups), by_phrase, pattern, filler, longest_first("change_words"), longest_first("loss_words"))
+    return Table(tuple(groups), by_phrase, pattern, filler, longest_first("change_words"), longest_first("loss_words"),
+                 longest_first("decline_words"))
 
 
 def phrases(text: str) -> list[tuple[int, int, Group]]:
@@ -118,3 +120,9 @@ def says_loss(text: str) -> bool:
     """Whether ``text`` words a figure as a loss (亏损, 净亏)."""
     text = norm(text)
     return any(w in text for w in table().loss_words)
+
+
+def says_decline(text: str) -> bool:
+    """Whether ``text`` words a rate as a fall (降幅, 下降)."""
+    text = norm(text)
+    return any(w in text for w in table().decline_words)

@@ -182,7 +182,8 @@ def gather(sources: Sources, a: ArticleFigure) -> list[Source]:
         for s in sources.by_unitless(lo, hi, by_name):  # 461万志愿者 in a source that writes no 名
             found[s.fig.id] = s
     if f.v and not f.vague and a.period:
-        for v in ([f.v, -f.v] if a.loss else [f.v]):
+        # a rate's sign may be what the article gets wrong (增长4.6% for 下降4.6%)
+        for v in ([f.v, -f.v] if a.loss or f.kind in ("growth", "pp_change") else [f.v]):
             for s in sources.by_metric(phrases, f.unit_norm, *_near(v), v, a.period):
                 found[s.fig.id] = s
     if f.unit_norm in ("x", "%", "pp"):
