@@ -76,6 +76,8 @@ class ParsedDocument(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+    #: pages that could not be read (1-based number → why): the document is stored as ``partial``
+    page_errors: dict[int, str] = Field(default_factory=dict)
 
     @property
     def text(self) -> str:

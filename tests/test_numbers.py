@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 from extractor.facts.numbers import find_numbers, format_number, parse_number
 from extractor.models import NumberMention
 
-GOLD = Path("/work/shared/gold/seeds.jsonl")
-
 
 def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
@@ -401,10 +399,11 @@ def test_non_facts_do_not_hide_neighbours() -> None:
 # --- gold seeds --------------------------------------------------------------------------
 
 
-def _gold() -> list[dict]:
-    if not GOLD.exists():
-        pytest.skip("gold seeds not available")
-    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.fixture(scope="module")
+def gold(shared_dir: Path) -> list[dict]:
+    """The seed gold facts (../shared/gold/seeds.jsonl)."""
+    text = (shared_dir / "gold" / "seeds.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def _is_table_cell(row: dict) -> bool:
@@ -428,16 +427,16 @@ def _found(row: dict, text: str) -> bool:
     )
 
 
-def test_gold_text_facts() -> None:
-    rows = [r for r in _gold() if not r.get("optional") and not _is_table_cell(r)]
+def test_gold_text_facts(gold: list[dict]) -> None:
+    rows = [r for r in gold if not r.get("optional") and not _is_table_cell(r)]
     missed = [(r["quote"], r["context"]) for r in rows if not _found(r, r["context"])]
     rate = 1 - len(missed) / len(rows)
     print(f"gold text facts: {len(rows) - len(missed)}/{len(rows)} = {rate:.1%}")
     assert rate >= 0.95, missed
 
 
-def test_gold_table_cells() -> None:
-    rows = [r for r in _gold() if _is_table_cell(r)]
+def test_gold_table_cells(gold: list[dict]) -> None:
+    rows = [r for r in gold if _is_table_cell(r)]
     for r in rows:
         want = float(r["quote"].rstrip("%"))
         assert any(_close(m.value, want) for m in find_numbers(r["quote"])), r["quote"]

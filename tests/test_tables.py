@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from extractor.models import ParsedDocument, Table, TableCell
 from extractor.parse.pdf.cells import header_row_count, unit_of
@@ -19,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf"
 
 
 @cache
@@ -144,9 +142,9 @@ def test_split_fixture_merged(tmp_path: Path) -> None:
 # ------------------------------------------------------------ real documents
 
 
-@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared corpus not available")
-def test_realdoc_tables() -> None:
-    byd = parse_pdf(REALDOCS / "byd_2023_key_financials.pdf")
+def test_realdoc_tables(shared_dir: Path) -> None:
+    realdocs = shared_dir / "realdocs" / "pdf"
+    byd = parse_pdf(realdocs / "byd_2023_key_financials.pdf")
     assert [(t.n_rows, t.n_cols) for t in byd.tables] == [(11, 5), (5, 5)]
     g = byd.tables[0].grid()
     assert g[0][1:] == ["2023年", "2022年", "本年比上年增减", "2021年"]
@@ -154,7 +152,7 @@ def test_realdoc_tables() -> None:
     assert g[1] == ["营业收入（元）", "602,315,354,000.00", "424,060,635,000.00", "42.04%", "216,142,395,000.00"]
     assert byd.tables[1].unit == "元"
 
-    broker = parse_pdf(REALDOCS / "broker_financial_forecast_table.pdf")
+    broker = parse_pdf(realdocs / "broker_financial_forecast_table.pdf")
     assert broker.tables and all(t.n_cols == 7 for t in broker.tables)
     first = broker.tables[0].grid()
     assert first[0] == ["短期借款", "878", "727", "1,923", "4,449", "5,045", "4,588"]

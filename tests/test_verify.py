@@ -1,6 +1,6 @@
 """Article verification: every figure supported, contradicted or unsupported.
 
-The shared examples (/work/shared/verify-examples) run against the seed corpus;
+The shared examples (../shared/verify-examples) run against the seed corpus;
 hand-made sources test rounding, units, regions, periods and the command line.
 """
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures_shared import shared_files
 from test_crosscheck import corpus_db, fact, save, sentences, share_doc, trade_doc
 
 from extractor.checks.verify import segments, verify_bytes, verify_text
@@ -18,7 +19,6 @@ from extractor.cli import cli
 from extractor.facts.numbers import find_numbers
 from extractor.store.database import Store
 
-EXAMPLES = Path("/work/shared/verify-examples")
 EVIDENCE_KEYS = {"fact_id", "document", "page", "sentence", "value_norm", "score", "parts"}
 FIGURE_KEYS = {"quote", "value_norm", "unit_norm", "status", "reason", "evidence", "candidates", "metric", "region",
                "period", "start", "end", "page"}
@@ -33,8 +33,9 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, ["verify", *map(str, args)], input=input)
 
 
-@pytest.mark.parametrize("expected", sorted(EXAMPLES.glob("*.expected.json")), ids=lambda p: p.name.split(".")[0])
-def test_shared_examples(corpus, expected):
+@pytest.mark.parametrize("expected", shared_files("verify-examples", "*.expected.json"),
+                         ids=lambda p: p.name.split(".")[0] if p else "none")
+def test_shared_examples(corpus, shared_dir, expected):
     want = json.loads(expected.read_text(encoding="utf-8"))
     result = run(expected.parent / want["article"], "--db", corpus, "--json")
     got = json.loads(result.output)

@@ -1,7 +1,7 @@
 """Verification measured on articles a news desk would write from the shared documents.
 
 ``tests/verify_articles/`` holds sixteen articles rewritten from ``corpus/`` and
-``/work/shared/realdocs`` (paraphrased metrics, unit changes, rounding words,
+``../shared/realdocs`` (paraphrased metrics, unit changes, rounding words,
 table figures, relative dates, company subjects and deliberately wrong
 figures), each with the statuses its figures should get. Eleven were written
 before the matcher was tuned, five more after a first round and before they
@@ -29,21 +29,19 @@ from test_crosscheck import CORPUS, _corpus_key, cached_ingest
 from extractor.checks.verify import parse_article_file, verify_document
 
 ARTICLES = Path(__file__).resolve().parent / "verify_articles"
-REALDOCS = Path("/work/shared/realdocs")
 TARGET = 0.95
-
-pytestmark = pytest.mark.skipif(not REALDOCS.is_dir(), reason="needs /work/shared/realdocs")
 
 
 @pytest.fixture(scope="module")
-def sources_db(request) -> Path:
+def sources_db(request, shared_dir: Path) -> Path:
     """corpus/ and the shared real documents ingested into one database, cached."""
+    realdocs = shared_dir / "realdocs"
     h = hashlib.sha256(_corpus_key().encode())
-    for p in sorted(REALDOCS.rglob("*")):
+    for p in sorted(realdocs.rglob("*")):
         if p.is_file():
-            h.update(f"{p.relative_to(REALDOCS)}\0{p.stat().st_size}\0".encode())
+            h.update(f"{p.relative_to(realdocs)}\0{p.stat().st_size}\0".encode())
     # exit code 2: some real documents need OCR or fail by design
-    return cached_ingest(request.config.cache.mkdir("policy-facts-sources"), "sources", [REALDOCS, CORPUS],
+    return cached_ingest(request.config.cache.mkdir("policy-facts-sources"), "sources", [realdocs, CORPUS],
                          h.hexdigest()[:16], ok_codes=(0, 2))
 
 

@@ -27,8 +27,14 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from extractor.checks.figures import Fig, add_context, fig_from_row, norm_region
+from extractor.errors import DocumentTooLarge, InvalidDate
 from extractor.models import Fact, ParsedDocument
 from extractor.patterns import load
+from extractor.settings import SETTINGS
+
+#: The largest article verified at once: its file or form (HTML with its page furniture) and its text.
+MAX_ARTICLE_BYTES = SETTINGS.verify.max_article_bytes
+MAX_ARTICLE_CHARS = SETTINGS.verify.max_article_chars
 
 _CLAUSE = re.compile(r"[，,；;：:。！!？?\n]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,16}")
@@ -39,7 +45,41 @@ def rules() -> dict:
     return load("verify.yml")
 
 
+@cache
+def _period_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The relative period words of ``periods.yml`` (今年, 上半年, 第四季度 …) and those
+    of them that name a whole year (今年, 去年, 当年 …)."""
+    relative = load("periods.yml")["relative"]
+    years = tuple(w for w, template in relative.items() if re.fullmatch(r"\{Y[^}]*\}", template))
+    return tuple(relative), years
+
+
+@cache
+def _base_words() -> tuple[str, ...]:
+    """Words making the time word after them the base of a comparison: ``base_markers`` of
+    ``periods.yml`` and ``base_before`` of ``verify.yml``."""
+    return tuple(dict.fromkeys([*load("periods.yml")["base_markers"], *(rules().get("base_before") or ())]))
+
+
 # -- reading the article ------------------------------------------------------------
+
+
+def article_date(value: str | None) -> str | None:
+    """The ISO date of a date given for an article (2024-05-01, 2024/5/1, 2024年5月1日 …);
+    raises :class:`~extractor.errors.InvalidDate` with what to write instead."""
+    from extractor.parse.normalize import normalize_date
+
+    if value is None or not str(value).strip():
+        return None
+    iso = normalize_date(str(value))
+    if iso is None:
+        raise InvalidDate(f"the date {str(value)[:40]!r} is not a date: write it as 2024-05-01")
+    return iso
+
+
+def _too_large(size: int, what: str) -> DocumentTooLarge:
+    return DocumentTooLarge(f"the article has {size:,} {what}; at most {MAX_ARTICLE_BYTES >> 20} MB and "
+                            f"{MAX_ARTICLE_CHARS:,} characters of text are verified at once: verify it in parts")
 
 
 def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = None,
@@ -48,7 +88,8 @@ def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = 
 
     ``plain`` reads it as text whatever it looks like (what a user pasted),
     taking only the metadata of a front-matter block. ``date`` (any usual
-    format) overrides the article's own date.
+    format) overrides the article's own date. Raises DocumentTooLarge over
+    :data:`MAX_ARTICLE_BYTES`, InvalidDate for a date that is none.
     """
     from extractor.parse import sniff_kind
     from extractor.parse.html import parse_html
@@ -56,6 +97,9 @@ def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = 
     from extractor.parse.normalize import normalize_date
     from extractor.parse.text import decode_text, parse_text
 
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise _too_large(len(data), "bytes")
+    date = article_date(date)
     suffix = Path(name).suffix.lower()
     if plain:
         meta, body = split_front_matter(decode_text(data))
@@ -73,18 +117,24 @@ def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = 
 
 
 def parse_article_file(path: Path, *, date: str | None = None) -> ParsedDocument:
-    """An article from a file of any supported type (PDF too)."""
+    """An article from a file of any supported type (PDF too), at most :data:`MAX_ARTICLE_BYTES`."""
     from extractor.parse import parse_file
 
+    date = article_date(date)
+    size = Path(path).stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise _too_large(size, "bytes")
     return prepare(parse_file(Path(path)), date)
 
 
 def prepare(doc: ParsedDocument, date: str | None) -> ParsedDocument:
-    """Apply the given date; put the title in the text as ingest does."""
-    from extractor.parse.normalize import normalize_date
-
+    """Apply the given date (ISO, see :func:`article_date`); put the title in the text as ingest
+    does. Raises DocumentTooLarge for an article of more than :data:`MAX_ARTICLE_CHARS` characters."""
+    chars = sum(len(p.text) for p in doc.pages)
+    if chars > MAX_ARTICLE_CHARS:
+        raise _too_large(chars, "characters")
     if date:
-        doc.published = normalize_date(date) or date
+        doc.published = date
     if doc.title and doc.pages and doc.doc_type != "pdf" and doc.title not in doc.pages[0].text[:500]:
         doc.pages[0].text = doc.title + "\n" + doc.pages[0].text
     return doc
@@ -221,7 +271,7 @@ def companies(text: str) -> tuple[str, ...]:
 
 @cache
 def _leading_re() -> re.Pattern[str]:
-    ends = sorted(rules().get("subject_ends") or (), key=len, reverse=True)
+    ends = sorted({*_period_words()[0], *(rules().get("subject_ends") or ())}, key=len, reverse=True)
     return re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=\d|" + "|".join(map(re.escape, ends)) + ")")
 
 
@@ -280,7 +330,7 @@ def _aside(pre: str, start: int, end: int) -> bool:
     said = pre[start:end]
     if re.search(r"\d\s*[日号]$", said) or re.match(r"\s*\d{1,2}\s*[日号]", pre[end:]):
         return True
-    return any(pre[:start].rstrip().endswith(w) for w in rules().get("base_before") or ())
+    return any(pre[:start].rstrip().endswith(w) for w in _base_words())
 
 
 def period_is_sure(sentence: str, offset: int, ref_year: int | None, *, dated: bool | str,
@@ -298,7 +348,7 @@ def period_is_sure(sentence: str, offset: int, ref_year: int | None, *, dated: b
     if said == "explicit":
         return True
     if said == "relative":
-        return dated
+        return bool(dated)
     pre = sentence[:offset]
     if not dated or _unread_re().search(pre):
         return False  # in an undated text a carried period may come from a 今年 resolved by guess
@@ -353,7 +403,7 @@ def ended_period(period: str | None, clause: str, modality: str, date: str | Non
     if end is None or end <= date[:7]:
         return period
     refs = find_periods(clause, int(date[:4]))
-    prefixes = rules().get("bare_period_prefixes") or ()
+    prefixes = _period_words()[1]
     bare = [p for p in refs if p.kind == "relative" and p.period == period
             and not any(clause[p.start : p.end].startswith(w) or clause[: p.start].endswith(w) for w in prefixes)]
     return shift_year(period, -1) if bare else period
@@ -392,13 +442,13 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
     figs = []
     for i, f in enumerate(facts):
         row = f.model_dump()
-        row.update(id=-(i + 1), doc_id=None, sent_idx=f.sentence_index, s_start=starts.get(f.sentence_index))
+        row.update(id=-(i + 1), doc_id=None, sent_idx=f.sentence_index, s_start=None if f.sentence_index is None else starts.get(f.sentence_index))
         figs.append(fig_from_row(row))
     add_context(figs)
     opening = "\n".join(filter(None, [doc.title, *(s.text for s in sents[:2])]))
     leading = [n for n in (leading_name(t) for t in filter(None, [doc.title, *(s.text for s in sents[:2])])) if n]
     lead_subjects = subjects_in(opening)
-    shifted: dict[str, str] = {}  # 2024-Q4 → 2023-Q4 once a bare 第四季度 is read so
+    shifted: dict[str, str | None] = {}  # 2024-Q4 → 2023-Q4 once a bare 第四季度 is read so
     ref_year = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
     by_index = {s.index: s.text for s in sents}
     out: list[ArticleFigure] = []

@@ -26,17 +26,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import cache
 
 from extractor.checks.article import ArticleFigure
 from extractor.checks.figures import LEVEL_KINDS, Fig, norm_region, relation
 from extractor.checks.metrics import coverage, terms, terms_similarity
 from extractor.checks.sources import Source
+from extractor.facts.regions import DEFAULT_COUNTRY
+from extractor.patterns import load
+from extractor.settings import SETTINGS
 
-SUPPORT = 0.72  # weighted score that confirms an agreeing value
-CONTRADICT_METRIC = 0.75  # metric similarity for "the same metric"
-WEIGHTS = {"metric": 0.5, "region": 0.15, "period": 0.15, "kind": 0.1, "modality": 0.1, "specific": 0.25,
-           "home": 0.1}
-RATE_WORDS = ("率", "比重", "占比", "比例", "份额")
+SUPPORT = SETTINGS.verify.support_score  # weighted score that confirms an agreeing value
+CONTRADICT_METRIC = SETTINGS.verify.contradict_sim  # metric similarity for "the same metric"
+WEIGHTS = SETTINGS.verify.weights
 PLAN = ("target", "forecast")
 _NUM = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 
@@ -88,8 +90,14 @@ def specificity(a: Fig) -> float:
 # -- parts ---------------------------------------------------------------------------
 
 
+@cache
+def _rate_words() -> tuple[str, ...]:
+    """Words naming a rate or a share (率, 比重 …): ``rate_words`` of ``patterns/verify.yml``."""
+    return tuple(load("verify.yml")["rate_words"])
+
+
 def _is_rate(s: Source) -> bool:
-    return any(w in (n or "") for n, _ in s.names for w in RATE_WORDS)
+    return any(w in (n or "") for n, _ in s.names for w in _rate_words())
 
 
 def comparable(a: Fig, s: Source) -> tuple[Fig, float] | None:
@@ -189,9 +197,9 @@ def region_score(a: ArticleFigure, s: Source) -> float:
         return 0.0  # each names its own subject, and they differ
     if any(n in s.doc.identity for n in own or [*a.subjects, *a.named]):
         return 0.9
-    if rc and rc != "中国" and rc in a.fact.sentence:
+    if rc and rc != DEFAULT_COUNTRY and rc in a.fact.sentence:
         return 0.9
-    if not ra or not rc or "中国" in (ra, rc):
+    if not ra or not rc or DEFAULT_COUNTRY in (ra, rc):
         return 0.5
     return 0.3
 
@@ -277,7 +285,7 @@ def score(a: ArticleFigure, s: Source, home: set[int]) -> Scored | None:
     # another value can only contradict about the same subject, and in another period
     # only as a slip of digits: short of that, neither its metric nor its period's
     # trust need be read
-    period = period_score(a, s, trust=agrees or slip)
+    period = period_score(a, s, trust=agrees or bool(slip))
     if not agrees and (region < 0.9 or period < 0.3):
         metric = cover = 0.0
     else:
@@ -325,7 +333,7 @@ def contradicts(a: ArticleFigure, x: Scored, *, supported: bool = False) -> bool
     return clause_places(a.fig) == clause_places(c)
 
 
-def clause_places(f: Fig) -> frozenset[str]:
+def clause_places(f: Fig) -> frozenset[str | None]:
     """Places and partners named in a figure's own clause besides its region
     (承接RCEP成员方离岸服务外包…, 对共建“一带一路”国家…): they qualify what is measured."""
     from extractor.checks.article import clause_before

@@ -21,11 +21,12 @@ import re
 from functools import cache, lru_cache
 
 from extractor.checks.synonyms import broader_steps, norm, phrases, table
+from extractor.settings import SETTINGS
 
 _PUNCT = re.compile(r"[\s的了“”‘’\"'、，,。：:；;《》〈〉!！?？·\-—_/()（）\[\]【】%]")
-PREFIX_MATCH = 0.75  # 数字贸易 / 数字贸易额
-INSIDE_MATCH = 0.45  # 服务贸易 / 数字服务贸易: a qualified subset
-BROADER_MATCH = 0.55  # 净利润 / 归母净利润: news writes the broader name for the narrower
+PREFIX_MATCH = SETTINGS.verify.prefix_match  # 数字贸易 / 数字贸易额
+INSIDE_MATCH = SETTINGS.verify.inside_match  # 服务贸易 / 数字服务贸易: a qualified subset
+BROADER_MATCH = SETTINGS.verify.broader_match  # 净利润 / 归母净利润: news writes the broader name for the narrower
 
 
 @cache

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from extractor.checks.article import local_names, period_is_sure, subjects_in
-from extractor.checks.figures import Fig, add_context, fig_from_row, metric_core, norm_region, rows
+from extractor.checks.figures import (
+    TRADE_PARTS,
+    Fig,
+    add_context,
+    fig_from_row,
+    metric_core,
+    norm_region,
+    rows,
+)
+from extractor.settings import SETTINGS
 
 SOURCE_SQL = """
 select f.id, f.doc_id, f.page, f.sentence, f.quote, f.value, f.unit, f.value_norm, f.unit_norm, f.kind, f.qualifier,
@@ -39,8 +48,8 @@ left join sentences s on s.id = f.sentence_id
 left join table_cells c on c.fact_id = f.id
 left join tables t on t.id = f.table_id
 """
-MAX_BY_METRIC = 100  # facts read per figure through the metric index, nearest in value first
-MAX_BY_VALUE = 300  # … through the value index
+MAX_BY_METRIC = SETTINGS.verify.max_by_metric  # facts read per figure through the metric index, nearest in value first
+MAX_BY_VALUE = SETTINGS.verify.max_by_value  # … through the value index
 _HEADER_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:年度?)?\s*([AEae])?(?![\d.])")
 
 
@@ -112,7 +121,7 @@ class Sources:
         self._docs: dict[int, Doc] = {}
         self._facts: dict[int, Source] = {}
         self._doc_facts: dict[int, list[Source]] = {}
-        self._contexts: dict[int, dict[int, Fig]] = {}
+        self._contexts: dict[int | None, dict[int, Fig]] = {}
         self._labels: dict[tuple[int, int], list[tuple[int, str]]] = {}
         self._earlier_cache: dict[tuple[int, int], tuple[str, ...]] = {}
 
@@ -199,7 +208,7 @@ class Sources:
         f = fig_from_row(r)
         for key in ("row_header", "col_header", "caption", "region_source", "period_source"):
             f.extra[key] = r.get(key)
-        doc = self.doc(f.doc_id)
+        doc = self.doc(r["doc_id"])
         f.extra.update(document=doc.path, title=doc.title, published=doc.published)
         if f.method == "table":
             header_year(f, r.get("col_header"))
@@ -222,7 +231,7 @@ class Sources:
             if label and col:
                 names.append((label + " " + col, 1.0))
             return names
-        if metric_core(f.metric or "") in ("", "出口", "进口"):
+        if metric_core(f.metric or "") in ("", *TRADE_PARTS):
             f.context = self._context(f)
         names = list(local_names(f.sentence, f.offset, f.metric))
         if f.context and all(n != f.context for n, _ in names):
@@ -236,10 +245,10 @@ class Sources:
         f, doc = src.fig, src.doc
         if f.method == "table":
             return f.extra.get("header_year") is not None or period_words(src.where) == "explicit"
-        earlier = self._earlier(f.doc_id, f.sent_idx or 0)
+        earlier = self._earlier(doc.id, f.sent_idx or 0)
         year = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
         # 今年, 去年 resolve against the document's date: sure only when it has one
-        return period_is_sure(f.sentence, f.offset, year, dated=doc.published if year else False, earlier=earlier,
+        return period_is_sure(f.sentence, f.offset, year, dated=(doc.published or False) if year else False, earlier=earlier,
                               period=f.period)
 
     def _earlier(self, doc_id: int, k: int) -> tuple[str, ...]:

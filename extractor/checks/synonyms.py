@@ -37,9 +37,9 @@ class Table:
     by_phrase: dict[str, Group]  # normalised phrase → its group
     pattern: re.Pattern[str]  # every phrase, longest first
     filler: frozenset[str]
-    change_words: tuple[str, ...]  # longest first
+    change_words: tuple[str, ...]  # longest first: checks.yml kind words and synonyms.yml change_words
     loss_words: tuple[str, ...]
-    decline_words: tuple[str, ...]
+    decline_words: tuple[str, ...]  # qualifiers.yml decline
 
 
 def norm(text: str) -> str:
@@ -51,24 +51,25 @@ def norm(text: str) -> str:
 def table() -> Table:
     """The synonym groups of ``patterns/synonyms.yml``, read once."""
     data = load("synonyms.yml") or {}
-    groups, by_phrase = [], {}
+    groups: list[Group] = []
+    by_phrase: dict[str, Group] = {}
     for g in data.get("groups") or []:
         group = Group(str(g["key"]), str(g["name"]), tuple(str(v) for v in g.get("variants") or ()),
                       g.get("broader"))
         groups.append(group)
         for phrase in (group.name, *group.variants):
-            p = norm(phrase)
-            if p in by_phrase and by_phrase[p] is not group:
-                raise ValueError(f"synonyms.yml: {phrase!r} is in groups {by_phrase[p].key} and {group.key}")
-            by_phrase[p] = group
+            by_phrase[norm(phrase)] = group  # one group per phrase: checked by the schema
     phrases = sorted(by_phrase, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else re.compile(r"(?!)")
     filler = frozenset(norm(w) for w in data.get("filler") or ())
-    def longest_first(name: str) -> tuple[str, ...]:
-        return tuple(sorted((norm(str(w)) for w in data.get(name) or ()), key=len, reverse=True))
 
-    return Table(tuple(groups), by_phrase, pattern, filler, longest_first("change_words"), longest_first("loss_words"),
-                 longest_first("decline_words"))
+    def longest_first(*words: str) -> tuple[str, ...]:
+        return tuple(sorted(dict.fromkeys(norm(str(w)) for w in words), key=len, reverse=True))
+
+    kind_words = load("checks.yml")["metric_core"]["kind_words"]
+    return Table(tuple(groups), by_phrase, pattern, filler,
+                 longest_first(*kind_words, *(data.get("change_words") or ())),
+                 longest_first(*(data.get("loss_words") or ())), longest_first(*load("qualifiers.yml")["decline"]))
 
 
 def phrases(text: str) -> list[tuple[int, int, Group]]:
@@ -101,7 +102,8 @@ def broader_steps(x: str, y: str) -> int | None:
         return None
     by_key = {g.key: g for g in t.groups}
     for lo, hi in ((gx, gy), (gy, gx)):
-        steps, g = 0, lo
+        g: Group | None = lo
+        steps = 0
         while g is not None and steps < 5:
             if g.key == hi.key:
                 return steps

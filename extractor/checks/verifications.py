@@ -48,8 +48,9 @@ def stored_result(report: Report) -> dict:
     return {**report.as_dict(), "pages": [p.text for p in report.document.pages]}
 
 
-def save(conn: sqlite3.Connection, article: str, date: str | None, report: Report) -> str:
-    """Keep a verification (creating the table in an older database); returns its id."""
+def save(conn: sqlite3.Connection, article: str, date: str | None, report: Report, result: dict | None = None) -> str:
+    """Keep a verification (creating the table in an older database); returns its id.
+    ``result``: the report's :func:`stored_result`, when it was already made."""
     conn.execute(_create_sql().replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
     vid = verification_id(article, date)
     counts = report.counts
@@ -58,7 +59,7 @@ def save(conn: sqlite3.Connection, article: str, date: str | None, report: Repor
         " supported, contradicted, unsupported, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [vid, datetime.now(UTC).isoformat(timespec="seconds"), report.document.title, article,
          report.document.published, __version__, len(report.numbers), *(counts[s] for s in STATUSES),
-         json.dumps(stored_result(report), ensure_ascii=False, default=repr)],
+         json.dumps(result or stored_result(report), ensure_ascii=False, default=repr)],
     )
     conn.commit()
     return vid

@@ -26,7 +26,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractor.checks.article import (
+    MAX_ARTICLE_BYTES,
+    MAX_ARTICLE_CHARS,
     ArticleFigure,
+    article_date,
     article_figures,
     parse_article,
     parse_article_file,
@@ -38,17 +41,19 @@ from extractor.checks.metrics import terms
 from extractor.checks.sources import Source, Sources
 from extractor.checks.synonyms import metric_key, variants
 from extractor.models import ParsedDocument
+from extractor.settings import SETTINGS
 
-__all__ = ["STATUSES", "NumberResult", "Report", "parse_article", "parse_article_file", "prepare", "segments",
+__all__ = ["MAX_ARTICLE_BYTES", "MAX_ARTICLE_CHARS", "STATUSES", "NumberResult", "Report", "article_date",
+           "parse_article", "parse_article_file", "prepare", "segments",
            "segments_of", "verify_bytes", "verify_document", "verify_text"]
 
 STATUSES = ("supported", "contradicted", "unsupported")
-MAX_EVIDENCE = 3
-MAX_CANDIDATES = 5
-HOME_MIN = 2  # figures a document must confirm to count as one of the article's sources
-HOME_SHARE = 0.2  # … and this share of the article's figures
-MAX_HOME = 3
-PREFER_AGAINST = 0.25  # how much closer in metric a contradiction must be than a confirmation
+MAX_EVIDENCE = SETTINGS.verify.max_evidence
+MAX_CANDIDATES = SETTINGS.verify.max_candidates
+HOME_MIN = SETTINGS.verify.home_min  # figures a document must confirm to count as one of the article's sources
+HOME_SHARE = SETTINGS.verify.home_share  # … and this share of the article's figures
+MAX_HOME = SETTINGS.verify.max_home
+PREFER_AGAINST = SETTINGS.verify.prefer_against  # how much closer in metric a contradiction must be than a confirmation
 
 
 @dataclass
@@ -145,7 +150,7 @@ def _near(v: float) -> tuple[float, float]:
     return lo, hi
 
 
-MAX_PHRASES = 5
+MAX_PHRASES = SETTINGS.verify.max_phrases  # metric phrases a figure is looked up by
 
 
 def _search_phrases(a: ArticleFigure) -> list[str]:

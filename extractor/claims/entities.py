@@ -26,10 +26,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
-
 from extractor.facts.regions import Place, gazetteer, resolve
-from extractor.patterns import load, patterns_dir
+from extractor.patterns import load
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_LEVELS = {"province", "city", "district", "country", "macro", "national", "self_province",
@@ -72,11 +70,9 @@ def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-@cache
 def load_rules(name: str) -> Any:
-    """``patterns/NAME`` read with libyaml when it is there (rules load once per process)."""
-    text = (patterns_dir() / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """``patterns/NAME``, parsed and checked once per process (:func:`extractor.patterns.load`)."""
+    return load(name)
 
 
 @cache

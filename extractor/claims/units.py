@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from extractor.claims import entities as ent
 from extractor.models import Fact, Sentence
+from extractor.settings import SETTINGS
 
 ENDS = "。！？；!?;…"
 
@@ -27,7 +28,7 @@ HEADING = [
 ]
 
 
-MAX_UNIT_SENTENCES = 8
+MAX_UNIT_SENTENCES = SETTINGS.segment.max_unit_sentences
 
 
 @dataclass

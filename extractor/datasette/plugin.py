@@ -15,19 +15,26 @@ first database with a ``facts_fts`` table) and ``page_size`` (default 50).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from datasette import NotFound, Response, hookimpl
 from datasette.filters import FilterArguments
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from extractor.settings import SETTINGS
 from extractor.store import search
+
+if TYPE_CHECKING:
+    from extractor.checks.verify import Report
 
 PLUGIN = "policy-facts"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = SETTINGS.web.max_page_size
+SQLITE_MAX_INT = 2**63 - 1
 
 
 def _has_fts(conn: sqlite3.Connection) -> bool:
@@ -75,6 +82,15 @@ def _search_mode_raw(request, datasette, database: str, table: str) -> bool:
     if mode in ("raw", "escaped"):
         return mode == "raw"
     return datasette.table_metadata(database, table).get("searchmode") == "raw"
+
+
+@hookimpl
+def skip_csrf(datasette, scope) -> bool | None:
+    """``/-/verify`` changes nothing, and reads its form itself with a size cap: the CSRF check
+    would first buffer any body, however large, in the event loop."""
+    if scope.get("type") == "http" and scope.get("path", "").endswith(("/-/verify", "/-/verify.json")):
+        return True
+    return None
 
 
 @hookimpl
@@ -213,44 +229,109 @@ async def search_view(datasette, request) -> Response:
     )
 
 
-MAX_ARTICLE_CHARS = 200_000
+#: The largest form /-/verify reads: the article's characters URL-encoded (up to 9 bytes each), and a date.
+MAX_FORM_BYTES = 9 * SETTINGS.verify.max_article_chars + 65_536
+#: Articles verified at once (each in a thread of its own, away from the event loop).
+_VERIFYING = asyncio.Semaphore(2)
+
+
+async def _read_form(request, limit: int) -> dict[str, str] | None:
+    """The URL-encoded form of a POST, read in chunks; None when it is over ``limit`` bytes (the
+    rest is not read: a huge body costs the server nothing)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await request.receive()
+        if message.get("type") != "http.request":
+            break  # the client went away
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return dict(parse_qsl(b"".join(chunks).decode("utf-8", "replace"), keep_blank_values=True))
+
+
+async def _verify(datasette, database: str, article: str, date: str | None) -> tuple[Report, dict]:
+    """Verify ``article`` in a worker thread with a connection of its own (the event loop goes on
+    serving), at most two at a time: the report and its JSON as kept for the permalink."""
+    from extractor.checks.verifications import stored_result
+    from extractor.checks.verify import verify_text
+
+    def run(conn: sqlite3.Connection) -> tuple[Report, dict]:
+        report = verify_text(conn, article, date=date)
+        return report, stored_result(report)
+
+    db = datasette.get_database(database)
+    async with _VERIFYING:
+        if db.is_memory and not db.memory_name:  # a private in-memory database: only its own connection has it
+            return await db.execute_fn(run)
+
+        def work() -> tuple[Report, dict]:
+            conn = db.connect()
+            try:
+                return run(conn)
+            finally:
+                conn.close()
+
+        return await asyncio.to_thread(work)
 
 
 async def verify_view(datasette, request) -> Response:
-    """``/-/verify``: a text box (GET). On POST the article is verified, kept in the
-    ``verifications`` table and the browser sent to its permalink ``/-/verify/ID``
-    (``/-/verify.json``: the verdicts as JSON, with ``id`` and ``permalink``). A
-    database that can't be written still shows the verdicts, without a permalink.
+    """``/-/verify``: a text box (GET). On POST the article is verified (in a worker
+    thread, see :func:`_verify`), kept in the ``verifications`` table and the browser
+    sent to its permalink ``/-/verify/ID`` (``/-/verify.json``: the verdicts as JSON,
+    with ``id`` and ``permalink``). A database that can't be written still shows the
+    verdicts, without a permalink. An article over the size limit (413) or a date
+    that is no date (400) is an error shown with the form, never a truncated article.
     See :mod:`extractor.checks.verify`."""
-    from extractor.checks.verifications import public, save, stored_result
-    from extractor.checks.verify import verify_text
+    from extractor.checks.verifications import public, save
+    from extractor.checks.verify import MAX_ARTICLE_CHARS, article_date
+    from extractor.errors import DocumentTooLarge, InvalidDate
 
     database = await _viewable_database(datasette, request, "facts")
     as_json = request.url_vars.get("format") == "json"
-    article, date, error, result, vid = "", "", None, None, None
+    article, date, error, result, vid, status = "", "", None, None, None, 200
     if request.method == "POST":
-        form = await request.post_vars()
-        article = (form.get("article") or "")[:MAX_ARTICLE_CHARS]
-        date = (form.get("date") or "").strip()[:40]
-        if article.strip():
-            db = datasette.get_database(database)
+        form = await _read_form(request, MAX_FORM_BYTES)
+        if form is None:
+            status = 413
+            error = (f"DocumentTooLarge: the form is over {MAX_FORM_BYTES >> 20} MB; at most "
+                     f"{MAX_ARTICLE_CHARS:,} characters are verified at once: verify the article in parts")
+            form = {}
+        article = form.get("article") or ""
+        date = (form.get("date") or "").strip()
+        if article.strip() and error is None:
             try:
-                report = await db.execute_fn(lambda conn: verify_text(conn, article, date=date or None))
+                iso = article_date(date)
+                report, result = await _verify(datasette, database, article, iso)
+            except InvalidDate as exc:
+                status, error = 400, f"InvalidDate: {exc}"
+            except DocumentTooLarge as exc:
+                status, error = 413, f"DocumentTooLarge: {exc}"
             except Exception as exc:  # an article we can't read is shown as an error, not a 500
                 error = f"{type(exc).__name__}: {exc}"
             else:
-                result = stored_result(report)
+                db = datasette.get_database(database)
                 try:
-                    vid = await db.execute_write_fn(lambda conn: save(conn, article, date or None, report), block=True)
+                    vid = await db.execute_write_fn(lambda conn: save(conn, article, iso, report, result), block=True)
                 except Exception:  # a read-only or immutable database: no permalink
                     vid = None
+        if error is not None:
+            article = article[:MAX_ARTICLE_CHARS]  # shown back in the form, so it can be cut
+            date = date[:40]
     if as_json:
         data = public(result) if result else {"numbers": []}
         link = datasette.urls.path(f"/-/verify/{vid}") if vid else None
-        return Response.json({**data, "id": vid, "permalink": link, "error": error}, default=repr)
+        return Response.json({**data, "id": vid, "permalink": link, "error": error}, status=status, default=repr)
     if vid:
         return Response.redirect(datasette.urls.path(f"/-/verify/{vid}"))
-    return await _render_verification(datasette, request, database, result, article=article, date=date, error=error)
+    return await _render_verification(datasette, request, database, result, article=article, date=date, error=error,
+                                      status=status)
 
 
 async def verification_view(datasette, request) -> Response:
@@ -273,7 +354,8 @@ async def verification_view(datasette, request) -> Response:
 
 
 async def _render_verification(datasette, request, database: str, result: dict | None, *, article: str, date: str,
-                               error: str | None = None, vid: str | None = None, created: str | None = None):
+                               error: str | None = None, vid: str | None = None, created: str | None = None,
+                               status: int = 200):
     from extractor.checks.verify import STATUSES, segments_of
 
     numbers = []
@@ -306,7 +388,8 @@ async def _render_verification(datasette, request, database: str, result: dict |
                 "csv_url": datasette.urls.path(base + ".csv") if base else None,
             },
             request=request,
-        )
+        ),
+        status=status,
     )
 
 
@@ -316,6 +399,8 @@ async def source_table_view(datasette, request) -> Response:
     database = await _viewable_database(datasette, request, "tables")
     db = datasette.get_database(database)
     table_id = int(request.url_vars["table_id"])
+    if table_id > SQLITE_MAX_INT:  # no row has it (and SQLite could not even be asked)
+        raise NotFound(f"No table {table_id}")
     found = (await db.execute(
         "select tables.*, documents.path as document, documents.title as document_title "
         "from tables join documents on documents.id = tables.doc_id where tables.id = ?", [table_id])).rows

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from extractor.facts.cues import cues
 from extractor.facts.periods import find_periods, signature_date
-from extractor.facts.regions import document_places
+from extractor.facts.regions import DEFAULT_COUNTRY, document_places
 from extractor.models import NumberMention, ParsedDocument
 
 _DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
@@ -24,7 +24,7 @@ class DocContext:
     province: str | None = None
     city: str | None = None
     county: str | None = None
-    country: str = "中国"
+    country: str = DEFAULT_COUNTRY
     region: str | None = None
     period: str | None = None
     is_plan: bool = False

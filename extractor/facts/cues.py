@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from extractor.models import NumberMention
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 _CLAUSE = re.compile(r"[，,；;：:]")
 
@@ -39,10 +39,13 @@ def cues() -> dict:
     }
 
 
-_AFTER_GROWTH = re.compile(r"的[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)(?![到至])")
+_KIND = load("cues.yml")["kind"]
+_AFTER_GROWTH = re.compile(f"的[^，,。；;、\\d]{{0,4}}?({alternation(_KIND['growth_after'])})(?![到至])")
 
 
-_TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
+_TRANSITION = re.compile(
+    f"(?:{alternation(_KIND['transition_verbs'])})?(?:到|至)$|(?:{alternation(_KIND['transition_stems'])})至$"
+)
 
 
 def kind_for(m: NumberMention, text: str) -> str:

@@ -12,13 +12,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
-_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_YEAR = r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(?:年度?|(?=上半年|下半年|前三季度|第?[一二三四]季度))"
+_WORDS = load("periods.yml")
+_NUMERALS = load("units.yml")["chinese_numerals"]
+_CN_DIGIT = {**_NUMERALS["digits"], **_NUMERALS["places"]}  # 一 … 十 (of a quarter, a month, a day)
+_PARTS = alternation(_WORDS["year_parts"])  # 上半年, 下半年, 前三季度
+_WHOLE_YEAR = tuple(_WORDS["whole_year"])  # 全年
+_YEAR = r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(?:年度?|(?=" + _PARTS + r"|第?[一二三四]季度))"
 _SUB = (
-    r"(上半年|下半年|前三季度|(?:第?[一二三四1-4])季度|"
-    r"(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月(?:份)?|(\d{1,2})\s*月(?:份)?(?:(?:\d{1,2})日)?|全年)?"
+    r"(" + _PARTS + r"|(?:第?[一二三四1-4])季度|"
+    r"(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月(?:份)?|(\d{1,2})\s*月(?:份)?(?:(?:\d{1,2})日)?|"
+    + alternation(_WHOLE_YEAR) + r")?"
 )
 
 
@@ -37,14 +42,10 @@ def _quarter(token: str) -> int:
 
 
 def _with_sub(year: int, sub: str | None, m1: str | None, m2: str | None, month: str | None) -> str:
-    if not sub or sub == "全年":
+    if not sub or sub in _WHOLE_YEAR:
         return str(year)
-    if sub == "上半年":
-        return f"{year}-H1"
-    if sub == "下半年":
-        return f"{year}-H2"
-    if sub == "前三季度":
-        return f"{year}-01/{year}-09"
+    if sub in _WORDS["year_parts"]:
+        return _apply_year(_WORDS["relative"][sub], year)
     if "季度" in sub:
         return f"{year}-Q{_quarter(sub)}"
     if m1 and m2:
@@ -68,7 +69,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
     same_last = data["same_period_last_year"]
     explicit = re.compile(
         r"(?P<span>(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年)"
-        r"|(?P<base>(?:较|比|相比|相较于?|对比)\s*((?:19|20)\d{2})\s*年)"
+        r"|(?P<base>(?:" + alternation(data["base_markers"]) + r")\s*((?:19|20)\d{2})\s*年)"
         r"|(?P<one>" + _YEAR + r"\s*" + _SUB + r")"
     )
     words = sorted(list(relative) + list(same_last), key=len, reverse=True)
@@ -150,8 +151,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
-_CN_YEAR_DIGITS = {"〇": 0, "○": 0, "O": 0, "o": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR_DIGITS = {**_NUMERALS["digits"], "O": 0, "o": 0}  # 二〇二〇 (O and o for a scanned 〇)
 _CN_DATE = re.compile(
     r"((?:[〇○Oo零一二三四五六七八九]\s*){4})年\s*([一二三四五六七八九十]{1,3})\s*月"
     r"(?:\s*([一二三四五六七八九十]{1,3})\s*日)?"

@@ -19,13 +19,18 @@ from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
 from extractor.facts.table import table_facts
 from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
+from extractor.patterns import alternation, load
 
+_CUES, _PERIODS = load("cues.yml"), load("periods.yml")
 # A place right after one of these is an object or a comparison, not the subject.
-_OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
+_OBJECT_MARKERS = tuple(_CUES["region"]["object_markers"])
 # A place after these is the whole a share is taken of: the region when no subject is named.
-_WHOLE_MARKERS = ("占", "在")
+_WHOLE_MARKERS = tuple(_CUES["region"]["whole_markers"])
 _NATIONAL = ("national",)
-_CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
+_CONNECTIVES = re.compile(f"[{re.escape(_CUES['region']['subject_lead_chars'])}\\s]")
+_ORG_SEAT = re.compile(f"({alternation(_CUES['region']['org_seats'])})")
+_PER_YEAR = re.compile(alternation(_PERIODS["per_year"]))
+_WHOLE_SPAN = re.compile(alternation(_PERIODS["whole_span"]))
 
 
 @dataclass
@@ -155,7 +160,7 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
         return False
     after = text[place.end : place.end + 2]
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
-    if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
+    if _ORG_SEAT.match(after):
         return False
     if cues()["programme_after"].match(text, place.end):
         return False
@@ -212,11 +217,11 @@ def _period_for(
     before = [p for p in periods if p.end <= m.start]
     plain = [p for p in before if p.kind in ("explicit", "relative", "span")]
     in_force = plain[-1].period if plain and plain[-1].kind != "span" else current
-    if ctx.plan_years and re.search(r"每年|年均", text) and (in_force is None or in_force == str(ctx.plan_years[1])):
+    if ctx.plan_years and _PER_YEAR.search(text) and (in_force is None or in_force == str(ctx.plan_years[1])):
         return f"{ctx.plan_years[0]}/{ctx.plan_years[1]}"
     if plain and plain[-1].kind == "span":
         span = plain[-1]
-        if re.search(r"年均|每年|累计|期间", text):
+        if _WHOLE_SPAN.search(text):
             return span.period
         return str(span.year) if span.year else span.period
     if in_force is None and sentence_period:
@@ -231,10 +236,13 @@ def _period_for(
     return in_force
 
 
-_FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
-_FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
+_FLOWS = _CUES["trade_flows"]
+_FLOW = f"(?:{alternation([_FLOWS['total'], *_FLOWS['parts']])})(?:{alternation(_FLOWS['heads'])})?"
+_FLOW_ONLY = re.compile(f"^(?:{_FLOW})?$")
+_FLOW_TAIL = re.compile(f"{_FLOW}$|(?:{alternation(_CUES['amount_heads'])})$")
 _COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?]{0,24}")
-_COUNT_TAIL_STOP = re.compile(r"(?:，|,|。|；|;|、|以上|以下|左右|的|了).*$")
+_COUNT_TAIL_STOP = re.compile(f"(?:，|,|。|；|;|、|{alternation(_CUES['counted_noun']['stop_words'])}).*$")
+_COUNT_VERB_STOP = re.compile(f"(?:{alternation(_CUES['counted_noun']['stop_verbs'])}).*$")
 
 
 def metric_for(
@@ -286,7 +294,7 @@ def _counted_noun(after: str) -> str | None:
     if not m:
         return None
     noun = _COUNT_TAIL_STOP.sub("", m.group())
-    noun = re.sub(r"(?:为|是|被|将|已|在|于|签署|包含|获得|参与|入选|完成|实现).*$", "", noun) or noun
+    noun = _COUNT_VERB_STOP.sub("", noun) or noun
     return noun if len(noun) >= 2 else None
 
 

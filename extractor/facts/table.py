@@ -11,10 +11,13 @@ from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
 from extractor.models import Fact, Table
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
-_PCT_HEADER = re.compile(r"%|％|占比|比重|增长|增速|增幅|同比|比例|率")
+_WORDS = load("cues.yml")["table"]
+_PCT_HEADER = re.compile(alternation(_WORDS["percent_headers"]))
+_TARGET_CAPTION = re.compile(alternation(_WORDS["target_captions"]))
+_CAPTION_NOISE = re.compile(f"({'|'.join(_WORDS['caption_noise'])}|[（(].*?[）)])")
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 
 
@@ -49,7 +52,7 @@ def table_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
     cap_places = [p for p in gazetteer().find(caption) if p.level != "org"]
     cap_region = resolve(cap_places[0], ctx) if cap_places else None
     cap_subject = _caption_subject(caption, cap_places, cap_periods)
-    is_target = ctx.is_plan or bool(re.search(r"任务分解|目标|计划|规划", caption))
+    is_target = ctx.is_plan or bool(_TARGET_CAPTION.search(caption))
     facts: list[Fact] = []
     for r, row in enumerate(data, start=h):
         labels = [row[c] for c in label_cols if row[c].strip()]
@@ -202,5 +205,5 @@ def _caption_subject(caption: str, places, periods) -> str:
     for a, b in spans:
         text = text[:a] + text[b:]
     text = re.sub(r"^[表图]\s*\d+[-.：:\s]*", "", text)
-    text = re.sub(r"(各地市|各地区|各市|分地区|分行业|情况|统计|一览表?|汇总|前十|前\d+|排名|[（(].*?[）)])", "", text)
+    text = _CAPTION_NOISE.sub("", text)
     return text.strip(" 　:：")

@@ -101,6 +101,7 @@ def prepare_document(
     doc: ParsedDocument,
     *,
     path: str,
+    root: str = "",
     sha256: str,
     size_bytes: int,
     sentences: list[Sentence],
@@ -113,7 +114,7 @@ def prepare_document(
     """The rows of one document. Raises ValueError when a fact or claim points at a sentence,
     table, cell or fact the document does not have."""
     out = DocumentRows(document_row(
-        doc, path=path, sha256=sha256, status=status, error=error, size_bytes=size_bytes,
+        doc, path=path, root=root, sha256=sha256, status=status, error=error, size_bytes=size_bytes,
         extractor_version=extractor_version,
     ), pages=doc.page_count or len(doc.pages))
     sentence_at = {s.index: n for n, s in enumerate(sentences)}

@@ -1,19 +1,26 @@
 -- policy-facts: the facts database.
 --
--- Applied by extractor/store.py every time a Store is opened, so every
--- statement must be idempotent (IF NOT EXISTS). The store also sets, per
--- connection: PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;
--- PRAGMA busy_timeout = 5000.
+-- Applied by extractor/store/database.py every time a Store is opened, so every
+-- statement must be idempotent (IF NOT EXISTS); store/migrate.py first rebuilds the
+-- tables of an older database that differ. The store also sets, per connection:
+-- PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout
+-- (SETTINGS.store.busy_timeout_ms). What each coded value means: docs/formats.md.
 --
 -- Deleting a document: claim_entities, table_cells, facts (and their
--- facts_fts entries), entities, claims, sentences, tables, then the documents
--- row. Inserting: the reverse.
+-- facts_fts entries), entities, claims, sentences, tables, document_files, then
+-- the documents row. Inserting: the reverse.
+--
+-- Identity: a document is its content (sha256) and where it came from. Every
+-- file ingested is a row of document_files (its ingest root and its path under
+-- it); files of the same content are one document with several files; a file
+-- of the same name under another root is another file, never a replacement.
 
--- One row per source file, including files that failed.
+-- One row per document (per content), including files that failed or were skipped.
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,           -- relative to the ingest root
-    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,                  -- its first file, relative to that file's ingest root
+    root TEXT NOT NULL DEFAULT '',       -- that ingest root, absolute and canonical ('' in older databases)
+    sha256 TEXT NOT NULL,                -- '' for a file that was not read (a link, a FIFO)
     title TEXT,
     doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')),
     published TEXT,                      -- ISO date
@@ -22,14 +29,28 @@ CREATE TABLE IF NOT EXISTS documents (
     publisher TEXT,
     source_url TEXT,
     status TEXT NOT NULL DEFAULT 'ok'
-        CHECK (status IN ('ok', 'skipped', 'failed', 'needs_ocr', 'encrypted')),
+        CHECK (status IN ('ok', 'partial', 'skipped', 'failed', 'too_large', 'needs_ocr', 'encrypted')),
     error TEXT,
     size_bytes INTEGER,
     ingested_at TEXT,                    -- ISO timestamp, UTC
-    extractor_version TEXT
+    extractor_version TEXT,
+    UNIQUE (root, path)
 );
+CREATE INDEX IF NOT EXISTS idx_documents_path ON documents (path);
 CREATE INDEX IF NOT EXISTS idx_documents_sha256 ON documents (sha256);
 CREATE INDEX IF NOT EXISTS idx_documents_status ON documents (status);
+
+-- Every file a document was read from (or, for a skipped file, found at).
+CREATE TABLE IF NOT EXISTS document_files (
+    root TEXT NOT NULL,                  -- the ingest root, absolute and canonical
+    path TEXT NOT NULL,                  -- relative to it (undecodable bytes as \xNN)
+    doc_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,  -- checked at commit
+    size_bytes INTEGER,
+    fingerprint TEXT,                    -- size:mtime_ns:ctime_ns:inode when hashed: still so, not hashed again
+    stored_at TEXT,                      -- ISO timestamp, UTC: when it was last stored or linked
+    PRIMARY KEY (root, path)
+);
+CREATE INDEX IF NOT EXISTS idx_document_files_doc_id ON document_files (doc_id);
 
 -- The running text of each document, sentence by sentence.
 CREATE TABLE IF NOT EXISTS sentences (

@@ -78,7 +78,7 @@ def aligned_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
     return out
 
 
-def _build_aligned(rows: list[Row], start: int, group: list[Row], page_number: int) -> DetectedTable | None:
+def _build_aligned(rows: list[Row], start: int, group: list[Row], page_number: int) -> DetectedTable | None:  # noqa: C901
     size = sorted(r.size for r in group)[len(group) // 2]
     anchors = _anchor_columns(group, size)
     if not anchors:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from extractor.models import Table, TableCell
 from extractor.parse.pdf.cells import DetectedTable, header_row_count
 from extractor.parse.pdf.reading import Line
+from extractor.settings import SETTINGS
+
+_LAYOUT = SETTINGS.layout
 
 
 def _row_texts(t: Table, rows: range) -> list[str]:
@@ -18,9 +21,10 @@ def is_continuation(prev: DetectedTable, nxt: DetectedTable) -> bool:
     if a.n_cols != b.n_cols or (b.caption and not b.caption.startswith("续")):
         return False
     if len(prev.col_edges) == len(nxt.col_edges):
-        if any(abs(p - q) > 4.0 for p, q in zip(prev.col_edges, nxt.col_edges, strict=True)):
+        if any(abs(p - q) > _LAYOUT.continued_column_pt for p, q in zip(prev.col_edges, nxt.col_edges, strict=True)):
             return False
-    elif a.bbox and b.bbox and (abs(a.bbox[0] - b.bbox[0]) > 8 or abs(a.bbox[2] - b.bbox[2]) > 8):
+    elif a.bbox and b.bbox and (abs(a.bbox[0] - b.bbox[0]) > _LAYOUT.continued_edge_pt
+                                or abs(a.bbox[2] - b.bbox[2]) > _LAYOUT.continued_edge_pt):
         return False
     if b.header_rows and b.header_rows != a.header_rows:
         return False

@@ -1,0 +1,473 @@
+"""The shape of every pattern file: one pydantic model per ``*.yml``, checked when the file loads.
+
+Every model forbids keys it does not declare, so a misspelt or forgotten key is an
+error naming the file, the key path and the line (:class:`extractor.errors.PatternError`)
+instead of a silently unused word list. Regular expressions are compiled once here
+to report a broken one at load time.
+
+Adding a key: write it in the YAML file, declare it in the file's model below (a
+comment saying what it decides), and read it in the stage module that uses it;
+``tests/test_patterns.py`` fails on a key that no module reads. Adding a file:
+declare its model in :data:`SCHEMAS`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from exc
+    return pattern
+
+
+def _ascii_key(key: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+        raise ValueError(f"{key!r} is not a key: lower-case ASCII letters, digits and _")
+    return key
+
+
+#: A Python regular expression (checked to compile).
+Regex = Annotated[str, AfterValidator(_compiles)]
+Words = list[str]
+Qualifier = Literal["approx", "gte", "gt", "lte", "lt", "eq"]
+#: units.yml: ``NORM``, ``[NORM, FACTOR]`` or null (a count: the measure word is the norm).
+UnitNorm = str | tuple[str, float] | None
+
+
+class Section(BaseModel):
+    """A mapping whose keys are fixed: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- units.yml, qualifiers.yml, nonfacts.yml (the number grammar) ----------------------
+
+
+class Ranks(Section):
+    units: Words
+    first: Words
+    scopes: Words
+    cues: Words
+    clause_breaks: str
+    joiners: str
+
+
+class ChineseNumerals(Section):
+    digits: dict[str, int]
+    places: dict[str, int]
+    big: dict[str, int]
+    some: Words
+
+
+class Units(Section):
+    magnitudes: dict[str, int]
+    currency: dict[str, str]
+    percent: dict[str, UnitNorm]
+    proportion: dict[str, UnitNorm]
+    multiple: dict[str, UnitNorm]
+    physical: dict[str, UnitNorm]
+    count: dict[str, str | None]
+    #: word: [value, unit, value_norm, unit_norm, kind_hint, form, qualifier]
+    words: dict[str, tuple[float, str | None, float, str, str, str, Qualifier]]
+    range_separators: Words
+    percent_denominators: dict[int, str]
+    ranks: Ranks
+    chinese_numerals: ChineseNumerals
+
+
+class Qualifiers(Section):
+    prefix: dict[str, Qualifier]
+    infix: dict[str, Qualifier]
+    suffix: dict[str, Qualifier]
+    suffix_after_units: dict[str, Words]
+    fillers: Words
+    decline: Words
+
+
+class Enclosers(Section):
+    open: str
+    close: str
+
+
+class Nonfacts(Section):
+    time_suffixes: Words
+    ordinal_prefixes: Words
+    enclosers: Enclosers
+    year_span: tuple[int, int]
+    patterns: list[Regex]
+    title_figures: Regex
+
+
+# -- cues.yml, periods.yml, places.yml (facts) -------------------------------------------
+
+
+class Kind(Section):
+    growth: Words
+    share: Words
+    money_units: Words
+    physical_units: Words
+    growth_after: Words
+    transition_verbs: Words
+    transition_stems: Words
+
+
+class Modality(Section):
+    target_strong: Words
+    forecast: Words
+    plan_titles: Words
+
+
+class RegionCues(Section):
+    scope_after: Words
+    programme_after: Words
+    object_markers: Words
+    whole_markers: Words
+    org_seats: Words
+    subject_lead_chars: str
+
+
+class TableCues(Section):
+    rowno_headers: Words
+    unit_headers: Words
+    code_headers: Words
+    percent_headers: Words
+    target_captions: Words
+    caption_noise: list[Regex]
+
+
+class TradeFlows(Section):
+    total: str
+    parts: Words
+    heads: Words
+
+
+class CountedNoun(Section):
+    stop_words: Words
+    stop_verbs: Words
+
+
+class Cues(Section):
+    kind: Kind
+    modality: Modality
+    metric_trailing: Words
+    metric_leading: Words
+    trade_flows: TradeFlows
+    amount_heads: Words
+    counted_noun: CountedNoun
+    region: RegionCues
+    table: TableCues
+
+
+class Periods(Section):
+    relative: dict[str, str]
+    same_period_last_year: Words
+    year_parts: Words
+    whole_year: Words
+    base_markers: Words
+    per_year: Words
+    whole_span: Words
+
+    @model_validator(mode="after")
+    def _parts_are_relative(self) -> Periods:
+        missing = [w for w in self.year_parts if w not in self.relative]
+        if missing:
+            raise ValueError(f"year_parts {missing} need a template in relative")
+        return self
+
+
+class SelfReference(Section):
+    province: Words
+    city: Words
+    county: Words
+
+
+class Places(Section):
+    national: dict[str, str | None]
+    default_country: str
+    own_country_words: Words
+    self_reference: SelfReference
+    macro_regions: dict[str, str]
+    countries: dict[str, str]
+    national_bodies: dict[str, str]
+    organisations: dict[str, str]
+    ambiguous_short_names: Words
+
+
+# -- entities.yml, claims.yml (claims) ------------------------------------------------------
+
+
+class OrgSuffixes(Section):
+    strong: Words
+    weak: Words
+    false_friends: Words
+    not_inside: str
+    regional_arms: Words
+
+
+class Bylines(Section):
+    quick: Regex
+    spans: list[Regex]
+    words: Words
+
+
+class RulerPattern(Section):
+    label: Literal["PERSON", "ORG", "PLACE"]
+    pattern: list[dict[str, Any]]
+
+
+class Entities(Section):
+    titles: Words
+    generic_speakers: Words
+    org_suffixes: OrgSuffixes
+    self_prefixes: dict[str, Literal["self_province", "self_city", "self_county"]]
+    not_seats: Words
+    not_places: Words
+    demonstratives: Words
+    known_organisations: dict[str, str]
+    department_suffixes: Words
+    department_max_chars: int
+    department_stop: str
+    compound_surnames: Words
+    surnames: str
+    not_names: Words
+    foreign_name: Regex
+    bylines: Bylines
+    ruler_patterns: list[RulerPattern]
+
+
+class Attribution(Section):
+    verbs: Words
+    verb_followers: Regex
+    lead_words: Words
+    lead_venue: Regex
+    lead_dates: Regex
+    max_between: int
+    noun_verbs: Words
+    name_followers: Words
+    pronouns: Words
+    plural: str
+    pronoun_window: int
+    max_sentences: int
+    quote_window: int
+
+
+class Quotes(Section):
+    open: str
+    close: str
+
+
+class Target(Section):
+    deadline: list[Regex]
+    cues: Words
+    section_headings: Words
+    min_chars: int
+    not_after: Words
+    actual_markers: Words
+    not_targets: Regex
+
+
+class HeadNouns(Section):
+    strong: Words
+    weak: Words
+
+
+class FirstOrOnly(Section):
+    quick: Regex
+    cues: list[Regex]
+    need_scope: Words
+    scopes: Words
+    counted_only: Regex
+    subject_leading: Words
+    head_nouns: HeadNouns
+    subject_max_chars: int
+    copulas: Words
+
+
+class Ranking(Section):
+    quick: Regex
+    cues: list[Regex]
+    trailing: Words
+    cut_after: Words
+    leading: Words
+    leading_times: Regex
+    trailing_times: Regex
+
+
+class Statistic(Section):
+    quick: Regex
+    sources: list[Regex]
+    source_leading: Words
+    source_trailing: Regex
+    empty_sources: Words
+    abbreviations: Words
+
+
+class Claims(Section):
+    attribution: Attribution
+    quotes: Quotes
+    target: Target
+    first_or_only: FirstOrOnly
+    ranking: Ranking
+    statistic: Statistic
+
+
+# -- checks.yml (checks) ------------------------------------------------------------------
+
+
+class MetricCore(Section):
+    kind_words: Words
+    fillers: Words
+    leading: Words
+    trailing: Words
+
+
+class Totals(Section):
+    labels: Words
+    label_prefixes: Words
+    parts_marker: str
+    part_rows: Words
+    selection_captions: list[Regex]
+    whole_words: Words
+
+
+class Shares(Section):
+    whole_ends: Words
+    verbs_before: Words
+    verbs_after: Words
+
+
+class Comparisons(Section):
+    compare: Regex
+    down: Words
+    last_period: Words
+    year_on_year: Words
+
+
+class Growth(Section):
+    month_on_month: Words
+    annual: Words
+    growth_words: Words
+
+
+class Revisions(Section):
+    revised: Words
+    preliminary: Words
+
+
+class Checks(Section):
+    metric_core: MetricCore
+    totals: Totals
+    shares: Shares
+    comparisons: Comparisons
+    growth: Growth
+    revisions: Revisions
+
+
+# -- parse.yml (parse) ------------------------------------------------------------------------
+
+
+class HtmlClasses(Section):
+    content: Regex
+    furniture: Regex
+    negative: Regex
+
+
+class HtmlWords(Section):
+    credit_labels: Words
+    byline_words: Words
+    link_tails: list[Regex]
+    promotions: list[Regex]
+    copyright: list[Regex]
+    related_headings: Words
+    meta_words: list[Regex]
+    source_labels: Words
+    author_labels: Words
+    classes: HtmlClasses
+
+
+class PdfWords(Section):
+    caption_starts: Words
+    unit_label_prefixes: Words
+    junk_titles: list[Regex]
+    notice_types: Words
+
+
+class Parse(Section):
+    html: HtmlWords
+    pdf: PdfWords
+
+
+# -- verify.yml, synonyms.yml (verifying an article) ----------------------------------------
+
+
+class CompanySuffixes(Section):
+    legal: Words  # a name ending with one of these anywhere is a company (…股份有限公司)
+    short: Words  # … with one of these, only at the start of a sentence or clause (龙湖集团)
+
+
+class VerifyWords(Section):
+    company_suffixes: CompanySuffixes
+    subject_ends: Words  # besides the relative periods of periods.yml
+    subject_not_starts: Words
+    securities_code: Regex
+    period_lead_chars: str
+    comparison_starts: Words
+    coordinators: Words
+    unread_periods: list[Regex]
+    base_before: Words  # besides the base_markers of periods.yml
+    rate_words: Words
+
+
+class SynonymGroup(Section):
+    key: Annotated[str, AfterValidator(_ascii_key)]
+    name: str
+    variants: Words = []
+    broader: str | None = None  # the key of the group this one is a kind of
+
+
+class Synonyms(Section):
+    groups: list[SynonymGroup]
+    filler: Words
+    change_words: Words  # besides the kind words of checks.yml (metric_core.kind_words)
+    loss_words: Words
+
+    @model_validator(mode="after")
+    def _one_group_per_phrase(self) -> Synonyms:
+        keys = [g.key for g in self.groups]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"group keys {twice} are used twice")
+        unknown = sorted({g.broader for g in self.groups if g.broader and g.broader not in keys})
+        if unknown:
+            raise ValueError(f"broader keys {unknown} name no group")
+        owner: dict[str, str] = {}
+        for g in self.groups:
+            for phrase in dict.fromkeys(unicodedata.normalize("NFKC", w).casefold() for w in (g.name, *g.variants)):
+                if owner.setdefault(phrase, g.key) != g.key:
+                    raise ValueError(f"{phrase!r} is in groups {owner[phrase]} and {g.key}: a phrase belongs to one")
+        return self
+
+
+#: Every YAML pattern file and its model; loading a file not listed here is an error.
+SCHEMAS: dict[str, type[Section]] = {
+    "units.yml": Units,
+    "qualifiers.yml": Qualifiers,
+    "nonfacts.yml": Nonfacts,
+    "cues.yml": Cues,
+    "periods.yml": Periods,
+    "places.yml": Places,
+    "entities.yml": Entities,
+    "claims.yml": Claims,
+    "checks.yml": Checks,
+    "parse.yml": Parse,
+    "verify.yml": VerifyWords,
+    "synonyms.yml": Synonyms,
+}
