@@ -147,6 +147,7 @@ class Fact(BaseModel):
 
 EntityLabel = Literal["PERSON", "ORG", "PLACE"]
 ClaimType = Literal["attribution", "target", "first_or_only", "ranking", "statistic"]
+SpeakerKind = Literal["person", "anonymous", "organisation", "source"]
 
 
 class Entity(BaseModel):
@@ -172,6 +173,8 @@ class Claim(BaseModel):
     speaker_title: str | None = None
     organisation: str | None = None
     verb: str | None = None
+    #: who speaks: a named person, an unnamed one (业内人士), an organisation, another medium (source)
+    speaker_kind: SpeakerKind | None = None
     source: str | None = None  # 据杭州海关统计 …
     deadline: str | None = None  # a target's period (2026)
     subject: str | None = None  # what a first/ranking is about

@@ -144,6 +144,8 @@ CREATE TABLE IF NOT EXISTS claims (
     speaker_title TEXT,
     organisation TEXT,
     verb TEXT,                           -- reporting verb: 表示, 介绍, 看来 …
+    -- who speaks: a named person, an unnamed one (业内人士), an organisation, another medium
+    speaker_kind TEXT CHECK (speaker_kind IN ('person', 'anonymous', 'organisation', 'source')),
     source TEXT,                         -- where a figure comes from: 杭州海关 …
     deadline TEXT,                       -- a target's year: 2026
     subject TEXT                         -- what a first or a ranking is about
@@ -153,6 +155,7 @@ CREATE INDEX IF NOT EXISTS idx_claims_sentence_id ON claims (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_claims_claim_type ON claims (claim_type);
 CREATE INDEX IF NOT EXISTS idx_claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS idx_claims_organisation ON claims (organisation);
+CREATE INDEX IF NOT EXISTS idx_claims_speaker_kind ON claims (speaker_kind);
 CREATE INDEX IF NOT EXISTS idx_claims_deadline ON claims (deadline);
 
 -- People, organisations and places named in claims (normalised in name).
