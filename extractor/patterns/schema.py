@@ -14,6 +14,7 @@ declare its model in :data:`SCHEMAS`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
@@ -25,6 +26,12 @@ def _compiles(pattern: str) -> str:
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc})") from exc
     return pattern
+
+
+def _ascii_key(key: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+        raise ValueError(f"{key!r} is not a key: lower-case ASCII letters, digits and _")
+    return key
 
 
 #: A Python regular expression (checked to compile).
@@ -544,6 +551,57 @@ class Parse(Section):
     pdf: PdfWords
 
 
+# -- verify.yml, synonyms.yml (verifying an article) ----------------------------------------
+
+
+class CompanySuffixes(Section):
+    legal: Words  # a name ending with one of these anywhere is a company (…股份有限公司)
+    short: Words  # … with one of these, only at the start of a sentence or clause (龙湖集团)
+
+
+class VerifyWords(Section):
+    company_suffixes: CompanySuffixes
+    subject_ends: Words  # besides the relative periods of periods.yml
+    subject_not_starts: Words
+    securities_code: Regex
+    period_lead_chars: str
+    comparison_starts: Words
+    coordinators: Words
+    unread_periods: list[Regex]
+    base_before: Words  # besides the base_markers of periods.yml
+    rate_words: Words
+
+
+class SynonymGroup(Section):
+    key: Annotated[str, AfterValidator(_ascii_key)]
+    name: str
+    variants: Words = []
+    broader: str | None = None  # the key of the group this one is a kind of
+
+
+class Synonyms(Section):
+    groups: list[SynonymGroup]
+    filler: Words
+    change_words: Words  # besides the kind words of checks.yml (metric_core.kind_words)
+    loss_words: Words
+
+    @model_validator(mode="after")
+    def _one_group_per_phrase(self) -> Synonyms:
+        keys = [g.key for g in self.groups]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"group keys {twice} are used twice")
+        unknown = sorted({g.broader for g in self.groups if g.broader and g.broader not in keys})
+        if unknown:
+            raise ValueError(f"broader keys {unknown} name no group")
+        owner: dict[str, str] = {}
+        for g in self.groups:
+            for phrase in dict.fromkeys(unicodedata.normalize("NFKC", w).casefold() for w in (g.name, *g.variants)):
+                if owner.setdefault(phrase, g.key) != g.key:
+                    raise ValueError(f"{phrase!r} is in groups {owner[phrase]} and {g.key}: a phrase belongs to one")
+        return self
+
+
 #: Every YAML pattern file and its model; loading a file not listed here is an error.
 SCHEMAS: dict[str, type[Section]] = {
     "units.yml": Units,
@@ -557,4 +615,6 @@ SCHEMAS: dict[str, type[Section]] = {
     "claims.yml": Claims,
     "checks.yml": Checks,
     "parse.yml": Parse,
+    "verify.yml": VerifyWords,
+    "synonyms.yml": Synonyms,
 }
