@@ -360,10 +360,19 @@ def test_ranks() -> None:
         "GB/T 1234-2020",
         "No.1",
         "width:74px",
+        "市十六届人大二次会议于1月21日开幕",  # meeting numbers
+        "召开八届十六次董事会会议",
+        "贯彻二十届二中全会精神",
     ],
 )
 def test_non_facts(text: str) -> None:
     assert find_numbers(text) == [], [m.quote for m in find_numbers(text)]
+
+
+def test_meetings_counted_are_figures() -> None:
+    assert [m.quote for m in find_numbers("全年召开了3次会议，开展两次整改")] == ["3次", "两次"]
+    # a count says 两 before a measure word: 二次整改 is a second round, not two of them
+    assert [m.quote for m in find_numbers("全年召开了3次会议，开展二次整改")] == ["3次"]
 
 
 def test_levels_and_shares_that_are_not_significance_tests_stay() -> None:

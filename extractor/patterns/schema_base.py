@@ -1,5 +1,4 @@
-"""The building blocks of the pattern schemas: a section that forbids unknown keys, word
-lists, qualifiers, unit norms and regular expressions checked to compile."""
+"""Building blocks of the pattern-file schemas: a section that forbids unknown keys, checked regexes."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 
-def _compiles(pattern: str) -> str:
+def compiles(pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
@@ -17,10 +16,22 @@ def _compiles(pattern: str) -> str:
     return pattern
 
 
+def ascii_key(key: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+        raise ValueError(f"{key!r} is not a key: lower-case ASCII letters, digits and _")
+    return key
+
+
 #: A Python regular expression (checked to compile).
-Regex = Annotated[str, AfterValidator(_compiles)]
+Regex = Annotated[str, AfterValidator(compiles)]
+
+
 Words = list[str]
+
+
 Qualifier = Literal["approx", "gte", "gt", "lte", "lt", "eq"]
+
+
 #: units.yml: ``NORM``, ``[NORM, FACTOR]`` or null (a count: the measure word is the norm).
 UnitNorm = str | tuple[str, float] | None
 
