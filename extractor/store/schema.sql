@@ -122,6 +122,8 @@ CREATE INDEX IF NOT EXISTS idx_facts_sentence_id ON facts (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_facts_table_id ON facts (table_id);
 CREATE INDEX IF NOT EXISTS idx_facts_kind ON facts (kind);
 CREATE INDEX IF NOT EXISTS idx_facts_unit_norm ON facts (unit_norm);
+CREATE INDEX IF NOT EXISTS idx_facts_unit_value ON facts (unit_norm, value_norm);  -- verify: by value
+CREATE INDEX IF NOT EXISTS idx_facts_unit_period_value ON facts (unit_norm, period, value_norm);  -- … by period
 CREATE INDEX IF NOT EXISTS idx_facts_region ON facts (region);
 CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
@@ -203,6 +205,22 @@ CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5 (
     sentence,
     content = '',
     tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Articles verified on the /-/verify page, kept for their permalink: the text as
+-- pasted, its date and the verdicts as JSON (what the permalink shows again).
+CREATE TABLE IF NOT EXISTS verifications (
+    id TEXT PRIMARY KEY,                 -- hash of the article, its date and the extractor version
+    created TEXT NOT NULL,               -- ISO timestamp, UTC
+    title TEXT,
+    article TEXT NOT NULL,
+    article_date TEXT,                   -- the date given or found (ISO)
+    extractor_version TEXT,
+    figures INTEGER NOT NULL DEFAULT 0,
+    supported INTEGER NOT NULL DEFAULT 0,
+    contradicted INTEGER NOT NULL DEFAULT 0,
+    unsupported INTEGER NOT NULL DEFAULT 0,
+    result TEXT NOT NULL                 -- JSON: the report, with the article's pages
 );
 
 -- Settings the store keeps about the database itself (e.g. search_version).
