@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.checks import synonyms
+from extractor.facts import synonyms
 from extractor.checks.article import (
     companies,
     compares_only,
