@@ -164,9 +164,9 @@ def _ids_cell(value: Any, database: str, datasette) -> Markup | None:
 def render_cell(row, value, column: str, table: str, database: str, datasette) -> Any:
     """Links for ids that are no foreign key (a fact's table and claim, a check's facts) and
     coded values with their Chinese label."""
-    if isinstance(value, dict):  # a foreign key Datasette has expanded: its own link
-        return None
-    if value in (None, ""):
+    if table == "facts" and column == "table_id" and isinstance(value, dict):  # expanded: link to the layout
+        value = value.get("value")
+    if isinstance(value, dict) or value in (None, ""):  # a foreign key Datasette has expanded: its own link
         return None
     if table == "facts" and column == "table_id":
         fact = row["id"] if row is not None and "id" in row.keys() else None

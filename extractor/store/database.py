@@ -23,10 +23,10 @@ import sqlite_utils
 
 from extractor import __version__
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.patterns import patterns_dir
 from extractor.settings import SETTINGS
 from extractor.store import search
 from extractor.store.migrate import migrate
-from extractor.patterns import patterns_dir
 from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,
