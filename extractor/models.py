@@ -110,8 +110,12 @@ class NumberMention(BaseModel):
     qualifier: Qualifier = "eq"
     low: float | None = None  # range bounds, in ``unit``
     high: float | None = None
+    low_norm: float | None = None  # range bounds in base units (like ``value_norm``)
+    high_norm: float | None = None
+    # a range written with two bounds (2元—10元): end of the low bound's quote, start of the high's
+    split: tuple[int, int] | None = None
     kind_hint: Kind | None = None  # what the form alone says: rank, share (fraction), multiple, pp_change
-    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range
+    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range | ratio
 
 
 class Fact(BaseModel):

@@ -39,7 +39,7 @@ from extractor.facts.columns import (
 )
 from extractor.facts.context import DocContext
 from extractor.facts.cues import cues, kind_for, percent_kind
-from extractor.facts.numbers import find_numbers
+from extractor.facts.numbers import find_numbers, range_bounds
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer, resolve
 from extractor.models import Fact, NumberMention, Table
@@ -56,7 +56,7 @@ _UNIT_PREFIX = re.compile(f"^(?:{alternation(_WORDS['unit_prefixes'])})[:：]?|[
 _UNIT_IN_HEADER = re.compile(r"[（(](?:单位[:：]?)?([^）)]{1,8})[）)]|单位[:：]\s*(\S{1,6})")
 _PROSE = re.compile(r"[，。；,;]")
 _YEARISH = re.compile(r"(?:19|20)\d{2}\s*(?:[AEFP]|年(?:度|末)?)?")
-_RANGE = re.compile(r"[-+]?\d[\d.]*%?[-—–~～至][-+]?\d[\d.]*%?")
+_RANGE = re.compile(r"[-+]?\d[\d.]*%?[-—–~～至到][-+]?\d[\d.]*%?")
 _MEASURE_WORD = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -282,16 +282,17 @@ class _Reader:
                 kind, unit_norm = _kind(mention, header, item)
                 if kind == "count" and unit_norm != mention.unit_norm:
                     unit_text = unit_norm  # the item's own measure word over the table's
-                out.append(Fact(
-                    page=row_page(self.table, r), sentence=row_text, quote=cell, value=mention.value,
-                    unit=unit_text, value_norm=mention.value_norm, unit_norm=unit_norm, kind=kind,
-                    qualifier=mention.qualifier,
-                    modality="target" if self.is_target else (modality or "actual"),
-                    region=region, region_source=region_source if region else None,
-                    period=period, period_source=period_source if period else None,
-                    metric=metric or None, low=mention.low, high=mention.high, method="table",
-                    table_index=self.index, table_row=r, table_col=c,
-                ))
+                for b in range_bounds(mention):  # a range cell is two facts: its low and its high bound
+                    out.append(Fact(
+                        page=row_page(self.table, r), sentence=row_text, quote=cell if b is mention else b.quote,
+                        value=b.value, unit=unit_text, value_norm=b.value_norm, unit_norm=unit_norm, kind=kind,
+                        qualifier=b.qualifier,
+                        modality="target" if self.is_target else (modality or "actual"),
+                        region=region, region_source=region_source if region else None,
+                        period=period, period_source=period_source if period else None,
+                        metric=metric or None, low=mention.low, high=mention.high, method="table",
+                        table_index=self.index, table_row=r, table_col=c,
+                    ))
         return out
 
     def cell_period(self, header: str, left: str, span: list[int]) -> tuple[str | None, str, str | None]:
@@ -376,7 +377,7 @@ def _cell_facts(cell: str, header: str, row_unit: str | None, table_unit: str | 
     mentions = find_numbers(cell)
     if mentions and all(m.unit for m in mentions):
         return [(m, m.unit) for m in mentions]
-    unit = _label_unit([header]) or row_unit or table_unit
+    unit = "%" if _PCT_HEADER.search(header) else _label_unit([header]) or row_unit or table_unit
     if _RANGE.fullmatch(compact) and unit:  # 21.60-97.40 under a unit label
         mentions = find_numbers(compact + unit)
         return [(m, m.unit) for m in mentions if m.unit]
