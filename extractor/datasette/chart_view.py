@@ -38,12 +38,16 @@ def _sort_key(period: str) -> tuple:
 def _series(rows: list[dict]) -> dict:
     """The chart's periods (x) and one dataset per region."""
     periods = sorted({r["period"] for r in rows}, key=_sort_key)
-    by_region: dict[str, list[dict]] = {}
+    by_region: dict[str, list[dict[str, object]]] = {}
     for r in rows:
         by_region.setdefault(r["region"] or "(no region 无地区)", []).append(
             {"x": r["period"], "y": r["value_norm"], "id": r["id"], "quote": r["quote"]})
-    datasets = [{"label": region, "data": sorted(points, key=lambda p: _sort_key(p["x"]))}
-                for region, points in sorted(by_region.items(), key=lambda kv: -len(kv[1]))]
+    def in_time(point: dict[str, object]) -> tuple:
+        return _sort_key(str(point["x"]))
+
+    datasets: list[dict[str, object]] = [
+        {"label": region, "data": sorted(points, key=in_time)}
+        for region, points in sorted(by_region.items(), key=lambda kv: -len(kv[1]))]
     return {"periods": periods, "datasets": datasets}
 
 

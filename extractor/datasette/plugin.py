@@ -94,8 +94,8 @@ def filters_from_request(request, database: str, table: str, datasette) -> Any:
         if not query or table != "facts" or _search_mode_raw(request, datasette, database, table):
             return None
         db = datasette.get_database(database)
-        if not await db.table_exists(search.FTS_TABLE):
-            return None
+        if not search.needs_literal(query) or not await db.table_exists(search.FTS_TABLE):
+            return None  # the index alone finds exactly the facts that hold the words
         haystack = search.haystack_sql(
             "facts", "(select label from documents where documents.id = facts.doc_id)",
             "(select text from claims where claims.id = facts.claim_id)")

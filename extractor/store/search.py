@@ -172,12 +172,22 @@ def _phrase(group: Sequence[Term]) -> str:
     return out
 
 
+def needs_literal(query: str | Query) -> bool:
+    """Whether the bigram index can over-match ``query``: a form with more than one run
+    (``23.8`` matches 23-8; ``"跨境 电商"`` matches 跨境，电商). A form of one run matches
+    exactly where the text holds it (the index is as case- and width-blind as the test)."""
+    return any(runs(form) != [normalize(form)] for term in _query(query).terms for form in term.forms)
+
+
 def literal_sql(query: str | Query, haystack: str, prefix: str = "pf_") -> tuple[str, dict]:
     """SQL requiring ``haystack`` to hold every word (in one of its forms) of one group of
     ``query``: the exact test after the bigram index has narrowed the facts down."""
     params = _Params(prefix)
-    groups = ["(" + " and ".join(_any_form(t, haystack, params) for t in g) + ")" for g in _query(query).groups]
-    return ("(" + " or ".join(groups) + ")" if groups else "0"), params.values
+    groups = ["(" + " and ".join(_any_form(t, "h", params) for t in g) + ")" for g in _query(query).groups]
+    if not groups:
+        return "0", params.values
+    # the haystack is built once per fact (a subquery), not once per form tested
+    return f"(select {' or '.join(groups)} from (select {haystack} as h))", params.values
 
 
 def rank_sql(query: str | Query, fact: str = "f", prefix: str = "pr_") -> tuple[str, dict]:
@@ -241,8 +251,9 @@ class Filters:
     def of(cls, get) -> Filters:
         """Filters from ``get(name) -> list of values`` (a request's query string): a value may
         list several, comma-separated (杭州,宁波); blanks dropped."""
-        values = {f.name: tuple(dict.fromkeys(v.strip() for text in get(f.name) for v in _LIST_SEP.split(text or "")
-                                              if v.strip())) for f in fields(cls)}
+        values: dict[str, tuple] = {
+            f.name: tuple(dict.fromkeys(v.strip() for text in get(f.name) for v in _LIST_SEP.split(text or "")
+                                        if v.strip())) for f in fields(cls)}
         values["doc"] = tuple(int(v) for v in values["doc"] if v.isdigit())
         return cls(**values)
 
@@ -298,9 +309,10 @@ def where_sql(query: str | Query, filters: Filters | None = None) -> tuple[str, 
         if match is not None:  # else a group is only punctuation: no index to narrow by
             wheres.append(f"f.id in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :match)")
             params["match"] = match
-        literal, more = literal_sql(q, haystack_sql())
-        wheres.append(literal)
-        params.update(more)
+        if match is None or needs_literal(q):
+            literal, more = literal_sql(q, haystack_sql())
+            wheres.append(literal)
+            params.update(more)
     if filters:
         where, more = filters.sql()
         wheres.append(where)
