@@ -11,13 +11,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, running
 from test_crosscheck import CORPUS, _corpus_key, cached_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,29 +57,9 @@ def real_db(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(real_db):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", "--db", str(real_db), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/-/versions.json", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode("utf-8", "replace") if proc.poll() is not None else ""
-                    pytest.fail(f"policy-facts serve did not start: {out}")
-                time.sleep(0.2)
+    with running([sys.executable, "-m", "extractor.cli", "serve", "--db", str(real_db), "--port", str(free_port())],
+                 "policy-facts serve") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
