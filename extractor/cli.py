@@ -14,7 +14,7 @@ import click
 
 from extractor import __version__
 from extractor.errors import PatternError, PolicyFactsError
-from extractor.settings import PDF_ENGINES, SETTINGS
+from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
 DEFAULT_DB = "db/facts.db"
 
@@ -69,11 +69,14 @@ def cli() -> None:
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=SETTINGS.pdf.engine, show_default=True,
               help="what reads PDF pages: PDFium, or pdfplumber (the slower reference reader); a page PDFium "
                    "cannot read is read by pdfplumber")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=SETTINGS.ocr.mode, show_default=True,
+              help="which PDF pages OCR reads: auto (those without a usable text layer: none, garbage glyphs, a "
+                   "scan's poor OCR layer), force (every page) or off (a PDF without a text layer is needs_ocr)")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
-           follow_symlinks, prune, pdf_engine, as_json, quiet) -> None:
+           follow_symlinks, prune, pdf_engine, ocr, as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
     A document is its content (sha256) and the files it came from (ingest root
@@ -110,7 +113,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
                 follow_symlinks=follow_symlinks, prune=prune, progress=bar.update, on_total=bar.start,
-                pdf_engine=pdf_engine,
+                pdf_engine=pdf_engine, ocr=ocr,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
         raise click.ClickException(printable(str(exc))) from exc

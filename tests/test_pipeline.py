@@ -160,7 +160,15 @@ def test_needs_reading() -> None:
     assert needs_reading(_row(status="failed"), "s", {}, retry_failed=True)
     assert not needs_reading(_row(status="encrypted"), "s", {})
     assert needs_reading(_row(status="encrypted"), "s", {}, password="pw")
-    assert not needs_reading(_row(status="needs_ocr"), "s", {}, retry_failed=True)
+    # a PDF that needed OCR is read again once OCR is on, not again after OCR found nothing in it
+    assert needs_reading(_row(status="needs_ocr"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr"), "s", {}, ocr="off", retry_failed=True)
+    assert needs_reading(_row(status="needs_ocr", ocr_mode="off"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr", ocr_mode="auto"), "s", {}, ocr="auto", retry_failed=True)
+    # a PDF read with another OCR mode is read again
+    assert needs_reading(_row(ocr_mode="auto"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode="force"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode=None, doc_type="html"), "s", {}, ocr="force")
     # a manifest entry that differs from what is stored
     assert not needs_reading(_row(), "s", {"publisher": "P", "published": "2024-01-02"})
     assert needs_reading(_row(), "s", {"publisher": "Q"})

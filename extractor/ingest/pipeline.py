@@ -74,6 +74,7 @@ from extractor.ingest.job import (
     Extraction,
     extract_file,
     extract_rows,
+    needs_reading,
     store_error,
     to_rows,
 )
@@ -233,7 +234,8 @@ class _Known:
 
     @classmethod
     def load(cls, store) -> _Known:
-        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", "pdf_engine", *MANIFEST_FIELDS)
+        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", "pdf_engine", "ocr_mode",
+                *MANIFEST_FIELDS)
         rows = store.db.execute(f"select {', '.join(cols)} from documents order by id").fetchall()
         docs = {r[0]: dict(zip(cols, r, strict=True)) for r in rows}
         by_sha: dict[str, int] = {}
@@ -243,21 +245,6 @@ class _Known:
         files = {(r, p): (d, fp) for r, p, d, fp in
                  store.db.execute("select root, path, doc_id, fingerprint from document_files")}
         return cls(docs, by_sha, files)
-
-
-def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
-                  retry_failed: bool = False, password: str | None = None, pdf_engine: str | None = None) -> bool:
-    """Whether a file must be (re-)read, given what is stored for its content (and which PDF engine read it)."""
-    if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__ or row.get("pdf_engine") not in (None, pdf_engine or SETTINGS.pdf.engine):
-        return True
-    status = row["status"]
-    if status == "encrypted" and password:
-        return True
-    if status in ("failed", "too_large", "partial") and retry_failed:
-        return True
-    if status in STORED:  # the manifest changed since the file was read
-        return any(meta.get(k) and row.get(k) != meta[k] for k in MANIFEST_FIELDS)
-    return False
 
 
 class _Entry:
@@ -287,6 +274,7 @@ def ingest(
     progress: Callable[[Extraction | None, Summary], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     pdf_engine: str | None = None,
+    ocr: str | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
@@ -294,6 +282,8 @@ def ingest(
     this process, no limits).
     ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget the files of the
     folders ingested that are gone (and documents left without files). ``pdf_engine``: "pdfium" or "pdfplumber".
+    ``ocr``: which PDF pages OCR reads: "auto" (default ``SETTINGS.ocr.mode``: those without a usable text
+    layer), "force" (all) or "off" (none: a PDF without a text layer is ``needs_ocr``).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
     stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -312,10 +302,12 @@ def ingest(
         on_total(summary.files)
     n = _worker_count(workers, summary.files)
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
-    pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes, pdf_engine=pdf_engine or SETTINGS.pdf.engine)
+    pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes,
+                   pdf_engine=pdf_engine or SETTINGS.pdf.engine, ocr=ocr or SETTINGS.ocr.mode)
     store = Store(db_path)
     writer = Writer(store, summary)
-    opts = {"force": force, "retry_failed": retry_failed, "password": password, "pdf_engine": pool.pdf_engine}
+    opts = {"force": force, "retry_failed": retry_failed, "password": password, "pdf_engine": pool.pdf_engine,
+            "ocr": pool.ocr}
     cancel = True
     try:
         store.db.execute("PRAGMA synchronous = NORMAL")
@@ -553,6 +545,7 @@ def _store(store, result: Extraction | Link, summary: Summary) -> None:
         extractor_version=__version__,
         root=result.root,
         fingerprint=result.fingerprint,
+        ocr_mode=doc.ocr_mode if doc and doc.doc_type == "pdf" else None,
     )
     summary.count(status)
     if status == "needs_ocr" and doc and doc.page_count:

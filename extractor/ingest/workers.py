@@ -26,7 +26,7 @@ from typing import Any
 from extractor.errors import PolicyFactsError
 from extractor.ingest.discover import display, hash_file
 from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
-from extractor.settings import PDF_ENGINES, SETTINGS
+from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
 
@@ -178,11 +178,13 @@ class Workers:
     and profiling)."""
 
     def __init__(self, n: int, *, timeout: float | None, memory_mb: int, password: str | None,
-                 max_text_bytes: int | None, pdf_engine: str | None = None):
+                 max_text_bytes: int | None, pdf_engine: str | None = None, ocr: str | None = None):
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
         if pdf_engine is not None and pdf_engine not in PDF_ENGINES:
             raise ValueError(f"unknown PDF engine {pdf_engine!r}: one of {', '.join(PDF_ENGINES)}")
-        self.password, self.max_text_bytes, self.pdf_engine = password, max_text_bytes, pdf_engine
+        if ocr is not None and ocr not in OCR_MODES:
+            raise ValueError(f"unknown OCR mode {ocr!r}: one of {', '.join(OCR_MODES)}")
+        self.password, self.max_text_bytes, self.pdf_engine, self.ocr = password, max_text_bytes, pdf_engine, ocr
         self.size: int | None = None
         self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
@@ -205,7 +207,10 @@ class Workers:
     def submit(self, job: Job):
         """Read the file of ``job`` in a worker (see :meth:`result`)."""
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
-        return self._run(extract_rows, args, {"root": job.root, "pdf_engine": self.pdf_engine})
+        # OCR stops at a share of the time limit, so a long scan is stored partial rather than lost
+        ocr_seconds = self.timeout * SETTINGS.ocr.time_share if self.timeout and self.n else None
+        return self._run(extract_rows, args, {"root": job.root, "pdf_engine": self.pdf_engine, "ocr": self.ocr,
+                                              "ocr_seconds": ocr_seconds})
 
     @staticmethod
     def known(value):
