@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import CorruptDocument, EmptyDocument, NeedsOCR, out_of_memory
+from extractor.errors import CorruptDocument, DocumentTooLarge, EmptyDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
@@ -149,6 +149,9 @@ def parse_pdf_blocks(
         fallback_pages = pages.fallback_pages
         ocr_pages = list(getattr(pages, "ocr_pages", ()))
         if n_chars == 0:
+            if page_errors and all(e.startswith("OcrTimeUp") for e in page_errors.values()):
+                raise DocumentTooLarge(f"{path.name}: the OCR time was spent before any page was read "
+                                       f"({SETTINGS.ocr.time_share:.0%} of --timeout)")
             if len(page_errors) == n_pages:
                 first = next(iter(page_errors.values()))
                 raise CorruptDocument(f"{path.name}: no page could be read ({first})")
