@@ -15,15 +15,21 @@ import fixtures_scan as fs
 import pytest
 
 from extractor.errors import DocumentTooLarge, NeedsOCR
+from extractor.facts.ocr import quote_confidence
 from extractor.ingest.job import extract_file
 from extractor.models import ParsedDocument
-from extractor.parse.ocr.decide import dictionary_cover, garbage_share, ocr_reason, poor_layer, suspect_figures
+from extractor.parse.ocr.decide import (
+    dictionary_cover,
+    garbage_share,
+    ocr_reason,
+    poor_layer,
+    suspect_figures,
+)
 from extractor.parse.ocr.engine import OcrChar
 from extractor.parse.ocr.image import orientation, skew
 from extractor.parse.ocr.page import clean_chars
 from extractor.parse.pdf.document import parse_pdf
 from extractor.parse.pdf.objects import PageMap, PageObjects, RawChar
-from extractor.facts.ocr import quote_confidence
 
 FEIDA = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf" / "feida_audit_reply_ocr_scan.pdf"
 
