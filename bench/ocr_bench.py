@@ -124,7 +124,7 @@ def main() -> None:
         "ocr_s_per_page": round(t_ocr / max(n_ocr, 1), 2), "ingest_s": round(t_scan, 1),
         "ocr_share_of_ingest": round(t_ocr / t_scan, 3) if t_scan else None, "text_layer_ingest_s": round(t_text, 1),
         "f1_scans": s_scan["overall"], "f1_text_layer": s_text["overall"],
-        "per_doc_scans": {k: v["f1"] for k, v in s_scan["per_doc"].items()},
+        "per_doc_scans": {k: v["f1"] for k, v in s_scan["documents"].items()},
         "tables_text_layer": n_tables, "tables_scans": sum(len(g) for g in t_scanned.values()),
         "tables_identical": same,
     }

@@ -3,9 +3,10 @@
 The page is rendered (:func:`~.image.render`), its lines recognised (:func:`~.engine.recognise`),
 turned upright when it was scanned sideways or upside down (its lines then run down, up or
 right to left), and straightened by its tilt. Each recognised character becomes a glyph:
-its centre where the recogniser placed it along its line, as wide as a character of its kind
-(a Chinese character about as wide as the line is high, a digit or letter about half that,
-never overlapping its neighbours), as high as its line; a space the recogniser read becomes
+its centre where the recogniser placed it along its line, as high as the line's type (the
+distance between its Chinese characters; the detector's box is padded), as wide as a character
+of its kind (a Chinese character about that size, a digit or letter about half), touching a
+close neighbour and never overlapping one; a space the recogniser read becomes
 an explicit space. The ruling lines of tables are found in the straightened image
 (:func:`~.image.rules`). So the layout, reading order and table finders run on a scan as they
 run on a text layer, and a figure's glyph boxes are where it is printed: the page's
@@ -45,12 +46,12 @@ _WIDE, _NARROW = 0.95, 0.55
 #: a space it reads after them inside a figure (2, 000)
 _THOUSANDS = re.compile(r"(?<=\d)[，,](?=\s?\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d)[。．](?=\s?\d)")
-_INNER_SPACE = re.compile(r"(?<=\d[,.])\s(?=\d)")
+_INNER_SPACE = re.compile(r"(?<=\d[,.])\s(?=\d)|(?<=\d)\s(?=[.,%]\d|%)")
 
 
 def clean_chars(chars: list[OcrChar]) -> list[OcrChar]:
     """A recognised line's characters with the punctuation inside figures as a text layer has it:
-    9，500 → 9,500, 1。57 → 1.57, 2, 000 → 2,000."""
+    9，500 → 9,500, 1。57 → 1.57, 2, 000 → 2,000, 6 .3 % → 6.3%."""
     text = "".join(c.text for c in chars)
     fixed = _INNER_SPACE.sub("\0", _DECIMAL.sub(".", _THOUSANDS.sub(",", text)))
     if fixed == text:
@@ -62,9 +63,17 @@ def _wide(ch: str) -> bool:
     return ord(ch) >= 0x2E80
 
 
-def _glyphs(line: OcrLine, m: np.ndarray, to_page: Affine) -> list[RawChar]:
-    """The glyphs of one recognised line, straightened by ``m`` (2×3) and mapped on to the page."""
-    h = line.height
+def pitch(line: OcrLine) -> float | None:
+    """The distance from one Chinese character to the next on ``line`` (pixels): the type's size,
+    which the line's box (padded around the ink by the detector) overstates; None with too few."""
+    at = [c.at * line.length for c in line.chars if _wide(c.text)]
+    steps = sorted(b - a for a, b in zip(at, at[1:], strict=False) if 0 < b - a < 1.5 * line.height)
+    return steps[len(steps) // 2] if len(steps) >= 2 else None
+
+
+def _glyphs(line: OcrLine, m: np.ndarray, to_page: Affine, size: float) -> list[RawChar]:
+    """The glyphs of one recognised line of type ``size`` (pixels), straightened by ``m`` (2×3) and
+    mapped on to the page."""
     (sx, sy), (ex, ey) = (m @ np.array([*line.start, 1.0]), m @ np.array([*line.end, 1.0]))
     mid_y = (sy + ey) / 2
     xs = [sx + c.at * (ex - sx) for c in line.chars]
@@ -73,13 +82,13 @@ def _glyphs(line: OcrLine, m: np.ndarray, to_page: Affine) -> list[RawChar]:
     for i, ch in enumerate(text):
         # a character reaches its neighbour when it is close (the two touch: no gap to read as a
         # space; the recogniser reads spaces itself), else it is as wide as its kind
-        width = (_WIDE if _wide(ch) else _NARROW) * h
+        width = (_WIDE if _wide(ch) else _NARROW) * size
         lo, hi = xs[i] - width / 2, xs[i] + width / 2
         if i > 0 and xs[i] - xs[i - 1] <= 1.5 * width:
             lo = (xs[i - 1] + xs[i]) / 2
         if i + 1 < len(xs) and xs[i + 1] - xs[i] <= 1.5 * width:
             hi = (xs[i] + xs[i + 1]) / 2
-        (x0, t0), (x1, t1) = apply(to_page, lo, mid_y - h / 2), apply(to_page, hi, mid_y + h / 2)
+        (x0, t0), (x1, t1) = apply(to_page, lo, mid_y - size / 2), apply(to_page, hi, mid_y + size / 2)
         out.append(RawChar(" " if ch.isspace() else ch, min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1),
                            abs(t1 - t0), True))
     return out
@@ -148,18 +157,23 @@ def read_ocr_page(page: Any, reason: str, min_ink: float = 0.0) -> PageObjects |
     chars: list[RawChar] = []
     text: list[str] = []
     conf: list[int] = []
+    pitches = {id(ln): pitch(ln) for ln in lines}
+    known = sorted(p / ln.height for ln in lines if (p := pitches[id(ln)]))
+    ratio = known[len(known) // 2] if known else 0.8  # type size to box height, on this page
     for ln in lines:
         if not ln.chars:
             continue
         ln.chars = clean_chars(ln.chars)
-        chars += _glyphs(ln, m, to_page)
+        chars += _glyphs(ln, m, to_page, pitches[id(ln)] or ratio * ln.height)
         for c in ln.chars:
             if not c.text.isspace():
                 text.append(c.text)
                 conf.append(round(100 * c.conf))
     heights = [ln.height for ln in lines if len(ln.text) >= 2]
     h_px = statistics.median(heights) if heights else 20.0 * rendered.scale
-    found = rules(straight, max(12, int(1.5 * h_px)), max(3, int(0.2 * h_px)), [_inner(ln, m) for ln in lines])
+    # the text is masked out first: a rule need only be longer than a character is high (a one-row
+    # table's vertical rules are little more)
+    found = rules(straight, max(10, int(0.8 * h_px)), max(3, int(0.2 * h_px)), [_inner(ln, m) for ln in lines])
     info = OcrPage(reason=reason, turned=turned, skew=round(tilt, 2),
                    confidence=round(statistics.fmean(ln.conf for ln in lines), 3) if lines else None,
                    text="".join(text), conf=conf)
