@@ -34,7 +34,9 @@ DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
 DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
 #: Modules the worker processes import once, before forking (forkserver start method); the last
 #: one loads the models.
-WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
+WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
+                  "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
+                  "extractor.facts.sentence", "extractor.facts.segment",
                   "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
 #: The collector's thresholds in a worker (see ``SETTINGS.ingest.worker_gc_threshold``).
 GC_THRESHOLDS = (SETTINGS.ingest.worker_gc_threshold, 20, 20)

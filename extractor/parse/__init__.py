@@ -146,7 +146,7 @@ def parse_file(path: Path, password: str | None = None, pdf_engine: str | None =
         from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in the PDF engines
 
         return parse_pdf(path, password=password, **({"engine": pdf_engine} if pdf_engine else {}),
-                         **({"ocr": ocr} if ocr else {}), ocr_deadline=ocr_deadline)
+                         **({"ocr": ocr} if ocr else {}), **({"ocr_deadline": ocr_deadline} if ocr_deadline else {}))
     data = path.read_bytes()
     try:
         kind = sniff_kind(data, path.suffix.lower())

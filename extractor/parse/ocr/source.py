@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from extractor.errors import PolicyFactsError
+from extractor.errors import PolicyFactsError, out_of_memory
 from extractor.models import OcrPage
 from extractor.parse.ocr.decide import ocr_reason, poor_layer
 from extractor.parse.pdf.objects import PageObjects
@@ -72,7 +72,6 @@ class OcrPages:
     def read(self, index: int) -> PageObjects:
         """Page ``index`` (0-based), from its text layer or by OCR."""
         from extractor.parse.ocr.engine import OcrUnavailable
-        from extractor.parse.ocr.page import read_ocr_page
 
         error: Exception | None = None
         objs: PageObjects | None = None
@@ -81,6 +80,8 @@ class OcrPages:
         except (MemoryError, RecursionError):
             raise
         except Exception as exc:  # unreadable by the engines: perhaps its image can be read
+            if out_of_memory(exc):  # a decompression bomb: rendering it would not fare better
+                raise
             error = exc
         reason = None if self.unavailable else ocr_reason(objs, self.mode, self._layer)
         if reason is None:
@@ -95,8 +96,10 @@ class OcrPages:
                             f"was spent ({reason})")
         page = self._document()[index]
         try:
+            from extractor.parse.ocr.page import read_ocr_page  # OpenCV: loaded by the first scan
+
             out = read_ocr_page(page, reason, 0.0 if has_text else SETTINGS.ocr.min_ink)
-        except OcrUnavailable as exc:
+        except (OcrUnavailable, ImportError) as exc:
             self.unavailable = str(exc)
             if objs is None:
                 raise
