@@ -32,8 +32,53 @@ def test_amounts_are_not_years():
     assert find_periods("2020.5亿元", 2023) == []
 
 
-def test_a_day_of_a_month_is_a_date_not_a_period():
-    assert find_periods("根据杭州海关7月21日下午公布的数据", 2022) == []
+def test_a_day_of_a_month_gives_its_month():
+    refs = find_periods("截至美东时间7月3日16时33分，美国确诊病例超过278万例", 2020, 7)
+    assert [p.period for p in refs] == ["2020-07"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("目前，全市共有企业300家", "2022-07"),
+        ("当前价格(元)：82.42", "2022-07"),
+        ("截至目前，佛罗里达有接近17万人确诊", "2022-07"),
+        ("今日统计再新增9488例", "2022-07"),
+    ],
+)
+def test_words_for_the_present_resolve_to_the_documents_month(text, expected):
+    assert find_periods(text, 2022, 7)[0].period == expected
+    assert find_periods(text, 2022)[0].period == "2022"  # a date with no month: its year
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("公司22年1季度产能712万公里", "2022-Q1"),
+        ("22年底公司有望实现超20GW切割代工产能", "2022"),
+        ("光伏金刚线及硅片切割代工业务推动公司22Q1业绩大超预期", "2022-Q1"),
+        ("从2019年0.8元/kwh降低到2022年Q1的0.39元/kwh", "2022-Q1"),
+        ("2017会计年度公司已对该案件涉及的金额预计负债", "2017"),
+        ("2021财年营收", "2021"),
+    ],
+)
+def test_short_years_quarters_written_q_and_fiscal_years(text, expected):
+    assert find_periods(text, 2022, 7)[-1].period == expected
+
+
+def test_a_two_digit_number_of_years_is_a_duration_not_a_year():
+    assert find_periods("过去20年，数字贸易", 2022, 7) == []
+    assert find_periods("近30年来", 2022, 7) == []
+    assert find_periods("成立22年，公司", 2022, 7) == []
+
+
+def test_a_quarter_not_yet_begun_is_last_years_unless_the_sentence_looks_forward():
+    assert find_periods("第四季度出口增长5%", 2021, 3)[0].period == "2020-Q4"
+    assert find_periods("12月，出口增长5%", 2021, 3)[0].period == "2020-12"
+    assert find_periods("第一季度出口增长5%", 2021, 3)[0].period == "2021-Q1"  # under way in March
+    assert find_periods("今年第四季度将投产", 2021, 3)[0].period == "2021-Q4"  # 今年 says which year
+    assert find_periods("预计第四季度出口增长5%", 2021, 3, forward=True)[0].period == "2021-Q4"
+    assert find_periods("第四季度出口增长5%", 2021)[0].period == "2021-Q4"  # no month known: as named
 
 
 def test_relative_words_need_a_reference_year():

@@ -6,9 +6,17 @@ import re
 from dataclasses import dataclass
 
 from extractor.facts.cues import cues
-from extractor.facts.periods import find_periods, signature_date
+from extractor.facts.periods import (
+    date_line,
+    find_periods,
+    period_end,
+    report_period,
+    signature_date,
+    title_date,
+)
 from extractor.facts.regions import document_places
-from extractor.models import NumberMention, ParsedDocument
+from extractor.models import DateSource, NumberMention, ParsedDocument
+from extractor.parse.normalize import normalize_date
 
 _DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 
@@ -21,6 +29,10 @@ class DocContext:
     """What the whole document says about its facts' defaults."""
 
     year: int | None = None
+    month: int | None = None
+    #: the document's own date and where it was read (see :func:`document_date`)
+    date: str | None = None
+    date_source: DateSource | None = None
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -35,9 +47,10 @@ def document_context(doc: ParsedDocument) -> DocContext:
     """Date, home region, default period and genre of a document."""
     text = doc.text
     ctx = DocContext()
-    date = doc.published or signature_date(text)
-    if date:
-        ctx.year = int(date[:4])
+    ctx.date, ctx.date_source = (doc.date, doc.date_source) if doc.date else document_date(doc)
+    if ctx.date:
+        ctx.year = int(ctx.date[:4])
+        ctx.month = int(ctx.date[5:7]) if len(ctx.date) >= 7 else None
     home = document_places(doc.title, text)
     ctx.province, ctx.city, ctx.county, ctx.country, ctx.region = home
     head = (doc.title or "") + "\n" + text[:400]
@@ -49,7 +62,7 @@ def document_context(doc: ParsedDocument) -> DocContext:
         ctx.period = str(ctx.plan_years[1])
     else:
         for source in (doc.title or "", text[:1500]):
-            refs = find_periods(source, ctx.year)
+            refs = find_periods(source, ctx.year, ctx.month)
             if ctx.year is not None:  # a history lesson in the opening lines is not the document's period
                 refs = [p for p in refs if p.year is None or ctx.year - 2 <= p.year <= ctx.year + 1]
             refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]
@@ -59,6 +72,42 @@ def document_context(doc: ParsedDocument) -> DocContext:
                     ctx.year = refs[0].year
                 break
     return ctx
+
+
+def document_date(doc: ParsedDocument) -> tuple[str | None, DateSource | None]:
+    """The document's own date and where it was read, best source first.
+
+    What the manifest or the file's metadata gave (``doc.date``, else ``doc.published``);
+    a date standing alone on a line of the cover (a report's ``2018年04月``) or of the closing
+    signature; the end of the report period the cover or title names (2018年第一季度报告 →
+    ``2018-03``); a date stamp or year in the title; the PDF's creation date.
+    """
+    if doc.date:
+        return doc.date, doc.date_source
+    if doc.published:
+        return doc.published, "metadata"
+    text = doc.text
+    if date := date_line(text[:1500]):
+        return date, "cover"
+    if date := date_line(text[-1500:], last=True) or signature_date(text[-300:]):
+        return date, "signature"
+    head = (doc.title or "") + "\n" + text[:800]
+    if period := report_period(head):
+        return period_end(period), "report_period"
+    if doc.title and (date := title_date(doc.title)):
+        return date, "title"
+    years = [int(y) for y in _YEAR_WORD.findall(text)]
+    for key in ("CreationDate", "ModDate"):
+        raw = (doc.metadata.get(key) or "").removeprefix("D:")
+        date = normalize_date(raw[:8])
+        # a page printed long after it was written carries the printing date: not when it is
+        # later than every year the text names
+        if date and (not years or int(date[:4]) <= max(years) + 1):
+            return date, "file_metadata"
+    return None, None
+
+
+_YEAR_WORD = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
 
 
 def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext) -> str:

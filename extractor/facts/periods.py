@@ -15,11 +15,17 @@ from functools import cache
 from extractor.patterns import load
 
 _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_YEAR = r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(?:年度?|(?=上半年|下半年|前三季度|第?[一二三四]季度))"
+_SUB_WORDS = r"上半年|下半年|前三季度|第?[一二三四1-4]\s*季度|Q[1-4]|H[12]"
+# 2020年, 2019年度, 2017会计年度, 2021财年, and a year run into its sub-period (2020上半年, 2022Q1)
+_YEAR = (r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])\s*"
+         r"(?:会计年度|财政年度|财年|年度?|(?=" + _SUB_WORDS + r"))")
 _SUB = (
-    r"(上半年|下半年|前三季度|(?:第?[一二三四1-4])季度|"
-    r"(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月(?:份)?|(\d{1,2})\s*月(?:份)?(?:(?:\d{1,2})日)?|全年)?"
+    r"(?P<sub>" + _SUB_WORDS + r"|(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月(?:份)?"
+    r"|(?P<mo>\d{1,2})\s*月(?:份)?(?:\d{1,2}日)?|全年)?"
 )
+# 22年底, 22年1季度, 22Q1: a two-digit year, only with a sub-period (22年 alone is a duration)
+_SHORT_YEAR = (r"(?<![\d.第近每前后余多过])(?P<yy>\d{2})\s*(?:年\s*(?P<yysub>底|末|初|全年|" + _SUB_WORDS + r")"
+               r"|(?P<yyq>Q[1-4]|H[12])(?![\d]))")
 
 
 @dataclass(frozen=True)
@@ -32,20 +38,20 @@ class PeriodRef:
 
 
 def _quarter(token: str) -> int:
-    t = token.replace("第", "").replace("季度", "")
+    t = token.replace("第", "").replace("季度", "").replace("Q", "").strip()
     return int(t) if t.isdigit() else _CN_DIGIT[t]
 
 
 def _with_sub(year: int, sub: str | None, m1: str | None, m2: str | None, month: str | None) -> str:
-    if not sub or sub == "全年":
+    if not sub or sub in ("全年", "底", "末", "初"):
         return str(year)
-    if sub == "上半年":
+    if sub in ("上半年", "H1"):
         return f"{year}-H1"
-    if sub == "下半年":
+    if sub in ("下半年", "H2"):
         return f"{year}-H2"
     if sub == "前三季度":
         return f"{year}-01/{year}-09"
-    if "季度" in sub:
+    if "季度" in sub or sub.startswith("Q"):
         return f"{year}-Q{_quarter(sub)}"
     if m1 and m2:
         a, b = int(m1), int(m2)
@@ -61,27 +67,41 @@ def _with_sub(year: int, sub: str | None, m1: str | None, m2: str | None, month:
     return str(year)
 
 
+def _start_month(period: str) -> int:
+    """The first month of a period string (``2020-Q4`` → 10, ``2020-H2`` → 7, ``2020`` → 1)."""
+    tail = period[5:]
+    if tail.startswith("Q"):
+        return int(tail[1]) * 3 - 2
+    if tail.startswith("H"):
+        return 1 if tail[1] == "1" else 7
+    return int(tail[:2]) if tail[:2].isdigit() else 1
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[str]]:
     data = load("periods.yml")
-    relative: dict[str, str] = data["relative"]
+    relative: dict[str, str] = dict(data["relative"])
+    relative.update({w: "{YM}" for w in data.get("current") or []})
     same_last = data["same_period_last_year"]
     explicit = re.compile(
-        r"(?P<span>(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年)"
-        r"|(?P<base>(?:较|比|相比|相较于?|对比)\s*((?:19|20)\d{2})\s*年)"
+        r"(?P<span>(?<![\d.])(?P<a>(?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*(?P<b>(?:19|20)\d{2})\s*年)"
+        r"|(?P<base>(?:较|比|相比|相较于?|对比)\s*(?P<by>(?:19|20)\d{2})\s*年)"
         r"|(?P<one>" + _YEAR + r"\s*" + _SUB + r")"
+        r"|(?P<short>" + _SHORT_YEAR + r")"
     )
     words = sorted(list(relative) + list(same_last), key=len, reverse=True)
     rel = re.compile(
         r"(?P<word>" + "|".join(map(re.escape, words)) + r")"
-        r"\s*(?:(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月|(?P<month>\d{1,2})\s*月)?"
+        r"\s*(?:(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月|(?P<month>\d{1,2})\s*月"
+        r"|(?P<rsub>" + _SUB_WORDS + r"))?"
     )
     return explicit, rel, relative, same_last
 
 
-def _apply_year(template: str, year: int) -> str:
+def _apply_year(template: str, year: int, month: int | None = None) -> str:
     return (
-        template.replace("{Y-2}", str(year - 2))
+        template.replace("{YM}", f"{year}-{month:02d}" if month else str(year))
+        .replace("{Y-2}", str(year - 2))
         .replace("{Y-1}", str(year - 1))
         .replace("{Y+1}", str(year + 1))
         .replace("{Y}", str(year))
@@ -93,23 +113,41 @@ def shift_year(period: str, years: int) -> str:
     return re.sub(r"(19|20)\d{2}", lambda m: str(int(m.group()) + years), period)
 
 
-def find_periods(text: str, ref_year: int | None) -> list[PeriodRef]:
-    """Every time reference in ``text``, normalised; relative ones need ``ref_year``."""
+def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
+                 forward: bool = False) -> list[PeriodRef]:
+    """Every time reference in ``text``, normalised; relative ones need ``ref_year``.
+
+    ``ref_month`` is the month of the document's date: 目前 / 当前 / 今日 resolve to it, and a
+    quarter, half or month named without a year that has not begun by then (第四季度 in a
+    document dated March) is last year's, unless the sentence looks ``forward`` (a forecast
+    or a plan). A day of a month (7月3日) gives its month.
+    """
     explicit, rel, relative, same_last = _patterns()
     out: list[PeriodRef] = []
     taken: list[tuple[int, int]] = []
+
+    def this_or_last_year(period: str) -> str:
+        if ref_year is None or ref_month is None or forward or period[:4] != str(ref_year) or len(period) == 4:
+            return period
+        return shift_year(period, -1) if _start_month(period) > ref_month else period
+
     for m in explicit.finditer(text):
         if m.group("span"):
-            a, b = int(m.group(2)), int(m.group(3))
+            a, b = int(m.group("a")), int(m.group("b"))
             if a < b:
                 out.append(PeriodRef(m.start(), m.end(), f"{a}/{b}", "span", b))
         elif m.group("base"):
-            y = int(m.group(5))
+            y = int(m.group("by"))
             out.append(PeriodRef(m.start(), m.end(), str(y), "base", y))
+        elif m.group("one"):
+            y = int(m.group("y"))
+            period = _with_sub(y, m.group("sub"), m.group("m1"), m.group("m2"), m.group("mo"))
+            out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
         else:
-            y = int(m.group(7))
-            # "2020年" directly followed by a digit is not a year ("2020年3" is fine: month)
-            period = _with_sub(y, m.group(8), m.group(9), m.group(10), m.group(11))
+            y = 2000 + int(m.group("yy"))
+            if ref_year is None or abs(y - ref_year) > 10:
+                continue
+            period = _with_sub(y, m.group("yysub") or m.group("yyq"), None, None, None)
             out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
         taken.append((m.start(), m.end()))
     for m in rel.finditer(text):
@@ -123,26 +161,32 @@ def find_periods(text: str, ref_year: int | None) -> list[PeriodRef]:
         if ref_year is None:
             continue
         template = relative[word]
-        if m.group("m1") or m.group("month"):
-            year_t = template.split("-")[0]
+        if m.group("m1") or m.group("month") or (m.group("rsub") and "-" not in template):
+            year_t = template.split("-")[0].replace("{YM}", "{Y}")
             y = int(_apply_year(year_t, ref_year))
-            period = _with_sub(y, "m", m.group("m1"), m.group("m2"), m.group("month"))
+            period = _with_sub(y, m.group("rsub") or "m", m.group("m1"), m.group("m2"), m.group("month"))
         else:
-            period = _apply_year(template, ref_year)
+            if m.group("rsub"):  # 一季度 is not followed by another sub-period: give it back
+                m = rel.match(text, m.start(), m.start() + len(word))
+                taken[-1] = (m.start(), m.end())
+            period = _apply_year(template, ref_year, ref_month)
+        if template.startswith("{Y}-"):  # 第四季度, 下半年: this year's only once begun
+            period = this_or_last_year(period)
         out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
     if ref_year is not None:
-        # 1-10月, 9月 with no year: months of the reference year (not 7月21日, a date)
+        # 1-10月, 9月, 7月3日 with no year: months of the reference year
         for m in _BARE_MONTHS.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            period = _with_sub(ref_year, "m", m.group(1), m.group(2), m.group(3))
-            out.append(PeriodRef(m.start(), m.end(), period, "relative", ref_year))
+            period = this_or_last_year(_with_sub(ref_year, "m", m.group(1), m.group(2), m.group(3)))
+            out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
     out.sort(key=lambda p: p.start)
     return out
 
 
 _BARE_MONTHS = re.compile(
-    r"(?<![\d年.\-—–~])(?:(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月|(\d{1,2})\s*月)(?!份?\s*\d{1,2}\s*[日号])(?![\d])"
+    r"(?<![\d年.\-—–~])(?:(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月(?![\d])"
+    r"|(\d{1,2})\s*月(?:份?\s*\d{1,2}\s*[日号]|(?![\d])))"
 )
 
 
@@ -194,3 +238,89 @@ def signature_date(text: str) -> str | None:
         if best:
             return best[1]
     return None
+
+
+_DATE_ALONE = re.compile(
+    r"^(?:[^\d\s，。,；;]{1,8}[：:]\s*)?"  # an optional label: 日期：, 发布时间：
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
+    r"|(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})(?:[-/.](?P<id>\d{1,2}))?)"
+    r"\s*(?:印发|发布|起施行)?$"
+)
+
+
+def _date_of_line(line: str) -> str | None:
+    """The date a line holds when the line is nothing but a date (with at most a short label)."""
+    line = line.strip()
+    m = _DATE_ALONE.match(line)
+    if m:
+        y = int(m.group("y") or m.group("iy"))
+        mo = int(m.group("m") or m.group("im"))
+        d = m.group("d") or m.group("id")
+        if not 1 <= mo <= 12 or (d and not 1 <= int(d) <= 31):
+            return None
+        return f"{y:04d}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
+    m = _CN_DATE.fullmatch(line)
+    if m:
+        return signature_date(line)
+    return None
+
+
+def date_line(text: str, last: bool = False) -> str | None:
+    """The date of the first (or ``last``) line of ``text`` that is a date alone: a cover's
+    ``2018年04月``, a signature's ``2024年4月23日``, a research note's ``2022年07月19日``."""
+    lines = text.splitlines()
+    for line in reversed(lines) if last else lines:
+        date = _date_of_line(line)
+        if date:
+            return date
+    return None
+
+
+_REPORT = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年\s*)?"
+    r"(?:(第?[一二三四1-4]季度|[一三]季)\s*(?:报告|报)|(半年度|中期|半年)\s*(?:报告|报)|(年度)\s*报告|(年)\s*报(?!告))"
+)
+
+
+def report_period(text: str) -> str | None:
+    """The period a periodic report covers, from its title or cover: 2018年第一季度报告 →
+    ``2018-Q1``, 2022年半年度报告 → ``2022-H1``, 2023年年度报告 / 2023年年报 → ``2023``."""
+    m = _REPORT.search(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        return f"{year}-Q{_quarter(m.group(2).replace('季度', '').replace('季', ''))}"
+    if m.group(3):
+        return f"{year}-H1"
+    return str(year)
+
+
+def period_end(period: str) -> str:
+    """The last month of a period as ``YYYY-MM`` (``2018-Q1`` → ``2018-03``)."""
+    year = period[:4]
+    if "-Q" in period:
+        return f"{year}-{int(period[-1]) * 3:02d}"
+    if period.endswith("-H1"):
+        return f"{year}-06"
+    if len(period) >= 7 and period[4] == "-" and period[5:7].isdigit():
+        return period[:7]
+    return f"{year}-12"
+
+
+_TITLE_STAMP = re.compile(r"[-_—]\s*((?:19|20)?\d{2})(\d{2})(\d{2})\s*(?:\.pdf)?$")
+_TITLE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
+
+
+def title_date(title: str) -> str | None:
+    """A date stamp ending a title (德邦证券-高测股份…-220719 → ``2022-07-19``), else the
+    title's year (``2023年这些词语很流行`` → ``2023``)."""
+    m = _TITLE_STAMP.search(title)
+    if m:
+        y = m.group(1)
+        year = int(y) if len(y) == 4 else 2000 + int(y)
+        mo, d = int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{year:04d}-{mo:02d}-{d:02d}"
+    m = _TITLE_YEAR.search(title)
+    return m.group(1) if m else None

@@ -149,4 +149,5 @@ def apply_manifest(doc: ParsedDocument, meta: dict[str, str]) -> None:
             setattr(doc, key, meta[key])
     date = meta.get("published") or meta.get("date")
     if date:
-        doc.published = str(date)[:10]
+        doc.published = doc.date = str(date)[:10]
+        doc.date_source = "manifest"
