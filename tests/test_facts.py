@@ -168,3 +168,111 @@ def test_table_units_from_row_labels_and_change_columns_are_growth():
     assert [f.period for f in fs[:2]] == ["2023", "2022"]
     assert fs[0].value_norm == 602315354000.0 and fs[0].metric.startswith("营业收入")
     assert "（元）" not in fs[0].metric
+
+
+# -- region is the subject; how region and period were decided --------------------------------
+
+NOTE = "德邦证券-远望科技(688001)扩产金刚线，强化切割布局-220719"
+
+
+def test_a_research_notes_figures_are_its_companys():
+    fs = facts_of("事件：公司拟在壶关县建设金刚线项目。公司22年1季度产能712万公里，年化产能超2500万公里。\n"
+                  "目前已公布47GW产能（乐山5GW示范基地、建湖一期10GW项目，建湖二期12GW项目）。\n"
+                  "预计一期总投资额约6.66亿元。", title=NOTE, doc_type="pdf")
+    for quote in ("712", "2500", "47GW", "5GW", "10GW", "12GW"):
+        assert one(fs, quote).region == "远望科技", quote
+    assert one(fs, "712").region_source == "stated"
+    assert one(fs, "6.66").region == "远望科技" and one(fs, "6.66").region_source == "document"
+    assert one(fs, "712").period == "2022-Q1"
+
+
+def test_a_place_opening_its_own_clause_is_the_subject_even_in_a_company_report():
+    fs = facts_of("2022年中国光伏新增装机87GW，公司市占率约30%。", title=NOTE, doc_type="pdf")
+    assert one(fs, "87GW").region == "中国"
+    assert one(fs, "30%").region == "远望科技"
+
+
+def test_a_company_reports_counterparties_and_courts_are_not_its_figures_subject():
+    title = "东北电气发展股份有限公司"
+    text = ("东北电气发展股份有限公司\n2018年第一季度报告\n2018年04月\n"
+            "沈阳市铁西区国有资产监督管理局向辽宁省沈阳市中级人民法院起诉东北电气发展股份有限公司和"
+            "沈阳高压开关有限责任公司、新东北电气（沈阳）高压开关有限责任公司，请求法院判令被告偿付欠款2,853万元。\n"
+            "公司下属两家全资子公司高才科技有限公司、沈阳凯毅电气有限公司拟将所持有的新东北电气（锦州）电力电容器有限公司"
+            "合计100.00%的股权出售。")
+    fs = facts_of(text, title=title, doc_type="pdf")
+    assert one(fs, "2,853").region == one(fs, "100.00%").region == "东北电气"
+
+
+def test_news_figures_of_a_named_company_and_person():
+    fs = facts_of("截至2018年底，同盾科技累计客户数量为2421家，完成了对互金行业90%以上的覆盖。\n"
+                  "例如，犯罪嫌疑人王某焘设立“甜兔网”等24个网贷平台，非法获取482万人的通话记录，获利10.79亿元。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "2421").region == one(fs, "90%").region == "同盾科技"
+    assert {one(fs, q).region for q in ("24个", "482", "10.79")} == {"王某焘"}
+
+
+def test_a_place_named_once_in_passing_is_not_a_news_articles_home():
+    # (a news page's title is its first line, as ingest puts it)
+    fs = facts_of("数据业大整顿\n从9月上旬开始，先是杭州的两家数据公司被带走调查。\n截至当时，金融风控企业已经达到573家。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "573").region == "中国"
+
+
+def test_sources_and_book_titles_are_not_the_subject():
+    fs = facts_of("根据《2023广东数字经济发展报告》，数字经济企业达到5000家。据广州日报报道，出口增长8%。",
+                  title="浙江省数字经济简报")
+    assert one(fs, "5000").region == one(fs, "8%").region == "浙江省"
+    # a figure inside the book title is that title's
+    fs = facts_of("根据《国务院关于同意在石家庄等24个城市设立综合试验区的批复》，增设温州为综试区。", title="浙江省报告")
+    assert one(fs, "24").region == "中国"
+
+
+def test_places_listed_together_stand_for_their_province_or_for_none():
+    fs = facts_of("其中包括湖州、嘉兴、衢州、台州、丽水五地市。", title="跨境电商报告")
+    assert one(fs, "五地市").region == "浙江省"
+    fs = facts_of("全美至少37个州出现疫情反弹，另有蒙大拿、爱达荷，以及特拉华州新增病例数超过50%。",
+                  title="美国疫情", published="2020-07-04")
+    assert one(fs, "50%").region == "美国"
+    # a list that 分别 pairs with its figures keeps each place
+    fs = facts_of("杭州、宁波分别增长5%和7%。", title="浙江外贸")
+    assert one(fs, "7%").region in ("杭州市", "宁波市")
+
+
+def test_foreign_states_continents_and_central_banks():
+    fs = facts_of("截至目前，佛罗里达有接近17万人确诊。\n非洲地区54个国家报告了确诊病例433500例。\n"
+                  "欧洲央行可以再降息20个基点，日本央行可以再降息15个基点。",
+                  title="美国新冠肺炎确诊病例超278万例", published="2020-07-04")
+    assert one(fs, "17万").region == "佛罗里达州"
+    assert one(fs, "433500").region == "非洲"
+    assert one(fs, "15个基点").region == "日本"
+
+
+def test_an_unnamed_university_in_a_headline_is_the_one_the_body_names():
+    fs = facts_of("【美国西雅图一大学宿舍区超100名学生感染新冠肺炎】\n"
+                  "当地时间7月3日，西雅图华盛顿大学的宿舍区中暴发疫情，其中至少105名学生被确诊。"
+                  "校方表示，目前至少有800名学生进行了检测。",
+                  title="美国新冠肺炎确诊病例超278万例", published="2020-07-04")
+    assert {one(fs, q).region for q in ("100名", "105名", "800名")} == {"华盛顿大学"}
+    assert one(fs, "800名").region_source == "carried"
+
+
+def test_words_for_the_present_and_dates_take_the_documents_month():
+    fs = facts_of("截至美东时间7月3日16时33分，美国确诊病例超过278万例。\n目前，美国至少有19个州已经下令。\n"
+                  "佛罗里达今日统计再新增9488例。", title="美国疫情", published="2020-07-04")
+    assert {one(fs, q).period for q in ("278", "19个", "9488")} == {"2020-07"}
+    assert one(fs, "19个").period_source == "stated"
+
+
+def test_the_last_quarter_in_a_march_document_is_last_years():
+    fs = facts_of("第四季度，公司营业收入增长12%。", title="经营简报", published="2021-03-15")
+    assert one(fs, "12%").period == "2020-Q4"
+    fs = facts_of("预计第四季度营业收入增长12%。", title="经营简报", published="2021-03-15")
+    assert one(fs, "12%").period == "2021-Q4"
+
+
+def test_period_source_says_where_the_period_came_from():
+    fs = facts_of("2020上半年，杭州出口增长10%。其中跨境电商出口45亿元。\n外贸主体超过3万家。",
+                  title="浙江省2020年上半年外贸报告")
+    assert one(fs, "10%").period_source == "stated"
+    assert one(fs, "45亿").period_source == "carried"
+    assert one(fs, "3万家").period_source == "document" and one(fs, "3万家").period == "2020-H1"

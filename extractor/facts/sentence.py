@@ -17,15 +17,21 @@ from extractor.facts.cues import clause_start, cues, kind_for
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
+from extractor.facts.subjects import Company, find_subjects, report_company
 from extractor.facts.table import table_facts
-from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
+from extractor.models import Fact, NumberMention, ParsedDocument, RegionSource, Sentence
 
 # A place right after one of these is an object or a comparison, not the subject.
 _OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
 # A place after these is the whole a share is taken of: the region when no subject is named.
 _WHOLE_MARKERS = ("占", "在")
 _NATIONAL = ("national",)
+_WHO = ("org", "person", "self_company")  # subjects that are bodies or people, not places
 _CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
+# 据…显示, 根据…统计: who reports a figure is not what it is about
+_SOURCE = re.compile(r"(?:据|根据|援引|来自)[^，。；;！？]{0,60}?(?:显示|统计|报道|表示|称|介绍|指出|数据|公布|发布)")
+_BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
+_TIME_WORDS = re.compile(r"(?:(?:19|20)?\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月|[上下]半年|第?[一二三四1-4]季度|年底|年末)")
 
 
 @dataclass
@@ -38,14 +44,19 @@ class _Carry:
     doc_region: str | None = None
     doc_period: str | None = None
     topic: str | None = None  # what the paragraph's figures are about
+    company: Company | None = None  # the company a report or research note is about
+    org: str | None = None  # the organisation last named (what 该公司 refers to outside a report)
+    following: str = ""  # the next sentences' text (where 一大学 is named)
 
 
 def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     """Every fact in the document's sentences and tables."""
     ctx = document_context(doc)
-    carry = _Carry(doc_region=ctx.region, doc_period=ctx.period)
+    company = report_company(doc.title, doc.text)
+    carry = _Carry(doc_region=company.name if company else ctx.region, doc_period=ctx.period, company=company)
     facts: list[Fact] = []
-    for s in sentences:
+    for i, s in enumerate(sentences):
+        carry.following = "".join(t.text for t in sentences[i + 1 : i + 4])
         facts.extend(sentence_facts(s, ctx, carry))
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
@@ -58,20 +69,22 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         carry.paragraph = s.paragraph
         carry.region = carry.period = carry.topic = None
     mentions = _read_mentions(s.text)
-    places = gazetteer().find(s.text)
-    periods = find_periods(s.text, ctx.year)
-    subject_places = [p for p in places if _is_subject(s.text, p, periods)]
+    places = _candidates(s.text, carry)
+    forward = bool(cues()["forecast"].search(s.text) or cues()["target"].search(s.text))
+    periods = find_periods(s.text, ctx.year, ctx.month, forward=forward)
+    hidden = _hidden_spans(s.text, mentions)
+    subject_places = [p for p in _merge_lists(s.text, places) if _is_subject(s.text, p, periods, hidden)]
     whole_places = [p for p in places if _is_whole(s.text, p)]
     sentence_period = _last_plain_period(periods, len(s.text))
     facts: list[Fact] = []
     prev_subject: str | None = None
     for m in mentions:
-        region = _region_for(m, subject_places, whole_places, ctx, carry)
-        period = _period_for(m, s.text, periods, ctx, carry, sentence_period)
+        region, region_source = _region_for(m, s.text, subject_places, whole_places, ctx, carry)
+        period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period)
         kind = kind_for(m, s.text)
         modality = modality_for(m, s.text, period, ctx)
         if modality == "target" and period is None and ctx.plan_years:
-            period = str(ctx.plan_years[1])
+            period, period_source = str(ctx.plan_years[1]), "document"
         metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
         facts.append(
             Fact(
@@ -87,7 +100,9 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
                 qualifier=m.qualifier,
                 modality=modality,
                 region=region,
+                region_source=region_source,
                 period=period,
+                period_source=period_source,
                 metric=metric,
                 low=m.low,
                 high=m.high,
@@ -98,14 +113,70 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         )
     # a company is carried to the next sentences only when it is this sentence's figures' subject,
     # not when it is named after them in passing (…，小米智能手机工厂提前投产。)
-    carried = [p for p in subject_places if p.level != "org" or any(m.start >= p.end for m in mentions)]
+    carried = [p for p in subject_places if p.level not in _WHO or any(m.start >= p.end for m in mentions)]
     if carried:
-        carry.region = resolve(carried[-1], ctx) or carry.region
+        carry.region = _resolve(carried[-1], ctx, carry) or carry.region
+    named = [p for p in places if p.level in ("org", "person")]
+    if named:
+        carry.org = named[-1].name
     if prev_subject and not _FLOW_ONLY.match(prev_subject):
         carry.topic = prev_subject
     if sentence_period:
         carry.period = sentence_period
     return facts
+
+
+def _candidates(text: str, carry: _Carry) -> list[Place]:
+    """Places, organisations and people named in a sentence, left to right; a place inside an
+    organisation's name (沈阳凯毅电气有限公司, 日本央行) is that organisation's, not a candidate."""
+    who = find_subjects(text, carry.company, carry.following)
+    places = [p for p in gazetteer().find(text) if not any(o.start <= p.start and p.end <= o.end for o in who)]
+    return sorted(places + who, key=lambda p: p.start)
+
+
+_LIST_GAP = re.compile(r"^(?:[、，,和及与]|以及)$")
+_GEO = ("province", "city", "district", "country", "foreign")
+
+
+def _merge_lists(text: str, places: list[Place]) -> list[Place]:
+    """Places listed together stand for their common province (湖州、嘉兴…丽水五地市 → 浙江省);
+    a list without one (蒙大拿、爱达荷…以及特拉华州新增病例数超过50%) is about none of them
+    alone. A list that 分别 pairs with its figures is kept as it is."""
+    groups: list[list[Place]] = []
+    for a, b in zip(places, places[1:], strict=False):
+        if (a.level in _GEO and b.level == a.level and _LIST_GAP.match(text[a.end : b.start])
+                and "分别" not in text[b.end : b.end + 30]):
+            if groups and groups[-1][-1] is a:
+                groups[-1].append(b)
+            else:
+                groups.append([a, b])
+    if not groups:
+        return places
+    members = {id(p) for g in groups for p in g}
+    out = [p for p in places if id(p) not in members]
+    for g in groups:
+        provinces = {p.province for p in g}
+        if len(provinces) == 1 and None not in provinces and g[0].level != "province":
+            province = provinces.pop()
+            out.append(Place(text[g[0].start : g[-1].end], province, "province", province, g[0].start, g[-1].end))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _hidden_spans(text: str, mentions: list[NumberMention]) -> list[tuple[int, int]]:
+    """Where a name is not what a figure is about: a source (据…显示, 根据…统计) and a book
+    title (《2018中国智能风控研究报告》) that holds none of the sentence's figures."""
+    spans = [(m.start(), m.end()) for m in _SOURCE.finditer(text)]
+    for t in _BOOK_TITLE.finditer(text):
+        if not any(t.start() < m.start < t.end() for m in mentions):
+            spans.append((t.start(), t.end()))
+    return spans
+
+
+def _resolve(place: Place, ctx: DocContext, carry: _Carry) -> str | None:
+    """The region a candidate stands for; 公司 is the report's company, else the company last named."""
+    if place.level == "self_company":
+        return place.name or carry.org
+    return resolve(place, ctx)
 
 
 _UNIT_LABEL = re.compile(r"[（(](?:单位[:：]\s*)?([^（()）\d]{1,6})[)）]\s*[:：]?\s*$")
@@ -149,10 +220,17 @@ def _bare(m: NumberMention) -> bool:
     return m.unit is None and m.value_norm is not None and m.value_norm == m.value and m.kind_hint is None
 
 
-def _is_subject(text: str, place: Place, periods: list[PeriodRef]) -> bool:
-    before = text[max(0, place.start - 3) : place.start]
-    if any(before.endswith(mk) for mk in _OBJECT_MARKERS):
+def _is_subject(text: str, place: Place, periods: list[PeriodRef], hidden: list[tuple[int, int]] = ()) -> bool:
+    if any(a <= place.start and place.end <= b for a, b in hidden):
         return False
+    before = text[max(0, place.start - 3) : place.start]
+    if any(before.endswith(mk) for mk in _OBJECT_MARKERS) and not before.endswith("位于"):
+        return False
+    if place.level in _WHO:
+        # …起诉A公司和B公司、C公司: listed with an object; 所持有的X公司: what is held
+        # 公司下属全资子公司X: a subsidiary's figures are its parent's
+        return not (before.endswith("、") or re.search(r"所[\u4e00-\u9fff]{1,3}的$", text[:place.start])
+                    or re.search(r"(?:子公司|下属|旗下)[、和及]?$", text[max(0, place.start - 4) : place.start]))
     after = text[place.end : place.end + 2]
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
     if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
@@ -179,20 +257,48 @@ def _is_whole(text: str, place: Place) -> bool:
 
 
 def _region_for(
-    m: NumberMention, places: list[Place], wholes: list[Place], ctx: DocContext, carry: _Carry
-) -> str | None:
+    m: NumberMention, text: str, places: list[Place], wholes: list[Place], ctx: DocContext, carry: _Carry
+) -> tuple[str | None, RegionSource | None]:
+    """The figure's region and how it was decided: the last subject named before it in its
+    sentence (a company or person named earlier keeps figures whose later places are its sites,
+    乐山5GW示范基地), else the paragraph's subject, else the document's company or home."""
     before = [p for p in places if p.end <= m.start]
+    if carry.company:
+        # a company's report: its figures are the company's unless the figure's own clause
+        # opens with another subject; earlier clauses lend only companies and people (a court
+        # or a site named on the way is no subject of the company's figures)
+        own = clause_start(text, m.start)
+        before = [p for p in before if _is_who(p) or (p.start >= own and _opens_clause(text, p))]
     if not before and carry.region is None and carry.doc_region is None:
         before = [p for p in wholes if p.end <= m.start]
     if before:
-        orgs = [p for p in before if p.level == "org"]
+        who = [p for p in before if _is_who(p)]
         best = before[-1]
-        if orgs and best.level != "org" and best.start - orgs[-1].end <= 2:
-            best = orgs[-1]  # 阿里巴巴国际站浙江大区: the company's region
-        region = resolve(best, ctx)
+        if who and not _is_who(best) and not _opens_clause(text, best):
+            best = who[-1]
+        region = _resolve(best, ctx, carry)
         if region:
-            return region
-    return carry.region or carry.doc_region
+            return region, "stated"
+    if carry.region:
+        return carry.region, "carried"
+    return carry.doc_region, ("document" if carry.doc_region else None)
+
+
+def _is_who(place: Place) -> bool:
+    """A company, organisation or person; a national body (国务院, 商务部) stands for its country."""
+    if place.level not in _WHO:
+        return False
+    stands_for = gazetteer().lookup(place.name) if place.level == "org" else None
+    return stands_for is None or stands_for.level == "org"
+
+
+def _opens_clause(text: str, place: Place) -> bool:
+    """A place that starts its clause (outside brackets) is that clause's own subject."""
+    if text.count("（", 0, place.start) + text.count("(", 0, place.start) > \
+            text.count("）", 0, place.start) + text.count(")", 0, place.start):
+        return False
+    start = clause_start(text, place.start)
+    return len(_CONNECTIVES.sub("", _TIME_WORDS.sub("", text[start : place.start]))) <= 1
 
 
 def _last_plain_period(periods: list[PeriodRef], limit: int) -> str | None:
@@ -207,28 +313,34 @@ def _period_for(
     ctx: DocContext,
     carry: _Carry,
     sentence_period: str | None,
-) -> str | None:
+) -> tuple[str | None, RegionSource | None]:
+    """The figure's period and how it was decided (stated in the sentence, carried from the
+    paragraph, or the document's)."""
     current = carry.period or carry.doc_period
+    current_source: RegionSource | None = "carried" if carry.period else ("document" if carry.doc_period else None)
     before = [p for p in periods if p.end <= m.start]
     plain = [p for p in before if p.kind in ("explicit", "relative", "span")]
-    in_force = plain[-1].period if plain and plain[-1].kind != "span" else current
+    if plain and plain[-1].kind != "span":
+        in_force, source = plain[-1].period, "stated"
+    else:
+        in_force, source = current, current_source
     if ctx.plan_years and re.search(r"每年|年均", text) and (in_force is None or in_force == str(ctx.plan_years[1])):
-        return f"{ctx.plan_years[0]}/{ctx.plan_years[1]}"
+        return f"{ctx.plan_years[0]}/{ctx.plan_years[1]}", source or "document"
     if plain and plain[-1].kind == "span":
         span = plain[-1]
         if re.search(r"年均|每年|累计|期间", text):
-            return span.period
-        return str(span.year) if span.year else span.period
+            return span.period, "stated"
+        return (str(span.year) if span.year else span.period), "stated"
     if in_force is None and sentence_period:
-        in_force = sentence_period
+        in_force, source = sentence_period, "stated"
     if before:
         last = before[-1]
         gap = text[last.end : m.start]
         if last.kind == "same_last_year" and len(gap) <= 3 and in_force:
-            return shift_year(in_force, -1)
+            return shift_year(in_force, -1), "stated"
         if last.kind == "base" and in_force:
-            return f"{last.period}/{in_force[:4]}"
-    return in_force
+            return f"{last.period}/{in_force[:4]}", "stated"
+    return in_force, (source if in_force else None)
 
 
 _FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")

@@ -1,0 +1,253 @@
+"""Who a figure is about when it is not a place: companies, organisations and people.
+
+A company report or a research note is about one company: its title names it
+(``东北电气发展股份有限公司``, ``高测股份(688556)``) and its text calls it 公司 or by its
+short name (``东北电气``). :func:`report_company` finds that company;
+:func:`find_subjects` finds, in one sentence, the organisations and people a
+figure can be about: the report's company and the words that refer back to it,
+names ending with an organisation suffix (``同盾科技``, ``龙湖集团``, ``华盛顿大学``),
+bodies that stand for a place (``欧洲央行`` → 欧元区) and people after a role word
+(``犯罪嫌疑人王某焘``). They are returned as :class:`~extractor.facts.regions.Place`
+with level ``org``, ``person`` or ``self_company`` (a 公司 that needs the document to
+say which company), so they compete with places for a figure's region.
+The word lists are data: ``patterns/subjects.yml``.
+
+(The report's subject company is also what the table stage needs; this is the
+running-text side, kept to a small function until one shared ``DocContext.subject``
+replaces it.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractor.facts.regions import Place
+from extractor.patterns import load
+
+_CJK = r"\u4e00-\u9fff"
+# a name before a stock code: 高测股份(688556), 高测股份（688556.SH）, 龙湖集团(00960.HK)
+_CODED = re.compile(rf"([{_CJK}A-Za-z]{{2,10}})\s*[（(]\s*(?:\d{{6}}(?:\.(?:SH|SZ|BJ))?|\d{{4,5}}\.HK)\s*[)）]")
+# characters that end a name when scanning back from its suffix
+_STOP = set("的了在和与及或对向为是从把被将给由等该本这那某各每其此我你他她它们之于以及并而且但"
+            "一二两三四五六七八九十几多")
+
+
+@dataclass(frozen=True)
+class Company:
+    """The company a report is about: its normalised name and the forms the text uses."""
+
+    name: str
+    aliases: tuple[str, ...]
+
+
+@cache
+def _data() -> dict:
+    raw = load("subjects.yml")
+
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return {
+        "legal_re": re.compile(rf"[{_CJK}（）()]{{2,24}}?(?:{alt(raw['legal_suffixes'])})"),
+        "legal_suffix_re": re.compile(alt(raw["legal_suffixes"])),
+        "legal_suffixes": sorted(raw["legal_suffixes"], key=len, reverse=True),
+        "fillers": sorted(raw["legal_name_fillers"], key=len, reverse=True),
+        "suffix_re": re.compile(alt(raw["org_suffixes"])),
+        "bodies": dict(raw["body_regions"]),
+        "bodies_re": re.compile(alt(raw["body_regions"])),
+        "self_re": re.compile(alt(raw["self_reference"])),
+        "not_self_after": tuple(sorted(raw["not_self_after"], key=len, reverse=True)),
+        "roles_re": re.compile(alt(raw["person_roles"])),
+        "indefinite_re": re.compile(rf"(?:一|某)(?:家|所|个)?({alt(raw['indefinite_kinds'])})"),
+        "short_re": re.compile(rf"(?:{alt(raw['short_name_labels'])})\s*[:：]\s*([{_CJK}A-Za-z]{{2,8}})"),
+        "surnames": set(str(load("entities.yml")["surnames"]).replace(" ", "").replace("\n", "")),
+    }
+
+
+@cache
+def _pos_tokenizer():
+    import jieba.posseg
+
+    from extractor.facts.segment import jieba_tokenizer
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+
+
+def report_company(title: str | None, text: str) -> Company | None:
+    """The company a report or research note is about, from its title or cover.
+
+    A name with a stock code (``高测股份(688556)``) or a short name on the cover
+    (``证券简称：东北电气``) names it outright; else the title, or the first line of the
+    text, is a company's legal name (``东北电气发展股份有限公司``), whose short name is
+    the shortest beginning of it the text uses on its own (``东北电气``).
+    """
+    d = _data()
+    head = text[:1000]
+    for source in (title or "", head):
+        m = _CODED.search(source)
+        if m:
+            name = _strip_broker(m.group(1))
+            return Company(name, (name,))
+    m = d["short_re"].search(head)
+    short = m.group(1) if m else None
+    first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    for source in (title or "", first_line):
+        legal = d["legal_re"].match(source.strip())
+        if legal:
+            full = legal.group()
+            name = short or _short_name(full, text)
+            return Company(name, tuple(dict.fromkeys((full, name))))
+    return Company(short, (short,)) if short else None
+
+
+def _strip_broker(name: str) -> str:
+    """德邦证券-高测股份 is split at the dash already; drop a trailing report word."""
+    return re.sub(r"(?:公司点评|点评|深度报告|首次覆盖)$", "", name) or name
+
+
+def _legal_stem(full: str) -> str:
+    """A legal name without its legal form and bracketed seat (新东北电气（锦州）电力电容器有限公司
+    → 新东北电气电力电容器)."""
+    stem = full
+    for suffix in _data()["legal_suffixes"]:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return re.sub(r"[（(][^）)]*[)）]", "", stem) or full
+
+
+def _short_name(full: str, text: str) -> str:
+    """The short name a text uses for a company it names in full."""
+    d = _data()
+    stem = _legal_stem(full)
+    rest = text.replace(full, "")
+    for n in range(2, len(stem) + 1):
+        if n >= 4 and stem[:n] in rest:  # the shortest beginning of 4+ characters used on its own
+            return stem[:n]
+    for filler in d["fillers"]:
+        if stem.endswith(filler) and len(stem) - len(filler) >= 2:
+            return stem[: -len(filler)]
+    return stem or full
+
+
+def find_subjects(text: str, company: Company | None = None, following: str = "") -> list[Place]:
+    """Organisations and people named in ``text`` that a figure can be about, left to right.
+
+    An organisation named without its name (一大学, 某银行) is the first one of its kind
+    named in ``following`` (the text after ``text``), when there is one.
+    """
+    d = _data()
+    out: list[Place] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(p: Place) -> None:
+        if not any(a < p.end and p.start < b for a, b in taken):
+            out.append(p)
+            taken.append((p.start, p.end))
+
+    if company:
+        for alias in sorted(company.aliases, key=len, reverse=True):
+            for m in re.finditer(re.escape(alias), text):
+                if not text[m.start() - 1 : m.start()] == "新":  # 新东北电气 is another company
+                    add(Place(m.group(), company.name, "org", None, m.start(), m.end()))
+    for m in d["bodies_re"].finditer(text):
+        add(Place(m.group(), d["bodies"][m.group()], "country", None, m.start(), m.end()))
+    for m in d["legal_suffix_re"].finditer(text):
+        name = _name_before(text, m.start(), m.end(), legal=True)
+        if name:
+            full = text[name[0] : m.end()]
+            add(Place(full, _legal_stem(full), "org", None, name[0], m.end()))
+    for m in d["suffix_re"].finditer(text):
+        name = _name_before(text, m.start(), m.end())
+        if name:
+            add(Place(text[name[0] : m.end()], text[name[0] : m.end()], "org", None, name[0], m.end()))
+    for m in d["roles_re"].finditer(text):
+        person = _person_after(text, m.end())
+        if person:
+            add(Place(person, person, "person", None, m.end(), m.end() + len(person)))
+    for m in d["indefinite_re"].finditer(text):
+        named = [p for p in find_subjects(following, company) if p.level == "org" and p.name.endswith(m.group(1))]
+        if named:
+            add(Place(m.group(), named[0].name, "org", None, m.start(), m.end()))
+    for m in d["self_re"].finditer(text):
+        if _is_self_reference(text, m.start(), m.group()):
+            add(Place(m.group(), company.name if company else "", "self_company", None, m.start(), m.end()))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def _is_self_reference(text: str, start: int, word: str) -> bool:
+    """公司 alone (or 本公司, 该公司), not the end of 子公司, 上市公司, 数据公司."""
+    if word != "公司":
+        return True
+    before = text[max(0, start - 4) : start]
+    if before.endswith(_data()["not_self_after"]):
+        return False
+    # 一家公司, 两家公司: a company, not this one
+    return not re.search(r"[一二两三几多各每某\d][家个]$", before)
+
+
+_NAME_FLAGS = ("nr", "ns", "nz", "nt", "j", "eng")
+
+
+def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[int, int] | None:
+    """Where the organisation whose suffix is ``text[start:end]`` begins, or None.
+
+    jieba's words before the suffix are taken back while they look like a name: single
+    characters (同盾, 魔蝎) and proper nouns (龙湖, 新颜); a suffix jieba reads as one word
+    with its name counts when the word is an organisation or a proper noun (华盛顿大学),
+    not a common noun (金融科技). A legal name (…有限公司) may hold any words up to a
+    function word, a verb or another company.
+    """
+    lo = max(0, start - (16 if legal else 6))
+    spans, pos = [], 0
+    for w in _pos_tokenizer().cut(text[lo:end], HMM=True):
+        spans.append((pos, pos + len(w.word), w.word, w.flag))
+        pos += len(w.word)
+    s_rel = start - lo
+    holder = next(t for t in spans if t[1] > s_rel)
+    if holder[0] < s_rel:  # the suffix is the end of a longer word
+        if legal or holder[3].startswith(_NAME_FLAGS):
+            return (lo + holder[0], end) if s_rel - holder[0] >= 2 else None
+        return None
+    name_start = None
+    before = [t for t in spans if t[1] <= s_rel]
+    i = len(before)
+    while i > 0:
+        i -= 1
+        a, _, w, f = before[i]
+        if legal and w in "）)" and i >= 2 and before[i - 2][2] in "（(" and len(before[i - 1][2]) <= 4:
+            i -= 2  # 新东北电气（沈阳）高压开关有限责任公司: a seat in brackets inside the name
+            continue
+        if any(c in _STOP for c in w) or not re.fullmatch(rf"[{_CJK}A-Za-z]+", w):
+            break
+        if legal:
+            if f == "m" or w.endswith("公司"):
+                break
+            # a verb that governs the name (起诉东北电气…): the name starts at the place after it
+            if f == "v" and i + 1 < len(before) and before[i + 1][3] == "ns":
+                break
+        elif not (len(w) == 1 or f.startswith(_NAME_FLAGS)) or s_rel - a > 4:
+            break
+        name_start = a
+    if name_start is None or s_rel - name_start < 2:
+        return None
+    return lo + name_start, end
+
+
+def _person_after(text: str, pos: int) -> str | None:
+    """A personal name right after a role word: 王某焘, 张三 (jieba's name tag or a surname)."""
+    window = text[pos : pos + 6]
+    if not window:
+        return None
+    m = re.match(rf"([{_CJK}])某[{_CJK}]?", window)
+    if m and m.group(1) in _data()["surnames"]:
+        tokens = list(_pos_tokenizer().cut(window, HMM=True))
+        first = tokens[0].word if tokens else ""
+        return first if first.startswith(m.group()[:2]) and 2 <= len(first) <= 3 else m.group()[:2]
+    tokens = list(_pos_tokenizer().cut(window, HMM=True))
+    if tokens and tokens[0].flag.startswith("nr") and 2 <= len(tokens[0].word) <= 4:
+        return tokens[0].word
+    return None
