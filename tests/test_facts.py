@@ -50,6 +50,13 @@ def test_decline_is_negative_and_pp_change():
         ("换乘比例提高到", "share"),
         ("订单同比增长率从15%提升至", "growth"),
         ("", "share"),
+        ("毛利率", "other"),
+        ("加权平均净资产收益率", "other"),
+        ("美国10年期国债收益率可能低至", "other"),
+        ("美联储应将政策利率下调至", "other"),
+        ("美国经济陷入衰退的比率为零至", "other"),
+        ("毛利率同比下降", "growth"),
+        ("资产负债率", "other"),
     ],
 )
 def test_percent_kind_from_cue_words(pre, kind):
@@ -276,3 +283,36 @@ def test_period_source_says_where_the_period_came_from():
     assert one(fs, "10%").period_source == "stated"
     assert one(fs, "45亿").period_source == "carried"
     assert one(fs, "3万家").period_source == "document" and one(fs, "3万家").period == "2020-H1"
+
+
+# -- kind and modality from cue words --------------------------------------------------------------
+
+
+def test_physical_units_measure_amounts():
+    fs = facts_of("公司目前切片代工产能约47GW，对应远期金刚线产能超2300万公里。", title=NOTE, doc_type="pdf")
+    assert one(fs, "47GW").kind == one(fs, "2300").kind == "amount"
+
+
+@pytest.mark.parametrize(
+    "text, quote, modality",
+    [
+        ("2017会计年度公司已对该案件涉及的金额预计负债37,745,190.00元。", "37,745,190", "actual"),
+        ("巴西新冠肺炎实际感染人数可能已超过1050万人。", "1050万", "actual"),
+        ("收益率可能低至1.25%，区间大概率在1.35%至2.7%之间。", "1.25%", "forecast"),
+        ("对应远期金刚线产能超2300万公里。", "2300", "forecast"),
+        ("公司下属全资子公司拟将所持有的新锦容合计100.00%的股权出售。", "100.00%", "target"),
+        ("项目一期计划建设年产4,000万千米金刚线产能。", "4,000", "target"),
+        ("美联储应将政策利率下调至1%。", "1%", "target"),
+        ("欧洲央行可以再降息20个基点。", "20个基点", "target"),
+        ("预计一期总投资额约6.66亿元；去年公司营收增长12%。", "12%", "actual"),  # a forecast word before ；
+    ],
+)
+def test_modality_cues(text, quote, modality):
+    assert one(facts_of(text, title=NOTE, published="2022-07-19", doc_type="pdf"), quote).modality == modality
+
+
+def test_an_answer_to_a_question_asking_for_a_forecast_is_a_forecast():
+    text = "美国10年期国债收益率可能变为负值吗？你的预测是什么？\n1.75%至2%。\n债券市场存在泡沫吗？\n去年收益率为2.5%。"
+    fs = facts_of(text, title="首席投资官们这么说", published="2019-09-09")
+    assert one(fs, "1.75").modality == "forecast"
+    assert one(fs, "2.5").modality == "actual"

@@ -110,10 +110,19 @@ def document_date(doc: ParsedDocument) -> tuple[str | None, DateSource | None]:
 _YEAR_WORD = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
 
 
-def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext) -> str:
-    """actual, target or forecast, from the sentence's wording and the document's genre."""
+_PART = re.compile(r"[；;]")
+
+
+def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext, question: str | None = None) -> str:
+    """actual, target or forecast, from the sentence's wording and the document's genre.
+
+    A forecast word counts in the part of the sentence before the figure (since the last
+    semicolon); ``question`` is the question a figure answers (…你的预测是什么？), whose
+    forecast word counts when the answer has no wording of its own.
+    """
     cue = cues()
-    pre = text[: m.start]
+    part_start = max((p.end() for p in _PART.finditer(text, 0, m.start)), default=0)
+    pre = cue["not_forecast"].sub("", text[part_start : m.start])
     if cue["forecast"].search(pre):
         return "forecast"
     year = int(period[:4]) if period and period[:4].isdigit() else None
@@ -129,4 +138,6 @@ def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContex
         return "target"
     if year is not None and ctx.year is not None and year > ctx.year:
         return "target"
+    if question and cue["forecast"].search(cue["not_forecast"].sub("", question)):
+        return "forecast"
     return "actual"

@@ -16,6 +16,7 @@ def cues() -> dict:
     data = load("cues.yml")
     kind = data["kind"]
     cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
+    cue_list += [(c, "other") for c in kind.get("other") or []]
     cue_list.sort(key=lambda t: len(t[0]), reverse=True)
     cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
     cue_kind = dict(cue_list)
@@ -28,9 +29,12 @@ def cues() -> dict:
         "cue_re": cue_re,
         "cue_kind": cue_kind,
         "money": set(kind["money_units"]),
-        "physical": set(kind["physical_units"]),
+        # every physical unit the number grammar knows (patterns/units.yml) measures an amount
+        "physical": set(kind["physical_units"]) | {
+            v[0] if isinstance(v, list) else v for v in (load("units.yml").get("physical") or {}).values()},
         "target": alt(mod["target_strong"]),
         "forecast": alt(mod["forecast"]),
+        "not_forecast": alt(mod.get("not_forecast") or ["\x00"]),
         "plan_titles": alt(mod["plan_titles"]),
         "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
         "leading": sorted(data["metric_leading"], key=len, reverse=True),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from extractor.facts.context import DocContext, document_context, modality_for
 from extractor.facts.cues import clause_start, cues, kind_for
+from extractor.facts.metrics import FLOW_ONLY, metric_for
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
@@ -47,6 +48,7 @@ class _Carry:
     company: Company | None = None  # the company a report or research note is about
     org: str | None = None  # the organisation last named (what 该公司 refers to outside a report)
     following: str = ""  # the next sentences' text (where 一大学 is named)
+    question: str | None = None  # the question the paragraph answers (an interview's 你的预测是什么？)
 
 
 def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
@@ -54,9 +56,13 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     ctx = document_context(doc)
     company = report_company(doc.title, doc.text)
     carry = _Carry(doc_region=company.name if company else ctx.region, doc_period=ctx.period, company=company)
+    paragraphs: dict[int, list[str]] = {}
+    for s in sentences:
+        paragraphs.setdefault(s.paragraph, []).append(s.text)
     facts: list[Fact] = []
     for i, s in enumerate(sentences):
         carry.following = "".join(t.text for t in sentences[i + 1 : i + 4])
+        carry.question = _question(paragraphs.get(s.paragraph - 1))
         facts.extend(sentence_facts(s, ctx, carry))
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
@@ -82,7 +88,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         region, region_source = _region_for(m, s.text, subject_places, whole_places, ctx, carry)
         period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period)
         kind = kind_for(m, s.text)
-        modality = modality_for(m, s.text, period, ctx)
+        modality = modality_for(m, s.text, period, ctx, carry.question)
         if modality == "target" and period is None and ctx.plan_years:
             period, period_source = str(ctx.plan_years[1]), "document"
         metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
@@ -119,11 +125,19 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     named = [p for p in places if p.level in ("org", "person")]
     if named:
         carry.org = named[-1].name
-    if prev_subject and not _FLOW_ONLY.match(prev_subject):
+    if prev_subject and not FLOW_ONLY.match(prev_subject):
         carry.topic = prev_subject
     if sentence_period:
         carry.period = sentence_period
     return facts
+
+
+def _question(paragraph: list[str] | None) -> str | None:
+    """The text of a paragraph that is nothing but questions (an interview's question line)."""
+    if not paragraph or not all(t.rstrip().endswith(("？", "?")) for t in paragraph):
+        return None
+    text = "".join(paragraph)
+    return text if len(text) <= 80 else None
 
 
 def _candidates(text: str, carry: _Carry) -> list[Place]:
@@ -341,99 +355,3 @@ def _period_for(
         if last.kind == "base" and in_force:
             return f"{last.period}/{in_force[:4]}", "stated"
     return in_force, (source if in_force else None)
-
-
-_FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
-_FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
-_COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?]{0,24}")
-_COUNT_TAIL_STOP = re.compile(r"(?:，|,|。|；|;|、|以上|以下|左右|的|了).*$")
-
-
-def metric_for(
-    m: NumberMention,
-    text: str,
-    kind: str,
-    places: list[Place],
-    periods: list[PeriodRef],
-    prev_subject: str | None,
-    topic: str | None = None,
-) -> tuple[str | None, str | None]:
-    """What a figure measures: the clause's subject in the document's own words.
-
-    ``prev_subject`` is the subject of the sentence's previous figure, ``topic``
-    what the paragraph is about (数字服务贸易 in "其中出口129.75亿元"). Returns
-    (metric, subject to carry to the next figure of the sentence).
-    """
-    start = clause_start(text, m.start)
-    pre = text[start : m.start]
-    # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
-    pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
-    phrase = _strip_noise(pre, places, periods, text, start)
-    cue = cues()
-    if kind == "count":
-        counted = _counted_noun(text[m.end :])
-        if counted:  # 165个跨境电商综试区: the counted thing follows its number
-            return counted, prev_subject
-    cue_hits = list(cue["cue_re"].finditer(phrase))
-    subject = phrase
-    if cue_hits and kind in ("growth", "pp_change", "share"):
-        subject = phrase[: cue_hits[0].start()]
-    subject = _trim_words(subject)
-    if not subject or _FLOW_ONLY.match(subject):
-        head = prev_subject or topic or ""
-        if subject and head:  # 其中出口129.75亿元 → 数字服务贸易出口
-            head = _FLOW_TAIL.sub("", head)
-        subject = (head + subject) or None
-        tail = _trim_words(phrase, keep_cues=True)
-        metric = (head + tail) if tail else subject
-    else:
-        metric = _trim_words(phrase, keep_cues=True) or subject
-    if metric:
-        metric = metric.strip("“”\"'（）()、 ")
-    return (metric or None), (subject or prev_subject)
-
-
-def _counted_noun(after: str) -> str | None:
-    m = _COUNTED.match(after)
-    if not m:
-        return None
-    noun = _COUNT_TAIL_STOP.sub("", m.group())
-    noun = re.sub(r"(?:为|是|被|将|已|在|于|签署|包含|获得|参与|入选|完成|实现).*$", "", noun) or noun
-    return noun if len(noun) >= 2 else None
-
-
-def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: str, offset: int) -> str:
-    """Remove places, time references and brackets of numbering from a pre-number phrase."""
-    spans = [(p.start - offset, p.end - offset) for p in places if p.level != "org"]
-    spans += [(p.start - offset, p.end - offset) for p in periods]
-    chars = list(pre)
-    for a, b in spans:
-        for i in range(max(a, 0), min(b, len(chars))):
-            chars[i] = ""
-    out = "".join(chars)
-    out = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]", "", out)
-    out = re.sub(r"[（(][^）)]*$", "", out)  # an unclosed bracket before the number
-    return out.strip()
-
-
-def _trim_words(phrase: str, keep_cues: bool = False) -> str:
-    cue = cues()
-    changed = True
-    while changed and phrase:
-        changed = False
-        for w in cue["leading"]:
-            if phrase.startswith(w) and len(phrase) > len(w):
-                phrase, changed = phrase[len(w) :], True
-                break
-        for w in cue["trailing"]:
-            if keep_cues and cue["cue_kind"].get(w):
-                continue
-            if phrase.endswith(w):
-                phrase, changed = phrase[: -len(w)], True
-                break
-        stripped = phrase.strip("，,、的了 “”\"")
-        if stripped != phrase:
-            phrase, changed = stripped, True
-    if phrase in cue["leading"] or (phrase in cue["trailing"] and not (keep_cues and cue["cue_kind"].get(phrase))):
-        return ""  # a lone function word says nothing about what is measured
-    return phrase
