@@ -10,6 +10,7 @@ from ``patterns/cues.yml``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractor.facts.cues import clause_start, cues
 from extractor.facts.periods import PeriodRef
@@ -18,7 +19,7 @@ from extractor.models import NumberMention
 
 FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
 _FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
-_COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?]{0,24}")
+_COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?】）)》]{0,24}")
 _COUNT_TAIL_STOP = re.compile(r"(?:，|,|。|；|;|、|以上|以下|左右|的|了).*$")
 
 
@@ -40,13 +41,23 @@ def metric_for(
     start = clause_start(text, m.start)
     pre = text[start : m.start]
     # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
-    pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
+    # (a figure that only continues a list, 4.7、7.2、9.3亿元, keeps what precedes the list)
+    pre = next((piece for piece in reversed(re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre))
+                if piece.strip()), "")
     phrase = _strip_noise(pre, places, periods, text, start)
     cue = cues()
     if kind == "count":
         counted = _counted_noun(text[m.end :])
         if counted:  # 165个跨境电商综试区: the counted thing follows its number
             return counted, prev_subject
+    if not phrase.strip() and start > 0 and text[start - 1] in "：:":
+        # 总市值(百万元)：18,785.44, 当前价格(元)：82.42: the label before the colon
+        label_start = clause_start(text, start - 1)
+        phrase = _UNIT_LABEL_TAIL.sub("", text[label_start : start - 1]).strip()
+    elif kind not in ("share", "growth", "pp_change") and _ends_with_verb(_trim_words(phrase)):
+        # 已公布47GW产能, 每月购买约300亿欧元资产: the thing measured follows the figure
+        noun = _noun_after(text[m.end :])
+        phrase = _trim_words(phrase) + noun if noun else phrase
     cue_hits = list(cue["cue_re"].finditer(phrase))
     subject = phrase
     if cue_hits and kind in ("growth", "pp_change", "share"):
@@ -66,18 +77,79 @@ def metric_for(
     return (metric or None), (subject or prev_subject)
 
 
+_PREDICATE_WORDS = {"已经", "已", "被", "为", "是", "在", "于", "将", "正在", "都", "均", "也", "共", "同", "的"}
+_NOUNISH = ("n", "j", "eng", "x", "c")
+_PARTICLES = re.compile(r"(?:了|中|里|内|等|之中|的)+$")
+
+
+_UNIT_LABEL_TAIL = re.compile(r"\s*[（(][^（）()]{1,8}[)）]\s*$")
+
+
+def _ends_with_verb(phrase: str) -> bool:
+    """An empty phrase or one that ends with a verb (已公布, 每月购买, 扩产)."""
+    if not phrase.strip():
+        return True
+    from extractor.facts.subjects import _pos_tokenizer
+
+    toks = list(_pos_tokenizer().cut(phrase[-6:], HMM=True))
+    return bool(toks) and toks[-1].flag == "v"
+
+
+_AFTER_RUN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,8}?(?=[^\u4e00-\u9fffA-Za-z]|的|了|$)")
+_NOT_A_NOUN = re.compile(r"^(?:为|是|被|在|将|已|以上|以下|左右|多|余|的|了|和|与|及|或|至|到|用于|作为|同比|环比|比|较)")
+
+
+def _noun_after(after: str) -> str:
+    """What a figure measures when it follows the figure (47GW产能, 4000万公里金刚线,
+    5GW示范基地), or "": the words up to the next punctuation, figure, 的 or 了."""
+    m = _AFTER_RUN.match(after)
+    if not m or _NOT_A_NOUN.match(m.group()) or cues()["cue_re"].match(m.group()):
+        return ""
+    return m.group()
+
+
 def _counted_noun(after: str) -> str | None:
+    """What a count counts, from the words after it: the noun (165个跨境电商综试区), and what
+    the clause says of it (19个州已经下令… → 已经下令…的州; 54个国家报告了确诊病例 → 报告了确诊病例的国家)."""
     m = _COUNTED.match(after)
     if not m:
         return None
-    noun = _COUNT_TAIL_STOP.sub("", m.group())
-    noun = re.sub(r"(?:为|是|被|将|已|在|于|签署|包含|获得|参与|入选|完成|实现).*$", "", noun) or noun
+    clause = re.split(r"[\d、]", m.group())[0]
+    if re.match(r"的|以上|以下|左右|多|余", clause):
+        return None  # 482万人的通话记录, 300个以上: the counted thing is said before the count
+    from extractor.facts.subjects import _pos_tokenizer
+
+    toks = [(w.word, w.flag) for w in _pos_tokenizer().cut(clause, HMM=True)]
+    first = 1 if len(toks) > 1 and toks[0][1] in ("v", "a", "b") and toks[1][1].startswith("n") else 0  # 确诊学生
+    end = len(toks)
+    for j in range(first + 1, len(toks)):
+        word, flag = toks[j]
+        verb_before_le = j + 1 < len(toks) and toks[j + 1][1] == "ul"  # 报告了: a verb jieba calls a noun
+        if word in _PREDICATE_WORDS or verb_before_le or (
+                not flag.startswith(_NOUNISH) and not (len(word) == 1 and flag == "v")):
+            end = j
+            break
+    if not any(f.startswith(("n", "j", "eng")) for _, f in toks[:end]):
+        return None  # 7500人参加: nothing is named after the count
+    noun = "".join(w for w, _ in toks[:end])
+    if noun.count("“") != noun.count("”"):
+        noun = noun.strip("“”")
+    predicate = _PARTICLES.sub("", "".join(w for w, _ in toks[end:]))
+    if len(noun) < 1 or (len(noun) < 2 and not predicate):
+        return None
+    # 服务贸易创新发展试点地区: a compound noun, not a noun and a predicate
+    compound = predicate and toks[-1][1].startswith(("n", "j")) and not toks[-1][1].startswith("nr") \
+        and not any(w in _PREDICATE_WORDS or f in ("ul", "p", "d", "uj") for w, f in toks[end:])
+    if compound and len(noun + predicate) <= 14:
+        return noun + predicate
+    if predicate and len(predicate) <= 20:
+        return f"{predicate}的{noun}"
     return noun if len(noun) >= 2 else None
 
 
 def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: str, offset: int) -> str:
     """Remove places, time references and brackets of numbering from a pre-number phrase."""
-    spans = [(p.start - offset, p.end - offset) for p in places if p.level != "org"]
+    spans = [(p.start - offset, p.end - offset) for p in places if p.level != "org"]  # who stays: 美联储政策利率
     spans += [(p.start - offset, p.end - offset) for p in periods]
     chars = list(pre)
     for a, b in spans:
@@ -85,7 +157,10 @@ def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: 
             chars[i] = ""
     out = "".join(chars)
     out = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]", "", out)
-    out = re.sub(r"[（(][^）)]*$", "", out)  # an unclosed bracket before the number
+    # a figure inside brackets (产能（乐山5GW示范基地、乐山20GW…): what the bracket says before it
+    inside = re.search(r"[（(]([^）)]*)$", out)
+    if inside:
+        out = re.split(r"[、，,]", inside.group(1))[-1]
     return out.strip()
 
 
@@ -110,3 +185,130 @@ def _trim_words(phrase: str, keep_cues: bool = False) -> str:
     if phrase in cue["leading"] or (phrase in cue["trailing"] and not (keep_cues and cue["cue_kind"].get(phrase))):
         return ""  # a lone function word says nothing about what is measured
     return phrase
+
+
+# -- lists of figures: 分别 and parallel lists ------------------------------------------------------
+
+_VALUE_GAP = re.compile(r"^\s*(?:[、和及与]|以及)\s*$")
+_ITEM_SPLIT = re.compile(r"以及|[、和及与]")
+_LABELLED_GAP = re.compile(r"^\s*(?:[、和及与]|以及)\s*([\u4e00-\u9fff]{1,6})$|^[，,]\s*(合计|共计|总计)$")
+_RESPECTIVELY = re.compile(r"分别")
+
+
+@dataclass
+class Paired:
+    """What a figure in a list takes from its place in the list."""
+
+    metric: str | None = None
+    period: str | None = None
+    place: Place | None = None
+
+
+def pair_lists(text: str, mentions: list[NumberMention], periods: list[PeriodRef], places: list[Place],
+               metrics: list[str | None]) -> dict[int, Paired]:
+    """Give each figure of a list its own metric, period and place.
+
+    * ``A、B分别为X和Y`` / ``进出口、出口和进口规模分别居第三位、第二位和第六位``: the i-th item
+      before 分别 is the i-th figure's metric (a head word the last item carries is shared:
+      出口规模); items that are places are the figures' places;
+    * ``2016年-2018年的营业收入分别为X、Y、Z``, ``2022-2024年归母净利润4.7、7.2、9.3亿元``: as many
+      years as figures give each figure its year;
+    * ``偿付欠款X、利息Y以及违约金Z，合计W``: a figure labelled by its own noun shares the verb
+      phrase of the list's first figure (偿付利息).
+
+    ``metrics`` are the figures' metrics as read one by one; returns overrides by index.
+    """
+    out: dict[int, Paired] = {}
+    for run in _value_runs(text, mentions):
+        first = mentions[run[0]]
+        start = clause_start(text, first.start)
+        years = _years_before(text, periods, first.start)
+        by_year = len(years) == len(run)
+        if by_year:
+            for i, year in zip(run, years, strict=True):
+                out.setdefault(i, Paired()).period = year
+        resp = list(_RESPECTIVELY.finditer(text, start, first.start))
+        if resp:  # (a list over years pairs its figures with the years, not with the words before)
+            _pair_items(text, start, resp[-1].start(), run, places, out, places_only=by_year)
+    for i in range(1, len(mentions)):
+        gap = _LABELLED_GAP.match(text[mentions[i - 1].end : mentions[i].start])
+        if not gap or (i in out and out[i].metric):
+            continue
+        noun = gap.group(1) or gap.group(2)
+        first = i - 1
+        while first > 0 and _LABELLED_GAP.match(text[mentions[first - 1].end : mentions[first].start]):
+            first -= 1
+        stem = _without_last_word(metrics[first] or "")
+        if stem and not (metrics[first] or "").endswith(noun):
+            out.setdefault(i, Paired()).metric = stem + noun
+    return out
+
+
+def _value_runs(text: str, mentions: list[NumberMention]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in range(1, len(mentions)):
+        if _VALUE_GAP.match(text[mentions[i - 1].end : mentions[i].start]):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i - 1, i])
+    return runs
+
+
+def _years_before(text: str, periods: list[PeriodRef], pos: int) -> list[str]:
+    """The years a list of figures runs over: the last span before it (2016年-2018年) or
+    a list of years (2005年、2010年和2015年)."""
+    before = [p for p in periods if p.end <= pos]
+    if not before:
+        return []
+    last = before[-1]
+    if last.kind == "span" and "/" in last.period:
+        a, b = (int(y) for y in last.period.split("/"))
+        return [str(y) for y in range(a, b + 1)] if 0 < b - a < 10 else []
+    years = [last]
+    for p in reversed(before[:-1]):
+        if p.kind == "explicit" and len(p.period) == 4 and _VALUE_GAP.match(text[p.end : years[0].start]):
+            years.insert(0, p)
+        else:
+            break
+    return [p.period for p in years] if len(years) > 1 and all(len(p.period) == 4 for p in years) else []
+
+
+def _pair_items(text: str, start: int, at: int, run: list[int], places: list[Place], out: dict[int, Paired],
+                places_only: bool = False) -> None:
+    """The items listed before 分别 (its clause, from ``start`` to ``at``), paired with ``run``."""
+    phrase = text[start:at]
+    phrase = phrase[phrase.rfind("的") + 1 :] if _ITEM_SPLIT.search(phrase[phrase.rfind("的") + 1 :]) else phrase
+    offset = at - len(phrase)
+    cuts = [0, *[x for sep in _ITEM_SPLIT.finditer(phrase) for x in (sep.start(), sep.end())], len(phrase)]
+    items = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True) if b > a]
+    if len(items) != len(run):
+        return
+    names = [_trim_words(phrase[a:b]) for a, b in items]
+    geo = [[p for p in places if offset + a <= p.start and p.end <= offset + b and p.level != "org"] for a, b in items]
+    if all(len(g) == 1 for g in geo):
+        for i, g in zip(run, geo, strict=True):
+            out.setdefault(i, Paired()).place = g[0]
+        return
+    if places_only or not all(names):
+        return
+    head = _head_word(names)
+    for k, (i, name) in enumerate(zip(run, names, strict=True)):
+        out.setdefault(i, Paired()).metric = name + head if k < len(names) - 1 else name
+
+
+def _head_word(names: list[str]) -> str:
+    """A head word only the last item carries (进出口、出口和进口规模 → 规模)."""
+    from extractor.facts.segment import jieba_tokenizer
+
+    words = jieba_tokenizer().lcut(names[-1], HMM=False)
+    if len(words) < 2 or any(n.endswith(words[-1]) for n in names[:-1]):
+        return ""
+    return words[-1]
+
+
+def _without_last_word(metric: str) -> str:
+    from extractor.facts.segment import jieba_tokenizer
+
+    words = jieba_tokenizer().lcut(metric, HMM=False)
+    return "".join(words[:-1]) if len(words) >= 2 else ""

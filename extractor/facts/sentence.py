@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from extractor.facts.context import DocContext, document_context, modality_for
-from extractor.facts.cues import clause_start, cues, kind_for
-from extractor.facts.metrics import FLOW_ONLY, metric_for
+from extractor.facts.cues import clause_start, cues, kind_for, percent_kind
+from extractor.facts.metrics import FLOW_ONLY, metric_for, pair_lists
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
@@ -84,14 +84,30 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     sentence_period = _last_plain_period(periods, len(s.text))
     facts: list[Fact] = []
     prev_subject: str | None = None
+    read: list[tuple] = []
     for m in mentions:
         region, region_source = _region_for(m, s.text, subject_places, whole_places, ctx, carry)
         period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period)
         kind = kind_for(m, s.text)
+        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
+        read.append([region, region_source, period, period_source, kind, metric])
+    paired = pair_lists(s.text, mentions, periods, places, [r[5] for r in read])
+    for i, (m, (region, region_source, period, period_source, kind, metric)) in enumerate(zip(mentions, read,
+                                                                                              strict=True)):
+        if i in paired:
+            p = paired[i]
+            metric = p.metric or metric
+            if p.period:
+                period, period_source = p.period, "stated"
+            if p.place and (place_region := _resolve(p.place, ctx, carry)):
+                region, region_source = place_region, "stated"
+        if carry.question:
+            metric = _answering(metric, carry.question)
+            if m.unit_norm == "%" and kind == "share" and not cues()["cue_re"].search(s.text[: m.start]):
+                kind = percent_kind(metric or "")  # 1.75%至2%: a yield, as the question says
         modality = modality_for(m, s.text, period, ctx, carry.question)
         if modality == "target" and period is None and ctx.plan_years:
             period, period_source = str(ctx.plan_years[1]), "document"
-        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
         facts.append(
             Fact(
                 page=s.page,
@@ -138,6 +154,23 @@ def _question(paragraph: list[str] | None) -> str | None:
         return None
     text = "".join(paragraph)
     return text if len(text) <= 80 else None
+
+
+_QUESTION_VERB = re.compile(r"可能|会|能否|是否|将|应该|应|变为|有没有|存在|吗|是什么|多少|如何|？|\?")
+
+
+def _answering(metric: str | None, question: str) -> str | None:
+    """The metric of a figure that answers ``question``: the question's subject (美国10年期国债收益率
+    可能变为负值吗？) when the answer names nothing, names only its head (收益率) or a few words
+    more about it (公允价值 → 美国10年期国债收益率公允价值)."""
+    topic = _QUESTION_VERB.split(question, 1)[0].strip("，, ")
+    if not 2 <= len(topic) <= 20:
+        return metric
+    if not metric or topic.endswith(metric):
+        return topic
+    if len(metric) <= 4 and metric not in topic:
+        return topic + metric
+    return metric
 
 
 def _candidates(text: str, carry: _Carry) -> list[Place]:
@@ -350,7 +383,9 @@ def _period_for(
     if before:
         last = before[-1]
         gap = text[last.end : m.start]
-        if last.kind == "same_last_year" and len(gap) <= 3 and in_force:
+        # 由去年同期的35.7%: last year's level; 较去年同期下滑4.51个百分点: this year's change
+        compared = re.search(r"(?:较|比|相比|相较于?|与|同)$", text[: last.start])
+        if last.kind == "same_last_year" and len(gap) <= 3 and in_force and not compared:
             return shift_year(in_force, -1), "stated"
         if last.kind == "base" and in_force:
             return f"{last.period}/{in_force[:4]}", "stated"
