@@ -89,3 +89,26 @@ def test_an_unnamed_organisation_is_the_one_the_following_text_names():
     following = "当地时间7月3日，据当地媒体报道，西雅图华盛顿大学的宿舍区中暴发新冠肺炎疫情。"
     assert ("华盛顿大学", "org") in subjects("【美国西雅图一大学宿舍区超100名学生感染新冠肺炎】", following=following)
     assert subjects("一家银行表示") == []  # nothing follows that names it
+
+
+def test_an_announcement_title_or_a_cover_line_opening_with_the_legal_name():
+    c = report_company("菲达环保：关于公司2015年年度报告中有关财务事项的说明", "")
+    assert c is not None and c.name == "菲达环保"
+    c = report_company(None, "关于浙江菲达环保科技股份有限公司2015年年度报告中有关财务事项的说明\n正文")
+    assert c is not None and c.aliases[0] == "浙江菲达环保科技股份有限公司"
+
+
+def test_a_news_title_naming_one_company_and_no_place():
+    c = report_company('多地项目连环爆雷狂奔的龙湖集团"暗伤"曝露？', "龙湖上半年销售额增长。龙湖集团表示")
+    assert c is not None and c.name == "龙湖集团" and "龙湖" in c.aliases
+    assert report_company("亚马逊海外购“限时快闪店”登陆拼多多", "") is None  # two companies
+    assert report_company("杭州阿里巴巴数字经济报告", "") is None  # a place of China: its report
+
+
+def test_words_that_only_look_like_organisations():
+    assert subjects("支持北京证券交易所扩容提质") == []  # 证券 starts a longer name
+    assert subjects("一般是通过爬取淘宝、社交网络、网上银行等获取数据") == []  # a service, not a bank
+    # a legal name is not led by a preposition
+    assert [p.surface for p in find_subjects("根据博文房地产评估造价集团有限公司出具的报告")] == ["博文房地产评估造价集团有限公司"]
+    # outside a company's own report a bare 公司 is any company
+    assert subjects("将属于上市公司的附属分公司以及ST公司予以剔除") == []

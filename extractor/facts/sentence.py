@@ -73,7 +73,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     """The facts of one sentence; updates the paragraph carry."""
     if s.paragraph != carry.paragraph:
         carry.paragraph = s.paragraph
-        carry.region = carry.period = carry.topic = None
+        carry.region = carry.period = carry.topic = carry.org = None
     mentions = _read_mentions(s.text)
     places = _candidates(s.text, carry)
     forward = bool(cues()["forecast"].search(s.text) or cues()["target"].search(s.text))

@@ -62,6 +62,8 @@ def _data() -> dict:
         "roles_re": re.compile(alt(raw["person_roles"])),
         "indefinite_re": re.compile(rf"(?:一|某)(?:家|所|个)?({alt(raw['indefinite_kinds'])})"),
         "short_re": re.compile(rf"(?:{alt(raw['short_name_labels'])})\s*[:：]\s*([{_CJK}A-Za-z]{{2,8}})"),
+        "generic_orgs": set(raw.get("generic_organisations") or []),
+        "title_short_re": re.compile(rf"^([{_CJK}A-Z]{{2,6}})\s*[:：]\s*(?:关于|{alt(raw['announcement_words'])})"),
         "surnames": set(str(load("entities.yml")["surnames"]).replace(" ", "").replace("\n", "")),
     }
 
@@ -76,12 +78,13 @@ def _pos_tokenizer():
 
 
 def report_company(title: str | None, text: str) -> Company | None:
-    """The company a report or research note is about, from its title or cover.
+    """The company a report, research note or news story is about, from its title or cover.
 
-    A name with a stock code (``高测股份(688556)``) or a short name on the cover
-    (``证券简称：东北电气``) names it outright; else the title, or the first line of the
-    text, is a company's legal name (``东北电气发展股份有限公司``), whose short name is
-    the shortest beginning of it the text uses on its own (``东北电气``).
+    A name with a stock code (``高测股份(688556)``), an announcement's title (``菲达环保：关于…``)
+    or a short name on the cover (``证券简称：东北电气``) names it outright; else the title, or
+    the first line of the text, opens with a company's legal name (``东北电气发展股份有限公司``),
+    whose short name is the shortest beginning of it the text uses on its own (``东北电气``);
+    else a title that names one organisation and no place of China (``…狂奔的龙湖集团"暗伤"曝露？``).
     """
     d = _data()
     head = text[:1000]
@@ -90,16 +93,50 @@ def report_company(title: str | None, text: str) -> Company | None:
         if m:
             name = _strip_broker(m.group(1))
             return Company(name, (name,))
-    m = d["short_re"].search(head)
+    m = d["short_re"].search(head) or d["title_short_re"].match((title or "").strip())
     short = m.group(1) if m else None
     first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     for source in (title or "", first_line):
-        legal = d["legal_re"].match(source.strip())
-        if legal:
-            full = legal.group()
+        full = _leading_legal_name(source.strip())
+        if full:
             name = short or _short_name(full, text)
             return Company(name, tuple(dict.fromkeys((full, name))))
-    return Company(short, (short,)) if short else None
+    if short:
+        return Company(short, (short,))
+    return _title_company(title or "", text)
+
+
+def _leading_legal_name(line: str) -> str | None:
+    """The legal company name a title or cover line opens with (关于浙江菲达环保科技股份有限公司…)."""
+    m = _data()["legal_suffix_re"].search(line[:40])
+    if not m:
+        return None
+    span = _name_before(line, m.start(), m.end(), legal=True)
+    if span is None or span[0] > 3:
+        return None
+    return line[span[0] : span[1]]
+
+
+def _title_company(title: str, text: str) -> Company | None:
+    """The one organisation a news title names, when it names no place of China."""
+    from extractor.facts.regions import gazetteer
+
+    found = find_subjects(title)
+    orgs = {p.name for p in found if p.level == "org"}
+    orgs |= {p.name for p in gazetteer().find(title) if p.level == "org" and p.name == p.surface}
+    places = [p for p in gazetteer().find(title) if p.level in ("province", "city", "district")]
+    if len(orgs) != 1 or places:
+        return None
+    name = orgs.pop()
+    short = d_short if (d_short := _suffixless(name)) and re.search(rf"{re.escape(d_short)}(?![{_CJK}]{{0,0}}集团)",
+                                                                 text.replace(name, "")) else None
+    return Company(name, tuple(dict.fromkeys(a for a in (name, short) if a)))
+
+
+def _suffixless(name: str) -> str | None:
+    """龙湖集团 → 龙湖 (a name of 2+ characters before an organisation suffix)."""
+    m = _data()["suffix_re"].search(name)
+    return name[: m.start()] if m and m.end() == len(name) and m.start() >= 2 else None
 
 
 def _strip_broker(name: str) -> str:
@@ -172,7 +209,8 @@ def find_subjects(text: str, company: Company | None = None, following: str = ""
         if named:
             add(Place(m.group(), named[0].name, "org", None, m.start(), m.end()))
     for m in d["self_re"].finditer(text):
-        if _is_self_reference(text, m.start(), m.group()):
+        # outside a company's own report a bare 公司 is any company (上市公司的附属分公司, ST公司)
+        if (company or m.group() != "公司") and _is_self_reference(text, m.start(), m.group()):
             add(Place(m.group(), company.name if company else "", "self_company", None, m.start(), m.end()))
     out.sort(key=lambda p: p.start)
     return out
@@ -203,16 +241,20 @@ def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[
     """
     lo = max(0, start - (16 if legal else 6))
     spans, pos = [], 0
-    for w in _pos_tokenizer().cut(text[lo:end], HMM=True):
+    for w in _pos_tokenizer().cut(text[lo : end + 3], HMM=True):
         spans.append((pos, pos + len(w.word), w.word, w.flag))
         pos += len(w.word)
     s_rel = start - lo
     holder = next(t for t in spans if t[1] > s_rel)
-    if holder[0] < s_rel:  # the suffix is the end of a longer word
-        if legal or holder[3].startswith(_NAME_FLAGS):
-            return (lo + holder[0], end) if s_rel - holder[0] >= 2 else None
-        return None
+    following = next((t for t in spans if t[0] == end - lo), None)
+    if holder[1] > end - lo or (not legal and following and following[3] == "nt"):
+        return None  # the suffix starts a longer word or name: 集团化, 北京证券|交易所
     name_start = None
+    if holder[0] < s_rel:  # the suffix is the end of a longer word
+        if not legal:
+            word_ok = holder[3] == "nt" and s_rel - holder[0] >= 2 and holder[2] not in _data()["generic_orgs"]
+            return (lo + holder[0], end) if word_ok else None  # 华盛顿大学, not 网上银行 (a service)
+        name_start = s_rel = holder[0]  # 科技股份|有限公司: the name goes on before the word
     before = [t for t in spans if t[1] <= s_rel]
     i = len(before)
     while i > 0:
@@ -232,8 +274,11 @@ def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[
         elif not (len(w) == 1 or f.startswith(_NAME_FLAGS)) or s_rel - a > 4:
             break
         name_start = a
-    if name_start is None or s_rel - name_start < 2:
+    if name_start is None or start - lo - name_start < 2:
         return None
+    lead = re.match(r"根据|依据|按照|关于|通过|经过|由于|对于|鉴于", text[lo + name_start : start])
+    if lead and legal:
+        name_start += lead.end()  # 根据博文房地产评估造价集团有限公司…: the preposition is no part of the name
     return lo + name_start, end
 
 
