@@ -91,7 +91,7 @@ def _ends_with_verb(phrase: str) -> bool:
         return True
     from extractor.facts.subjects import _pos_tokenizer
 
-    toks = list(_pos_tokenizer().cut(phrase[-6:], HMM=True))
+    toks = list(_pos_tokenizer().cut(phrase[-6:], HMM=False))
     return bool(toks) and toks[-1].flag == "v"
 
 
@@ -119,7 +119,7 @@ def _counted_noun(after: str) -> str | None:
         return None  # 482万人的通话记录, 300个以上: the counted thing is said before the count
     from extractor.facts.subjects import _pos_tokenizer
 
-    toks = [(w.word, w.flag) for w in _pos_tokenizer().cut(clause, HMM=True)]
+    toks = [(w.word, w.flag) for w in _pos_tokenizer().cut(clause, HMM=False)]
     first = 1 if len(toks) > 1 and toks[0][1] in ("v", "a", "b") and toks[1][1].startswith("n") else 0  # 确诊学生
     end = len(toks)
     for j in range(first + 1, len(toks)):

@@ -241,7 +241,7 @@ def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[
     """
     lo = max(0, start - (16 if legal else 6))
     spans, pos = [], 0
-    for w in _pos_tokenizer().cut(text[lo : end + 3], HMM=True):
+    for w in _pos_tokenizer().cut(text[lo : end + 3], HMM=False):
         spans.append((pos, pos + len(w.word), w.word, w.flag))
         pos += len(w.word)
     s_rel = start - lo
