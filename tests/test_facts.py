@@ -317,3 +317,18 @@ def test_an_answer_to_a_question_asking_for_a_forecast_is_a_forecast():
     fs = facts_of(text, title="首席投资官们这么说", published="2019-09-09")
     assert one(fs, "1.75").modality == "forecast"
     assert one(fs, "2.5").modality == "actual"
+
+
+def test_a_report_cited_again_lends_the_date_it_was_given():
+    fs = facts_of("根据亿欧智库2018年11月发布的《2018中国智能风控研究报告》（下称“《报告》”）显示，金融风控企业已经达到573家。\n"
+                  "巨大的市场机会也吸引了风投的目光。上述《报告》统计，有192家企业获得投资。\n2017年，行业融资额为50亿元。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "573").period == one(fs, "192").period == "2018-11"
+    assert one(fs, "192").period_source == "carried"
+    assert one(fs, "50亿").period == "2017"
+
+
+def test_a_place_named_in_passing_in_a_company_story_is_not_carried():
+    fs = facts_of("那一年，龙湖全年共拿下43幅土地并新落子合肥。全年实现合同销售881.4亿元。",
+                  title='狂奔的龙湖集团"暗伤"曝露', published="2019-09-07")
+    assert one(fs, "881.4").region == "龙湖集团"

@@ -85,3 +85,9 @@ def test_an_answer_takes_the_questions_subject():
     fs = facts_of(text, title="首席投资官们这么说", published="2019-09-09")
     assert [f.metric for f in fs[:2]] == ["美国10年期国债收益率", "美国10年期国债收益率公允价值"]
     assert fs[-1].metric == "美国10年期国债收益率" and fs[-1].kind == "other"
+
+
+def test_a_share_written_in_tenths_of_a_group_is_that_groups_share():
+    got = attrs("其中3成企业获得三次及以上的投资。其中超过6成企业成立于2014-2016年。")
+    assert got[0][1] == "获得三次及以上的投资的企业占比"
+    assert [g[1] for g in got if g[0] == "6成"] == ["成立于2014-2016年的企业占比"]

@@ -46,8 +46,10 @@ def metric_for(
                 if piece.strip()), "")
     phrase = _strip_noise(pre, places, periods, text, start)
     cue = cues()
-    if kind == "count":
+    if kind == "count" or (kind == "share" and m.unit == "成"):
         counted = _counted_noun(text[m.end :])
+        if counted and kind == "share":  # 3成企业获得…的投资: the share of those firms
+            return counted + "占比", prev_subject
         if counted:  # 165个跨境电商综试区: the counted thing follows its number
             return counted, prev_subject
     if not phrase.strip() and start > 0 and text[start - 1] in "：:":
@@ -114,7 +116,7 @@ def _counted_noun(after: str) -> str | None:
     m = _COUNTED.match(after)
     if not m:
         return None
-    clause = re.split(r"[\d、]", m.group())[0]
+    clause = re.split(r"(?<!\d)(?!(?:19|20)\d{2})\d|、", m.group())[0]  # (a year stays: 成立于2014-2016年)
     if re.match(r"的|以上|以下|左右|多|余", clause):
         return None  # 482万人的通话记录, 300个以上: the counted thing is said before the count
     from extractor.facts.subjects import _pos_tokenizer

@@ -10,7 +10,7 @@ is reported, a target or a forecast. Cue words come from ``patterns/cues.yml``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.facts.context import DocContext, document_context, modality_for
 from extractor.facts.cues import clause_start, cues, kind_for, percent_kind
@@ -49,6 +49,7 @@ class _Carry:
     org: str | None = None  # the organisation last named (what 该公司 refers to outside a report)
     following: str = ""  # the next sentences' text (where 一大学 is named)
     question: str | None = None  # the question the paragraph answers (an interview's 你的预测是什么？)
+    sources: dict[str, str] = field(default_factory=dict)  # 《report》 → the date it was given when named
 
 
 def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
@@ -82,6 +83,7 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     subject_places = [p for p in _merge_lists(s.text, places) if _is_subject(s.text, p, periods, hidden)]
     whole_places = [p for p in places if _is_whole(s.text, p)]
     sentence_period = _last_plain_period(periods, len(s.text))
+    _remember_sources(s.text, periods, carry)
     facts: list[Fact] = []
     prev_subject: str | None = None
     read: list[tuple] = []
@@ -136,6 +138,8 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     # a company is carried to the next sentences only when it is this sentence's figures' subject,
     # not when it is named after them in passing (…，小米智能手机工厂提前投产。)
     carried = [p for p in subject_places if p.level not in _WHO or any(m.start >= p.end for m in mentions)]
+    if carry.company:  # in a company's report only a place that opens its clause is carried
+        carried = [p for p in carried if _is_who(p) or _opens_clause(s.text, p)]
     if carried:
         carry.region = _resolve(carried[-1], ctx, carry) or carry.region
     named = [p for p in places if p.level in ("org", "person")]
@@ -146,6 +150,23 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     if sentence_period:
         carry.period = sentence_period
     return facts
+
+
+def _remember_sources(text: str, periods: list[PeriodRef], carry: _Carry) -> None:
+    """A report named with its date (亿欧智库2018年11月发布的《…报告》（下称“《报告》”）) lends that
+    date to later sentences that cite it again (上述《报告》统计，…) and state none of their own."""
+    titles = list(_BOOK_TITLE.finditer(text))
+    if not titles:
+        return
+    dated = [p for p in periods if p.kind in ("explicit", "relative") and p.end <= titles[0].start()
+             and clause_start(text, titles[0].start()) <= p.start]
+    if dated:
+        for t in titles:
+            carry.sources[t.group()] = dated[-1].period
+    elif not any(p.kind in ("explicit", "relative", "span") for p in periods):
+        cited = [carry.sources[t.group()] for t in titles if t.group() in carry.sources]
+        if cited:
+            carry.period = cited[-1]
 
 
 def _question(paragraph: list[str] | None) -> str | None:
