@@ -332,3 +332,11 @@ def test_a_place_named_in_passing_in_a_company_story_is_not_carried():
     fs = facts_of("那一年，龙湖全年共拿下43幅土地并新落子合肥。全年实现合同销售881.4亿元。",
                   title='狂奔的龙湖集团"暗伤"曝露', published="2019-09-07")
     assert one(fs, "881.4").region == "龙湖集团"
+
+
+def test_a_level_right_after_a_comparisons_base_year_is_that_years():
+    fs = facts_of("2018年中国集成电路设计业销售收入为2519.3亿元，比2017年的2073.5亿元增长21.5%，"
+                  "增速比上年的26.1%回落4.6个百分点。", title="集成电路", published="2019-09-07")
+    assert [(f.quote, f.period) for f in fs] == [("2519.3亿元", "2018"), ("2073.5亿元", "2017"),
+                                                 ("21.5%", "2017/2018"), ("26.1%", "2017"), ("4.6个百分点", "2017/2018")]
+    assert one(fs, "21.5").metric == "集成电路设计业销售收入增长"  # not "2073.5亿元增长"

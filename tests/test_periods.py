@@ -99,3 +99,10 @@ def test_signature_dates():
     assert signature_date("正文\n浙江国际数字贸易协会\n二 O 二 O 年八月五日") == "2020-08-05"
     assert signature_date("正文\n二〇二〇年十月") == "2020-10"
     assert signature_date("没有日期") is None
+
+
+def test_the_year_before_a_stated_year_and_comparison_bases():
+    refs = find_periods("2018年销售收入增长21.5%，增速比上年的26.1%回落4.6个百分点", 2019, 9)
+    assert [(p.period, p.kind) for p in refs] == [("2018", "explicit"), ("2017", "base")]
+    assert find_periods("去年出口增长5%", 2022, 7)[0].kind == "relative"
+    assert find_periods("比去年增长5%", 2022, 7)[0].kind == "base"

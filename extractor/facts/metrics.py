@@ -44,7 +44,7 @@ def metric_for(
     # (a figure that only continues a list, 4.7、7.2、9.3亿元, keeps what precedes the list)
     pre = next((piece for piece in reversed(re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre))
                 if piece.strip()), "")
-    phrase = _strip_noise(pre, places, periods, text, start)
+    phrase = _without_figures(_strip_noise(pre, places, periods, text, start))
     cue = cues()
     if kind == "count" or (kind == "share" and m.unit == "成"):
         counted = _counted_noun(text[m.end :])
@@ -110,6 +110,19 @@ def _noun_after(after: str) -> str:
     return m.group()
 
 
+def _without_figures(pre: str) -> str:
+    """The words before a figure without earlier figures (比2017年的2073.5亿元增长 → 比2017年的增长)."""
+    if not re.search(r"\d", pre):
+        return pre
+    from extractor.facts.numbers import find_numbers
+
+    for m in reversed(find_numbers(pre)):
+        # a figure with a unit, not a bare year or code, and not a threshold (市值超10亿美元的企业)
+        if (m.unit or m.value_norm != m.value) and not pre[m.end : m.end + 1] == "的":
+            pre = pre[: m.start] + pre[m.end :]
+    return pre
+
+
 def _counted_noun(after: str) -> str | None:
     """What a count counts, from the words after it: the noun (165个跨境电商综试区), and what
     the clause says of it (19个州已经下令… → 已经下令…的州; 54个国家报告了确诊病例 → 报告了确诊病例的国家)."""
@@ -127,8 +140,9 @@ def _counted_noun(after: str) -> str | None:
     for j in range(first + 1, len(toks)):
         word, flag = toks[j]
         verb_before_le = j + 1 < len(toks) and toks[j + 1][1] == "ul"  # 报告了: a verb jieba calls a noun
+        modifier = flag == "vn" and j + 1 < len(toks) and toks[j + 1][1] == "n"  # 文化出口基地
         if word in _PREDICATE_WORDS or verb_before_le or (
-                not flag.startswith(_NOUNISH) and not (len(word) == 1 and flag == "v")):
+                not flag.startswith(_NOUNISH) and not modifier and not (len(word) == 1 and flag == "v")):
             end = j
             break
     if not any(f.startswith(("n", "j", "eng")) for _, f in toks[:end]):
@@ -136,7 +150,10 @@ def _counted_noun(after: str) -> str | None:
     noun = "".join(w for w, _ in toks[:end])
     if noun.count("“") != noun.count("”"):
         noun = noun.strip("“”")
-    predicate = _PARTICLES.sub("", "".join(w for w, _ in toks[end:]))
+    predicate = "".join(w for w, _ in toks[end:])
+    if after[m.end() : m.end() + 1] == "》":  # 《…24个城市设立…试验区的批复》: the title's last noun is not it
+        predicate = predicate.rsplit("的", 1)[0]
+    predicate = _PARTICLES.sub("", predicate)
     if len(noun) < 1 or (len(noun) < 2 and not predicate):
         return None
     # 服务贸易创新发展试点地区: a compound noun, not a noun and a predicate

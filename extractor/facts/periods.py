@@ -98,6 +98,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
     return explicit, rel, relative, same_last
 
 
+_COMPARED = re.compile(r"(?:较|比|相比|相较于?|对比)\s*$")
+
+
+@cache
+def _year_before_words() -> frozenset[str]:
+    return frozenset(load("periods.yml").get("year_before_stated") or [])
+
+
 def _apply_year(template: str, year: int, month: int | None = None) -> str:
     return (
         template.replace("{YM}", f"{year}-{month:02d}" if month else str(year))
@@ -161,6 +169,13 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
         if ref_year is None:
             continue
         template = relative[word]
+        stated = [p for p in out if p.kind == "explicit" and p.end <= m.start() and p.year]
+        # 比上年, 较去年: the base of a comparison, not the figure's period
+        kind = "base" if _COMPARED.search(text, 0, m.start()) else "relative"
+        if word in _year_before_words() and stated and not m.group("rsub"):
+            y = stated[-1].year - 1
+            out.append(PeriodRef(m.start(), m.end(), str(y), kind, y))
+            continue
         if m.group("m1") or m.group("month") or (m.group("rsub") and "-" not in template):
             year_t = template.split("-")[0].replace("{YM}", "{Y}")
             y = int(_apply_year(year_t, ref_year))
@@ -172,7 +187,7 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
             period = _apply_year(template, ref_year, ref_month)
         if template.startswith("{Y}-"):  # 第四季度, 下半年: this year's only once begun
             period = this_or_last_year(period)
-        out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
+        out.append(PeriodRef(m.start(), m.end(), period, kind, int(period[:4])))
     if ref_year is not None:
         # 1-10月, 9月, 7月3日 with no year: months of the reference year
         for m in _BARE_MONTHS.finditer(text):

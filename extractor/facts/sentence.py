@@ -89,8 +89,8 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     read: list[tuple] = []
     for m in mentions:
         region, region_source = _region_for(m, s.text, subject_places, whole_places, ctx, carry)
-        period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period)
         kind = kind_for(m, s.text)
+        period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period, kind)
         metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
         read.append([region, region_source, period, period_source, kind, metric])
     paired = pair_lists(s.text, mentions, periods, places, [r[5] for r in read])
@@ -374,6 +374,9 @@ def _last_plain_period(periods: list[PeriodRef], limit: int) -> str | None:
     return plain[-1].period if plain else None
 
 
+_LEVELS = ("amount", "count", "other")
+
+
 def _period_for(
     m: NumberMention,
     text: str,
@@ -381,9 +384,11 @@ def _period_for(
     ctx: DocContext,
     carry: _Carry,
     sentence_period: str | None,
+    kind: str = "other",
 ) -> tuple[str | None, RegionSource | None]:
     """The figure's period and how it was decided (stated in the sentence, carried from the
-    paragraph, or the document's)."""
+    paragraph, or the document's). A level right after a comparison's base year is that
+    year's (比2017年的2073.5亿元增长21.5%: 2073.5亿元 is 2017's, 21.5% runs 2017/2018)."""
     current = carry.period or carry.doc_period
     current_source: RegionSource | None = "carried" if carry.period else ("document" if carry.doc_period else None)
     before = [p for p in periods if p.end <= m.start]
@@ -408,6 +413,8 @@ def _period_for(
         compared = re.search(r"(?:较|比|相比|相较于?|与|同)$", text[: last.start])
         if last.kind == "same_last_year" and len(gap) <= 3 and in_force and not compared:
             return shift_year(in_force, -1), "stated"
+        if last.kind == "base" and (re.fullmatch(r"\s*的\s*", gap) or (not gap.strip() and kind in _LEVELS)):
+            return last.period, "stated"
         if last.kind == "base" and in_force:
             return f"{last.period}/{in_force[:4]}", "stated"
     return in_force, (source if in_force else None)
