@@ -51,3 +51,13 @@ def test_words_keep_numbers_whole_and_use_the_user_dictionary():
     assert "-3.2%" in w
     assert "跨境电商" in w
     assert "3.5" in w
+
+
+def test_the_part_of_speech_tagger_knows_the_domain_words_whichever_tagger_came_first():
+    import jieba.posseg
+
+    from extractor.facts.segment import jieba_tokenizer, pos_tokenizer
+
+    other = jieba.posseg.POSTokenizer(jieba_tokenizer())
+    list(other.cut("综试区", HMM=False))  # a tagger that cuts first takes the tokenizer's user tags
+    assert [(w.word, w.flag) for w in pos_tokenizer().cut("综试区", HMM=False)] == [("综试区", "n")]

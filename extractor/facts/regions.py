@@ -124,9 +124,13 @@ def document_places(title: str | None, text: str) -> tuple[str | None, str | Non
             pool = [p for p in found if p.level != "country"] or found
             counts = Counter(p.name for p in pool)
             pool = sorted(pool, key=lambda p: -counts[p.name])
-            # a place named once, in passing, below the first line is not what the document is about
+            # a place named once, in passing, below the first line is not what the document is
+            # about, unless the text also says 我省/全市 of a place of that level
             first_line = source.split("\n", 1)[0]
-            if counts[pool[0].name] < 2 and not any(p.end <= len(first_line) for p in pool):
+            selves = {p.level.removeprefix("self_").replace("county", "district")
+                      for p in gz.find(source) if p.level.startswith("self_")}
+            mentions = counts[pool[0].name] + (pool[0].level in selves)
+            if mentions < 2 and not any(p.end <= len(first_line) for p in pool):
                 continue
         return _home(pool)
     return None, None, None, "中国", "中国"

@@ -91,6 +91,25 @@ def jieba_tokenizer():
     return tk
 
 
+@cache
+def pos_tokenizer():
+    """jieba's part-of-speech tagger over the shared tokenizer, with the domain dictionary's tags.
+
+    (jieba hands a tokenizer's user-dictionary tags to the first tagger that cuts with it and
+    empties them; this one reads them from ``patterns/userdict.txt`` itself and leaves the
+    tokenizer's alone, so every tagger over the shared tokenizer tags 综试区 as a noun.)
+    """
+    import jieba.posseg
+
+    tagger = jieba.posseg.POSTokenizer(jieba_tokenizer())
+    for line in (patterns_dir() / "userdict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and not line.startswith("#"):
+            tagger.word_tag_tab[parts[0]] = parts[2]
+    tagger.makesure_userdict_loaded = lambda: None  # the tags are read: leave the tokenizer's to others
+    return tagger
+
+
 def words(text: str) -> list[str]:
     """Segment ``text`` with jieba, keeping numbers with their decimals and % whole."""
     tk = jieba_tokenizer()

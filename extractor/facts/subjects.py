@@ -68,13 +68,10 @@ def _data() -> dict:
     }
 
 
-@cache
 def _pos_tokenizer():
-    import jieba.posseg
+    from extractor.facts.segment import pos_tokenizer
 
-    from extractor.facts.segment import jieba_tokenizer
-
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+    return pos_tokenizer()
 
 
 def report_company(title: str | None, text: str) -> Company | None:
