@@ -106,3 +106,11 @@ def test_the_year_before_a_stated_year_and_comparison_bases():
     assert [(p.period, p.kind) for p in refs] == [("2018", "explicit"), ("2017", "base")]
     assert find_periods("去年出口增长5%", 2022, 7)[0].kind == "relative"
     assert find_periods("比去年增长5%", 2022, 7)[0].kind == "base"
+
+
+def test_a_day_alone_is_a_day_of_the_documents_month():
+    assert find_periods("当地时间3日，特朗普将前往南达科他州", 2020, 7)[0].period == "2020-07"
+    assert find_periods("这一调查结果2日发表在巴西联邦政府的报告中", 2020, 7) == []  # 结果2日: no lead-in
+    assert find_periods("于15日发布数据", 2020, 7)[0].period == "2020-07"
+    assert find_periods("在3日内完成", 2020, 7) == []  # a duration
+    assert find_periods("当地时间3日", 2020) == []  # no month known

@@ -195,8 +195,17 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
                 continue
             period = this_or_last_year(_with_sub(ref_year, "m", m.group(1), m.group(2), m.group(3)))
             out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
+            taken.append((m.start(), m.end()))
+        if ref_month is not None:
+            # 当地时间3日, 国家统计局15日发布: a day of the document's month (not 3日内, a duration)
+            for m in _BARE_DAY.finditer(text):
+                if not any(a <= m.start() < b for a, b in taken) and 1 <= int(m.group(1)) <= 31:
+                    out.append(PeriodRef(m.start(), m.end(), f"{ref_year}-{ref_month:02d}", "relative", ref_year))
     out.sort(key=lambda p: p.start)
     return out
+
+
+_BARE_DAY = re.compile(r"(?:(?<=时间)|(?<=[于在，,。])|^)\s*(\d{1,2})\s*日(?![内前后起以之左])")
 
 
 _BARE_MONTHS = re.compile(
