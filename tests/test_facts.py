@@ -340,3 +340,8 @@ def test_a_level_right_after_a_comparisons_base_year_is_that_years():
     assert [(f.quote, f.period) for f in fs] == [("2519.3亿元", "2018"), ("2073.5亿元", "2017"),
                                                  ("21.5%", "2017/2018"), ("26.1%", "2017"), ("4.6个百分点", "2017/2018")]
     assert one(fs, "21.5").metric == "集成电路设计业销售收入增长"  # not "2073.5亿元增长"
+
+
+def test_a_question_without_a_subject_lends_nothing():
+    fs = facts_of("为什么数字贸易增长这么快？\n出口增长20%。", title="浙江外贸")
+    assert one(fs, "20%").metric == "出口增长"

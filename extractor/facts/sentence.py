@@ -177,7 +177,8 @@ def _question(paragraph: list[str] | None) -> str | None:
     return text if len(text) <= 80 else None
 
 
-_QUESTION_VERB = re.compile(r"可能|会|能否|是否|将|应该|应|变为|有没有|存在|吗|是什么|多少|如何|？|\?")
+_QUESTION_VERB = re.compile(r"可能|会|能否|是否|将|应该|应|变为|有没有|存在|吗|是什么|多少|如何|为什么|为何|怎么|怎样|"
+                            r"哪些|哪里|什么|谁|？|\?")
 
 
 def _answering(metric: str | None, question: str) -> str | None:
