@@ -22,8 +22,11 @@ def cues() -> dict:
     cue_kind = dict(cue_list)
     mod = data["modality"]
 
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
     def alt(words: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        return re.compile(alts(words))
 
     return {
         "cue_re": cue_re,
@@ -40,6 +43,13 @@ def cues() -> dict:
         "leading": sorted(data["metric_leading"], key=len, reverse=True),
         "scope_after": alt(data["region"]["scope_after"]),
         "programme_after": alt(data["region"]["programme_after"]),
+        "source_re": re.compile(rf"(?:{alts(data['region']['source_lead'])})[^，。；;！？]{{0,60}}?"
+                                rf"(?:{alts(data['region']['source_verbs'])})"),
+        "question_re": re.compile(alts(data["question_words"]) + r"|？|\?"),
+        "count_predicate_words": set(data["count_predicate_words"]),
+        "count_particles_re": re.compile(rf"(?:{alts(data['count_trailing_particles'])})+$"),
+        "noun_after_not": re.compile(rf"^(?:{alts(data['noun_after_not'])})"),
+        "list_totals": alts(data["list_totals"]),
     }
 
 

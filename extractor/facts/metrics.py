@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractor.facts.cues import clause_start, cues
 from extractor.facts.periods import PeriodRef
@@ -79,9 +80,7 @@ def metric_for(
     return (metric or None), (subject or prev_subject)
 
 
-_PREDICATE_WORDS = {"已经", "已", "被", "为", "是", "在", "于", "将", "正在", "都", "均", "也", "共", "同", "的"}
 _NOUNISH = ("n", "j", "eng", "x", "c")
-_PARTICLES = re.compile(r"(?:了|中|里|内|等|之中|的)+$")
 
 
 _UNIT_LABEL_TAIL = re.compile(r"\s*[（(][^（）()]{1,8}[)）]\s*$")
@@ -98,14 +97,13 @@ def _ends_with_verb(phrase: str) -> bool:
 
 
 _AFTER_RUN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,8}?(?=[^\u4e00-\u9fffA-Za-z]|的|了|$)")
-_NOT_A_NOUN = re.compile(r"^(?:为|是|被|在|将|已|以上|以下|左右|多|余|的|了|和|与|及|或|至|到|用于|作为|同比|环比|比|较)")
 
 
 def _noun_after(after: str) -> str:
     """What a figure measures when it follows the figure (47GW产能, 4000万公里金刚线,
     5GW示范基地), or "": the words up to the next punctuation, figure, 的 or 了."""
     m = _AFTER_RUN.match(after)
-    if not m or _NOT_A_NOUN.match(m.group()) or cues()["cue_re"].match(m.group()):
+    if not m or cues()["noun_after_not"].match(m.group()) or cues()["cue_re"].match(m.group()):
         return ""
     return m.group()
 
@@ -130,7 +128,8 @@ def _counted_noun(after: str) -> str | None:
     if not m:
         return None
     clause = re.split(r"(?<!\d)(?!(?:19|20)\d{2})\d|、", m.group())[0]  # (a year stays: 成立于2014-2016年)
-    if re.match(r"的|以上|以下|左右|多|余", clause):
+    cue = cues()
+    if cue["noun_after_not"].match(clause):
         return None  # 482万人的通话记录, 300个以上: the counted thing is said before the count
     from extractor.facts.subjects import _pos_tokenizer
 
@@ -141,7 +140,7 @@ def _counted_noun(after: str) -> str | None:
         word, flag = toks[j]
         verb_before_le = j + 1 < len(toks) and toks[j + 1][1] == "ul"  # 报告了: a verb jieba calls a noun
         modifier = flag == "vn" and j + 1 < len(toks) and toks[j + 1][1] == "n"  # 文化出口基地
-        if word in _PREDICATE_WORDS or verb_before_le or (
+        if word in cue["count_predicate_words"] or verb_before_le or (
                 not flag.startswith(_NOUNISH) and not modifier and not (len(word) == 1 and flag == "v")):
             end = j
             break
@@ -153,12 +152,12 @@ def _counted_noun(after: str) -> str | None:
     predicate = "".join(w for w, _ in toks[end:])
     if after[m.end() : m.end() + 1] == "》":  # 《…24个城市设立…试验区的批复》: the title's last noun is not it
         predicate = predicate.rsplit("的", 1)[0]
-    predicate = _PARTICLES.sub("", predicate)
+    predicate = cue["count_particles_re"].sub("", predicate)
     if len(noun) < 1 or (len(noun) < 2 and not predicate):
         return None
     # 服务贸易创新发展试点地区: a compound noun, not a noun and a predicate
     compound = predicate and toks[-1][1].startswith(("n", "j")) and not toks[-1][1].startswith("nr") \
-        and not any(w in _PREDICATE_WORDS or f in ("ul", "p", "d", "uj") for w, f in toks[end:])
+        and not any(w in cue["count_predicate_words"] or f in ("ul", "p", "d", "uj") for w, f in toks[end:])
     if compound and len(noun + predicate) <= 14:
         return noun + predicate
     if predicate and len(predicate) <= 20:
@@ -210,7 +209,12 @@ def _trim_words(phrase: str, keep_cues: bool = False) -> str:
 
 _VALUE_GAP = re.compile(r"^\s*(?:[、和及与]|以及)\s*$")
 _ITEM_SPLIT = re.compile(r"以及|[、和及与]")
-_LABELLED_GAP = re.compile(r"^\s*(?:[、和及与]|以及)\s*([\u4e00-\u9fff]{1,6})$|^[，,]\s*(合计|共计|总计)$")
+
+
+@cache
+def _labelled_gap() -> re.Pattern[str]:
+    """Between a list's figures: 、 and the next figure's own noun, or a comma and a total (…，合计)."""
+    return re.compile(r"^\s*(?:[、和及与]|以及)\s*([\u4e00-\u9fff]{1,6})$|^[，,]\s*(" + cues()["list_totals"] + r")$")
 _RESPECTIVELY = re.compile(r"分别")
 
 
@@ -250,12 +254,12 @@ def pair_lists(text: str, mentions: list[NumberMention], periods: list[PeriodRef
         if resp:  # (a list over years pairs its figures with the years, not with the words before)
             _pair_items(text, start, resp[-1].start(), run, places, out, places_only=by_year)
     for i in range(1, len(mentions)):
-        gap = _LABELLED_GAP.match(text[mentions[i - 1].end : mentions[i].start])
+        gap = _labelled_gap().match(text[mentions[i - 1].end : mentions[i].start])
         if not gap or (i in out and out[i].metric):
             continue
         noun = gap.group(1) or gap.group(2)
         first = i - 1
-        while first > 0 and _LABELLED_GAP.match(text[mentions[first - 1].end : mentions[first].start]):
+        while first > 0 and _labelled_gap().match(text[mentions[first - 1].end : mentions[first].start]):
             first -= 1
         stem = _without_last_word(metrics[first] or "")
         if stem and not (metrics[first] or "").endswith(noun):

@@ -98,7 +98,22 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
     return explicit, rel, relative, same_last
 
 
-_COMPARED = re.compile(r"(?:较|比|相比|相较于?|对比)\s*$")
+def _alts(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _compared() -> re.Pattern[str]:
+    """比上年, 较去年: a comparison word right before a time word."""
+    return re.compile(rf"(?:{_alts(load('periods.yml')['comparison_words'])})\s*$")
+
+
+@cache
+def _bare_day() -> re.Pattern[str]:
+    """当地时间3日, 于15日发布: a day alone after a lead word, not a duration (3日内)."""
+    data = load("periods.yml")
+    lead = "|".join(f"(?<={re.escape(w)})" for w in data["day_lead"])
+    return re.compile(rf"(?:{lead}|^)\s*(\d{{1,2}})\s*日(?!{_alts(data['day_not_after'])})")
 
 
 @cache
@@ -171,7 +186,7 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
         template = relative[word]
         stated = [p for p in out if p.kind == "explicit" and p.end <= m.start() and p.year]
         # 比上年, 较去年: the base of a comparison, not the figure's period
-        kind = "base" if _COMPARED.search(text, 0, m.start()) else "relative"
+        kind = "base" if _compared().search(text, 0, m.start()) else "relative"
         if word in _year_before_words() and stated and not m.group("rsub"):
             y = stated[-1].year - 1
             out.append(PeriodRef(m.start(), m.end(), str(y), kind, y))
@@ -198,14 +213,12 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
             taken.append((m.start(), m.end()))
         if ref_month is not None:
             # 当地时间3日, 国家统计局15日发布: a day of the document's month (not 3日内, a duration)
-            for m in _BARE_DAY.finditer(text):
+            for m in _bare_day().finditer(text):
                 if not any(a <= m.start() < b for a, b in taken) and 1 <= int(m.group(1)) <= 31:
                     out.append(PeriodRef(m.start(), m.end(), f"{ref_year}-{ref_month:02d}", "relative", ref_year))
     out.sort(key=lambda p: p.start)
     return out
 
-
-_BARE_DAY = re.compile(r"(?:(?<=时间)|(?<=[于在，,。])|^)\s*(\d{1,2})\s*日(?![内前后起以之左])")
 
 
 _BARE_MONTHS = re.compile(

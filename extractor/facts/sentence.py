@@ -1,10 +1,12 @@
 """Turn sentences and tables into facts with kind, modality, region, period, metric.
 
 The number grammar (:mod:`extractor.facts.numbers`) finds and reads each figure; this
-module places it: what it measures (the subject of its clause), where (the
-nearest stated place, carried from the paragraph or the document), when (the
-nearest time reference, resolved against the document's date), and whether it
-is reported, a target or a forecast. Cue words come from ``patterns/cues.yml``.
+module places it: what it measures (:mod:`extractor.facts.metrics`), who or where it is
+about (the subject named before it — a place, a company, a person — carried from the
+paragraph, else the document's own company or home; never a source, an object or a
+company's site), when (the nearest time reference, resolved against the document's
+date), and whether it is reported, a target or a forecast. ``region_source`` and
+``period_source`` say how each was decided. Cue words come from ``patterns/cues.yml``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from extractor.facts.metrics import FLOW_ONLY, metric_for, pair_lists
 from extractor.facts.numbers import find_numbers
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
-from extractor.facts.subjects import Company, find_subjects, report_company
+from extractor.facts.subjects import Company, find_subjects, is_subsidiary, report_company
 from extractor.facts.table import table_facts
 from extractor.models import Fact, NumberMention, ParsedDocument, RegionSource, Sentence
 
@@ -29,8 +31,6 @@ _WHOLE_MARKERS = ("占", "在")
 _NATIONAL = ("national",)
 _WHO = ("org", "person", "self_company")  # subjects that are bodies or people, not places
 _CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
-# 据…显示, 根据…统计: who reports a figure is not what it is about
-_SOURCE = re.compile(r"(?:据|根据|援引|来自)[^，。；;！？]{0,60}?(?:显示|统计|报道|表示|称|介绍|指出|数据|公布|发布)")
 _BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
 _TIME_WORDS = re.compile(r"(?:(?:19|20)?\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月|[上下]半年|第?[一二三四1-4]季度|年底|年末)")
 
@@ -86,17 +86,17 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     _remember_sources(s.text, periods, carry)
     facts: list[Fact] = []
     prev_subject: str | None = None
-    read: list[tuple] = []
+    read: list[_Reading] = []
     for m in mentions:
-        region, region_source = _region_for(m, s.text, subject_places, whole_places, ctx, carry)
         kind = kind_for(m, s.text)
-        period, period_source = _period_for(m, s.text, periods, ctx, carry, sentence_period, kind)
         metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
-        read.append([region, region_source, period, period_source, kind, metric])
-    paired = pair_lists(s.text, mentions, periods, places, [r[5] for r in read])
-    for i, (m, (region, region_source, period, period_source, kind, metric)) in enumerate(zip(mentions, read,
-                                                                                              strict=True)):
-        if i in paired:
+        read.append(_Reading(*_region_for(m, s.text, subject_places, whole_places, ctx, carry),
+                             *_period_for(m, s.text, periods, ctx, carry, sentence_period, kind), kind, metric))
+    paired = pair_lists(s.text, mentions, periods, places, [r.metric for r in read])
+    for i, (m, r) in enumerate(zip(mentions, read, strict=True)):
+        region, region_source, period, period_source, kind, metric = (
+            r.region, r.region_source, r.period, r.period_source, r.kind, r.metric)
+        if i in paired:  # 分别 and parallel lists: the figure's own item, year or place
             p = paired[i]
             metric = p.metric or metric
             if p.period:
@@ -152,6 +152,18 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     return facts
 
 
+@dataclass
+class _Reading:
+    """A figure's attributes as read one by one, before lists pair them."""
+
+    region: str | None
+    region_source: RegionSource | None
+    period: str | None
+    period_source: RegionSource | None
+    kind: str
+    metric: str | None
+
+
 def _remember_sources(text: str, periods: list[PeriodRef], carry: _Carry) -> None:
     """A report named with its date (亿欧智库2018年11月发布的《…报告》（下称“《报告》”）) lends that
     date to later sentences that cite it again (上述《报告》统计，…) and state none of their own."""
@@ -177,15 +189,11 @@ def _question(paragraph: list[str] | None) -> str | None:
     return text if len(text) <= 80 else None
 
 
-_QUESTION_VERB = re.compile(r"可能|会|能否|是否|将|应该|应|变为|有没有|存在|吗|是什么|多少|如何|为什么|为何|怎么|怎样|"
-                            r"哪些|哪里|什么|谁|？|\?")
-
-
 def _answering(metric: str | None, question: str) -> str | None:
     """The metric of a figure that answers ``question``: the question's subject (美国10年期国债收益率
     可能变为负值吗？) when the answer names nothing, names only its head (收益率) or a few words
     more about it (公允价值 → 美国10年期国债收益率公允价值)."""
-    topic = _QUESTION_VERB.split(question, 1)[0].strip("，, ")
+    topic = cues()["question_re"].split(question, 1)[0].strip("，, ")
     if not 2 <= len(topic) <= 20:
         return metric
     if not metric or topic.endswith(metric):
@@ -234,7 +242,7 @@ def _merge_lists(text: str, places: list[Place]) -> list[Place]:
 def _hidden_spans(text: str, mentions: list[NumberMention]) -> list[tuple[int, int]]:
     """Where a name is not what a figure is about: a source (据…显示, 根据…统计) and a book
     title (《2018中国智能风控研究报告》) that holds none of the sentence's figures."""
-    spans = [(m.start(), m.end()) for m in _SOURCE.finditer(text)]
+    spans = [(m.start(), m.end()) for m in cues()["source_re"].finditer(text)]
     for t in _BOOK_TITLE.finditer(text):
         if not any(t.start() < m.start < t.end() for m in mentions):
             spans.append((t.start(), t.end()))
@@ -290,6 +298,9 @@ def _bare(m: NumberMention) -> bool:
 
 
 def _is_subject(text: str, place: Place, periods: list[PeriodRef], hidden: list[tuple[int, int]] = ()) -> bool:
+    """Whether a place, company or person named in ``text`` can be the subject of its figures:
+    not inside a source or a book title (``hidden``), not an object (对…, 向…, 所持有的…), not
+    an organisation's seat (杭州海关), and a national word only where it opens its clause."""
     if any(a <= place.start and place.end <= b for a, b in hidden):
         return False
     before = text[max(0, place.start - 3) : place.start]
@@ -299,7 +310,7 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef], hidden: list[
         # …起诉A公司和B公司、C公司: listed with an object; 所持有的X公司: what is held
         # 公司下属全资子公司X: a subsidiary's figures are its parent's
         return not (before.endswith("、") or re.search(r"所[\u4e00-\u9fff]{1,3}的$", text[:place.start])
-                    or re.search(r"(?:子公司|下属|旗下)[、和及]?$", text[max(0, place.start - 4) : place.start]))
+                    or is_subsidiary(text, place.start))
     after = text[place.end : place.end + 2]
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
     if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):

@@ -49,6 +49,8 @@ def _data() -> dict:
     def alt(words) -> str:
         return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
+    alts = alt
+
     return {
         "legal_re": re.compile(rf"[{_CJK}（）()]{{2,24}}?(?:{alt(raw['legal_suffixes'])})"),
         "legal_suffix_re": re.compile(alt(raw["legal_suffixes"])),
@@ -64,6 +66,9 @@ def _data() -> dict:
         "short_re": re.compile(rf"(?:{alt(raw['short_name_labels'])})\s*[:：]\s*([{_CJK}A-Za-z]{{2,8}})"),
         "generic_orgs": set(raw.get("generic_organisations") or []),
         "title_short_re": re.compile(rf"^([{_CJK}A-Z]{{2,6}})\s*[:：]\s*(?:关于|{alt(raw['announcement_words'])})"),
+        "subsidiary_re": re.compile(rf"(?:{alts(raw['subsidiary_markers'])})[、和及]?$"),
+        "legal_lead_re": re.compile(alts(raw["legal_name_lead"])),
+        "report_words_re": re.compile(rf"(?:{alts(raw['report_words'])})$"),
         "surnames": set(str(load("entities.yml")["surnames"]).replace(" ", "").replace("\n", "")),
     }
 
@@ -138,7 +143,12 @@ def _suffixless(name: str) -> str | None:
 
 def _strip_broker(name: str) -> str:
     """德邦证券-高测股份 is split at the dash already; drop a trailing report word."""
-    return re.sub(r"(?:公司点评|点评|深度报告|首次覆盖)$", "", name) or name
+    return _data()["report_words_re"].sub("", name) or name
+
+
+def is_subsidiary(text: str, pos: int) -> bool:
+    """Whether the organisation at ``text[pos]`` is named as a subsidiary (公司下属全资子公司X)."""
+    return bool(_data()["subsidiary_re"].search(text[max(0, pos - 4) : pos]))
 
 
 def _legal_stem(full: str) -> str:
@@ -273,7 +283,7 @@ def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[
         name_start = a
     if name_start is None or start - lo - name_start < 2:
         return None
-    lead = re.match(r"根据|依据|按照|关于|通过|经过|由于|对于|鉴于", text[lo + name_start : start])
+    lead = _data()["legal_lead_re"].match(text[lo + name_start : start])
     if lead and legal:
         name_start += lead.end()  # 根据博文房地产评估造价集团有限公司…: the preposition is no part of the name
     return lo + name_start, end
