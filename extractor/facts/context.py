@@ -9,8 +9,8 @@ from extractor.facts.cues import cues
 from extractor.facts.periods import (
     date_line,
     find_periods,
+    named_report_period,
     period_end,
-    report_period,
     signature_date,
     title_date,
 )
@@ -92,7 +92,7 @@ def document_date(doc: ParsedDocument) -> tuple[str | None, DateSource | None]:
     if date := date_line(text[-1500:], last=True) or signature_date(text[-300:]):
         return date, "signature"
     head = (doc.title or "") + "\n" + text[:800]
-    if period := report_period(head):
+    if period := named_report_period(head):
         return period_end(period), "report_period"
     if doc.title and (date := title_date(doc.title)):
         return date, "title"

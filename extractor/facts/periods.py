@@ -319,7 +319,7 @@ _REPORT = re.compile(
 )
 
 
-def report_period(text: str) -> str | None:
+def named_report_period(text: str) -> str | None:
     """The period a periodic report covers, from its title or cover: 2018年第一季度报告 →
     ``2018-Q1``, 2022年半年度报告 → ``2022-H1``, 2023年年度报告 / 2023年年报 → ``2023``."""
     m = _REPORT.search(text)
