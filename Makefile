@@ -47,8 +47,10 @@ serve: install
 test: install-test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+# ruff (with a complexity limit) and mypy; settings in pyproject.toml.
 lint: install-test
 	$(BIN)/ruff check extractor tests bench
+	$(BIN)/mypy
 
 # Ingest figures on a synthetic corpus (made once in bench/out/); see bench/README.md.
 BENCH_N ?= 1000

@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from extractor import __version__
-from extractor.errors import PolicyFactsError
+from extractor.errors import PatternError, PolicyFactsError
+from extractor.settings import SETTINGS
 
 DEFAULT_DB = "db/facts.db"
+
+
+class _PatternFileError(click.ClickException):
+    """A pattern file breaks its schema: exit code 3, before any document is read."""
+
+    exit_code = 3
+
+
+def _needs_patterns(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Check every pattern file before the command runs (a broken one stops it with exit code 3)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from extractor.patterns import check_all, patterns_dir
+
+        try:
+            check_all()
+        except PatternError as exc:
+            raise _PatternFileError(f"pattern file {exc} (folder {patterns_dir()})") from exc
+        return command(*args, **kwargs)
+
+    return run
 
 
 @click.group()
@@ -25,35 +51,46 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to write")
-@click.option("--workers", "-w", type=click.IntRange(min=0), default=None,
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=SETTINGS.ingest.workers,
               help="worker processes [default: number of cores; 0: in this process, without limits]")
-@click.option("--timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=SETTINGS.ingest.timeout_s, show_default=True,
               help="seconds allowed per document (0: no limit)")
-@click.option("--memory-mb", type=click.IntRange(min=0), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(min=0), default=SETTINGS.ingest.memory_mb, show_default=True,
               help="memory a worker may take for one document, beyond its start-up size (0: no limit)")
-@click.option("--max-text-mb", type=click.FloatRange(min=0), default=10.0, show_default=True,
+@click.option("--max-text-mb", type=click.FloatRange(min=0), default=SETTINGS.ingest.max_text_mb, show_default=True,
               help="largest text/HTML/Markdown file read (0: no limit)")
 @click.option("--password", default=None, help="password for encrypted PDFs")
 @click.option("--force", is_flag=True, help="re-read files even when unchanged")
-@click.option("--retry-failed", is_flag=True, help="re-read unchanged files whose status is failed")
+@click.option("--retry-failed", is_flag=True, help="re-read unchanged files that failed, were too large or partial")
+@click.option("--follow-symlinks", is_flag=True,
+              help="follow symbolic links that stay inside the folder given (never those that lead out)")
+@click.option("--prune", is_flag=True,
+              help="forget files stored from the folders given that are gone, and documents left without files")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+@_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
-           as_json, quiet) -> None:
+           follow_symlinks, prune, as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
-    Files whose sha256 is already stored are skipped; a changed file replaces its
-    document atomically. A file that cannot be read gets a documents row with a
-    status (failed, needs_ocr, encrypted, skipped) and an error, and never stops
-    the batch. Ctrl-C (or kill) keeps what was committed (all but the last couple
-    of seconds' work): run the same command again to continue.
+    A document is its content (sha256) and the files it came from (ingest root
+    and path): content already stored is not read again (under another path it
+    is recorded as another file of that document); a changed file replaces its
+    document atomically; a file of the same name under another folder is another
+    document. Only regular files are read: symbolic links are followed only with
+    --follow-symlinks and only inside the folder given. A file that cannot be
+    read gets a documents row with a status (partial, failed, too_large,
+    needs_ocr, encrypted, skipped) and an error, and never stops the batch.
+    Ctrl-C (or kill) keeps what was committed (all but the last couple of
+    seconds' work): run the same command again to continue.
 
-    Exit code 2 when any file failed, 130 when interrupted, 1 for a missing path
-    or an unreadable manifest.
+    Exit code 2 when any file failed, was too large or partial, or a folder could
+    not be listed; 130 when interrupted; 1 for a missing path; 3 for a broken pattern file.
     """
     import signal
     import sqlite3
 
+    from extractor.ingest.discover import printable
     from extractor.ingest.pipeline import ingest as run_ingest
     from extractor.ingest.progress import Progress, print_summary
 
@@ -69,12 +106,12 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
             summary = run_ingest(
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
-                progress=bar.update, on_total=bar.start,
+                follow_symlinks=follow_symlinks, prune=prune, progress=bar.update, on_total=bar.start,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(str(exc))) from exc
     except sqlite3.OperationalError as exc:  # e.g. locked by another writer for longer than busy_timeout
-        raise click.ClickException(f"{db_path}: {exc}") from exc
+        raise click.ClickException(printable(f"{db_path}: {exc}")) from exc
     finally:
         signal.signal(signal.SIGTERM, old_term)
     if as_json:
@@ -83,7 +120,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
         print_summary(summary, db_path)
     if summary.interrupted:
         sys.exit(130)
-    if summary.failed:
+    if summary.incomplete:
         sys.exit(2)
 
 
@@ -138,6 +175,8 @@ class _InputError(click.ClickException):
 
 def _document_ids(conn, names) -> list[int]:
     """Stored document ids for ids, stored paths or file names."""
+    from extractor.ingest.discover import printable
+
     stored = conn.execute("select id, path from documents").fetchall()
     out = []
     for name in names:
@@ -145,7 +184,7 @@ def _document_ids(conn, names) -> list[int]:
         hits = hits or [i for i, p in stored if p == name]
         hits = hits or [i for i, p in stored if p.endswith("/" + name) or Path(p).name == Path(name).name]
         if not hits:
-            raise _InputError(f"no stored document {name!r}: give an id, a stored path or a file name")
+            raise _InputError(f"no stored document {printable(name)!r}: give an id, a stored path or a file name")
         out += hits
     return sorted(set(out))
 
@@ -156,6 +195,7 @@ def _document_ids(conn, names) -> list[int]:
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a check fails")
+@_needs_patterns
 def check(documents, db_path, as_json, exit_zero) -> None:
     """Check the figures of stored documents: internally and across documents.
 
@@ -186,10 +226,30 @@ def check(documents, db_path, as_json, exit_zero) -> None:
             click.echo(f"{t:<12} {summary.counts.get((t, 'pass'), 0):>6} {summary.counts.get((t, 'fail'), 0):>6}")
         conflicts = ", ".join(f"{n} {s}" for s, n in sorted(summary.conflicts.items())) or "none"
         click.echo(f"conflicts between documents: {conflicts}")
+        from extractor.ingest.discover import printable
+
         for f in summary.failures:
-            click.echo(f"FAIL {f['document']} [{f['type']}] {f['formula']} (facts {f['fact_ids']})")
+            click.echo(printable(f"FAIL {f['document']} [{f['type']}] {f['formula']} (facts {f['fact_ids']})"))
     if summary.failed and not exit_zero:
         sys.exit(1)
+
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf")
+
+
+def _read_article(article: str, date: str | None):
+    """The parsed article (``-``: stdin, read up to the size cap); exit code 2 when it can't be read or is too large."""
+    from extractor.checks.verify import MAX_ARTICLE_BYTES, parse_article, parse_article_file
+    from extractor.ingest.discover import printable
+
+    try:
+        if article == "-":
+            return parse_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "stdin", date=date)
+        if not Path(article).is_file():
+            raise _InputError(printable(f"no such file: {article}"))
+        return parse_article_file(Path(article), date=date)
+    except (PolicyFactsError, ValueError, OSError) as exc:
+        raise _InputError(printable(f"cannot read {article}: {exc}")) from exc
 
 
 @cli.command()
@@ -198,48 +258,98 @@ def check(documents, db_path, as_json, exit_zero) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--date", default=None,
               help="the article's date (2024-05-01), for 今年, 上半年 … [default: from its metadata or text]")
-@click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON")
-def verify(article, db_path, date, as_json) -> None:
-    """Check every figure of ARTICLE (.html, .md, .txt, or - for stdin) against the database.
+@click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON (JSON lines for a folder)")
+@click.option("--csv", "as_csv", is_flag=True, help="print the verdicts as CSV, one row per figure")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="for a folder: where to write every article's verdicts as JSON lines [default: verify-report.jsonl]")
+@_needs_patterns
+def verify(article, db_path, date, as_json, as_csv, report_path) -> None:
+    """Check every figure of ARTICLE (.html, .md, .txt, .pdf, - for stdin, or a folder of them).
 
-    Each figure is supported (a source states the same value within rounding
-    about a compatible metric, region and period), contradicted (a source gives
-    another value for the same metric, region and period) or unsupported.
-    Exit code 1 when any figure is contradicted, 2 when the article can't be read.
+    Each figure is supported (a source states the same value within the article's
+    rounding, about the same metric, subject and period), contradicted (a source
+    gives another value for them) or unsupported, with a reason in Chinese and
+    English and the nearest sources scored. A folder is verified article by
+    article into one report: JSON lines (--report) and a summary table.
+    An article may have up to 5 MB and 200,000 characters of text.
+    Exit code 1 when any figure is contradicted, 2 when an article can't be read,
+    is too large, or --date is no date.
     """
     import sqlite3
 
-    from extractor.checks.verify import parse_article, parse_article_file, verify_document
+    from extractor.checks.verifications import to_csv
+    from extractor.checks.verify import article_date, verify_document
+    from extractor.errors import InvalidDate
+    from extractor.ingest.discover import printable
 
     try:
-        if article == "-":
-            doc = parse_article(sys.stdin.buffer.read(), "stdin", date=date)
-        elif not Path(article).is_file():
-            raise _InputError(f"no such file: {article}")
-        else:
-            doc = parse_article_file(Path(article), date=date)
-    except (PolicyFactsError, ValueError, OSError) as exc:
-        raise _InputError(f"cannot read {article}: {exc}") from exc
+        date = article_date(date)
+    except InvalidDate as exc:
+        raise _InputError(f"--date: {exc}") from exc
     conn = sqlite3.connect(str(db_path))
     try:
-        report = verify_document(conn, doc)
+        if article != "-" and Path(article).is_dir():
+            code = _verify_folder(conn, Path(article), date, as_json, as_csv, report_path)
+            sys.exit(code)
+        report = verify_document(conn, _read_article(article, date))
     finally:
         conn.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    elif as_csv:
+        click.echo(to_csv([report.as_dict()]), nl=False)
     else:
-        for n, r in enumerate(report.numbers, 1):
-            line = f"{n:>3} {r.status:<13} {r.fig.quote}"
+        for r in report.numbers:
+            line = f"{r.figure.n:>3} {r.status:<13} {r.fig.quote}"
             if r.evidence:
                 e = r.evidence[0]
                 where = f"{e['document']}" + (f" p.{e['page']}" if e["page"] is not None else "")
                 said = f"source says {e['quote']} " if r.status == "contradicted" else ""
                 line += f"  {said}← {where}: {e['sentence'][:80]}"
-            click.echo(line)
+            click.echo(printable(line))
+            click.echo(f"{'':17}{printable(r.reason['en'])}")
         counts = report.counts
         click.echo(f"{len(report.numbers)} figures: " + ", ".join(f"{counts[s]} {s}" for s in counts))
     if report.contradicted:
         sys.exit(1)
+
+
+def _verify_folder(conn, folder: Path, date, as_json: bool, as_csv: bool, report_path: Path | None) -> int:
+    """Verify every article in ``folder`` into one report; returns the exit code."""
+    from extractor.checks.verifications import summary_table, to_csv
+    from extractor.checks.verify import verify_document
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    if not files:
+        raise _InputError(f"no articles ({', '.join(ARTICLE_SUFFIXES)}) in {folder}")
+    results: list[tuple[str, dict | None, str | None]] = []
+    lines = []
+    for path in files:
+        name = str(path.relative_to(folder))
+        try:
+            result = verify_document(conn, _read_article(str(path), date)).as_dict()
+        except click.ClickException as exc:
+            results.append((name, None, exc.message))
+            lines.append(json.dumps({"article": {"path": name}, "error": exc.message}, ensure_ascii=False))
+            continue
+        result["article"]["path"] = name
+        results.append((name, result, None))
+        lines.append(json.dumps(result, ensure_ascii=False))
+    if as_json:
+        click.echo("\n".join(lines))
+    elif as_csv:
+        click.echo(to_csv([r for _, r, _ in results if r], article_column=True), nl=False)
+    else:
+        out = report_path or Path("verify-report.jsonl")
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        click.echo(summary_table(results))
+        click.echo(f"report: {out} ({len(files)} articles, JSON lines)")
+    if report_path and (as_json or as_csv):
+        report_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if any(r is None for _, r, _ in results):
+        return 2
+    return 1 if any(r["totals"]["contradicted"] for _, r, _ in results if r) else 0
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ class Table(BaseModel):
     cells: list[TableCell] = Field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     method: str = "ruled"  # ruled | aligned | html
+    #: the page of each row when the table runs over several pages (empty: all on ``page``)
+    row_pages: list[int] = Field(default_factory=list)
 
     def grid(self) -> list[list[str]]:
         """Rows × columns of cell text, spanning cells repeated over their span."""
@@ -86,6 +88,8 @@ class ParsedDocument(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+    #: pages that could not be read (1-based number → why): the document is stored as ``partial``
+    page_errors: dict[int, str] = Field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -116,8 +120,12 @@ class NumberMention(BaseModel):
     qualifier: Qualifier = "eq"
     low: float | None = None  # range bounds, in ``unit``
     high: float | None = None
+    low_norm: float | None = None  # range bounds in base units (like ``value_norm``)
+    high_norm: float | None = None
+    # a range written with two bounds (2元—10元): end of the low bound's quote, start of the high's
+    split: tuple[int, int] | None = None
     kind_hint: Kind | None = None  # what the form alone says: rank, share (fraction), multiple, pp_change
-    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range
+    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range | ratio
 
 
 class Fact(BaseModel):
@@ -155,6 +163,7 @@ class Fact(BaseModel):
 
 EntityLabel = Literal["PERSON", "ORG", "PLACE"]
 ClaimType = Literal["attribution", "target", "first_or_only", "ranking", "statistic"]
+SpeakerKind = Literal["person", "anonymous", "organisation", "source"]
 
 
 class Entity(BaseModel):
@@ -180,6 +189,8 @@ class Claim(BaseModel):
     speaker_title: str | None = None
     organisation: str | None = None
     verb: str | None = None
+    #: who speaks: a named person, an unnamed one (业内人士), an organisation, another medium (source)
+    speaker_kind: SpeakerKind | None = None
     source: str | None = None  # 据杭州海关统计 …
     deadline: str | None = None  # a target's period (2026)
     subject: str | None = None  # what a first/ranking is about

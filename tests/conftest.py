@@ -1,14 +1,26 @@
-"""Shared fixtures: a temporary store, a small hand-made document, the Datasette plugin."""
+"""Shared fixtures: ../shared, a temporary store, a small hand-made document, the Datasette plugin."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from extractor.models import Fact, Page, ParsedDocument, Sentence, Table, TableCell
 
+sys.path.insert(0, str(Path(__file__).parent))
+from fixtures_shared import MISSING, SHARED  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` (seed texts, real documents, gold, verify examples); skips, saying so, when absent."""
+    if SHARED is None:
+        pytest.skip(MISSING)
+    return SHARED
 
 
 def _make_sentences(texts: list[str], page: int | None = 1) -> list[Sentence]:

@@ -210,6 +210,7 @@ class Expect:
     status: str
     error: str | None = None  # a substring of documents.error
     facts: bool = False  # at least one fact is stored
+    same_as: str | None = None  # the same content as this earlier file: one document, two files
 
 
 def bad_batch(folder: Path, *, password: str = "s3cret", big_mb: int = 50) -> dict[str, Expect]:
@@ -245,14 +246,68 @@ def bad_batch(folder: Path, *, password: str = "s3cret", big_mb: int = 50) -> di
         "encrypted.pdf": Expect("encrypted", "password"),
         "scan.pdf": Expect("needs_ocr", "without a text layer"),
         "empty.pdf": Expect("failed", "empty"),
-        "empty.txt": Expect("failed", "empty"),
+        "empty.txt": Expect("failed", "empty", same_as="empty.pdf"),
         "mislabelled.pdf": Expect("ok", facts=True),
         "gb18030.html": Expect("ok", facts=True),
         "gb18030.txt": Expect("ok", facts=True),
         "chart.png": Expect("skipped", "PNG"),
         "notes.docx": Expect("skipped", "ZIP"),
         "garbled.txt": Expect("failed", "UndecodableText"),
-        "huge.txt": Expect("failed", "--max-text-mb"),
+        "huge.txt": Expect("too_large", "--max-text-mb"),
         "one-line.txt": Expect("ok", facts=True),
         "dense.pdf": Expect("ok", facts=True),
     }
+
+
+# ---------------------------------------------------------------- hostile PDFs, written byte by byte
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given object bodies (object n is ``objects[n - 1]``; 1 is the catalog)."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PAGE_ONE_TEXT = "Digital trade exports grew 12.5% to 578.06 billion yuan in 2023."
+
+
+def broken_page_pdf(path: Path) -> Path:
+    """Two pages: the first readable, the second drawn with a Type3 font that has no FontBBox
+    (the page cannot be read; the document can)."""
+    text = f"BT /F1 12 Tf 72 720 Td ({PAGE_ONE_TEXT}) Tj ET".encode()
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        page % 6,
+        page % 7,
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type3 /FontMatrix (x) /CharProcs 3 /Encoding 4 >>",
+    ]))
+    return path
+
+
+def bomb_pdf(path: Path, mb: int = 600) -> Path:
+    """A one-page PDF whose content stream of well under 1 MB inflates to ``mb`` MB."""
+    import zlib
+
+    z = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    data = b"".join([*(z.compress(block) for _ in range(mb)), z.flush()])
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]))
+    return path

@@ -66,10 +66,17 @@ def test_ingest_missing_path_and_bad_manifest_are_errors(tmp_path: Path) -> None
     runner = CliRunner()
     run = runner.invoke(cli, ["ingest", str(tmp_path / "nowhere"), "--db", str(tmp_path / "f.db")])
     assert run.exit_code == 1 and "no such file or folder" in run.output
+    # a manifest that cannot be read fails the files it describes, with its error; the run goes on
     folder = _folder(tmp_path)
-    (folder / "manifest.yml").write_text("documents: [", encoding="utf-8")
-    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--workers", "0"])
-    assert run.exit_code == 1 and "manifest.yml" in run.output and "YAML" in run.output
+    (folder / "sub").mkdir()
+    text_doc(folder / "sub" / "c.txt", 3)
+    (folder / "sub" / "manifest.yml").write_text("documents: [", encoding="utf-8")
+    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--workers", "0", "--json"])
+    assert run.exit_code == 2
+    summary = json.loads(run.output)
+    assert (summary["ok"], summary["failed"]) == (2, 1)
+    (problem,) = summary["problems"]
+    assert problem["path"] == "sub/c.txt" and "manifest.yml" in problem["error"] and "YAML" in problem["error"]
 
 
 def test_progress_bar_and_summary_render() -> None:
@@ -131,3 +138,19 @@ def test_serve_without_a_database_says_what_to_do(tmp_path):
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code != 0
     assert "ingest" in result.output
+
+
+def test_ingest_prune_and_follow_symlinks_options(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    db = tmp_path / "f.db"
+    (folder / "alias.txt").symlink_to(folder / "a.txt")
+    runner = CliRunner()
+    first = json.loads(runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--workers", "0", "--json"]).output)
+    assert (first["ok"], first["skipped"], first["duplicates"]) == (2, 1, 0)
+    followed = runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--workers", "0", "--json",
+                                   "--follow-symlinks"])
+    assert json.loads(followed.output)["duplicates"] == 1
+    (folder / "b.html").unlink()
+    run = runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--workers", "0", "--prune"])
+    assert run.exit_code == 0 and "pruned: files gone" in run.output and "pruned: documents deleted" in run.output
+    assert json.loads(runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--json"]).output)["files"] == 2

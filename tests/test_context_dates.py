@@ -2,8 +2,8 @@
 
 import pytest
 
-from extractor.facts.context import document_context, document_date
-from extractor.facts.periods import date_line, named_report_period, period_end, title_date
+from extractor.facts.context import document_context, document_date, report_period
+from extractor.facts.periods import date_line, period_end, title_date
 from extractor.models import Page, ParsedDocument
 
 
@@ -45,7 +45,7 @@ def test_the_report_period_a_title_names():
      ("2023年年度报告", "2023"), ("2023年度报告", "2023"), ("2021年年报", "2021"), ("2020年报告显示", None)],
 )
 def test_report_periods(text, period):
-    assert named_report_period(text) == period
+    assert report_period(doc(text)) == period
 
 
 def test_period_ends():

@@ -61,14 +61,16 @@ def table_rows(db: Path, table: str) -> list[tuple]:
 
 
 def documents(db: Path) -> dict[str, dict]:
+    """The documents row of every file stored, by the file's path (two files of the same content
+    give the same row)."""
     con = connect(db)
     con.row_factory = sqlite3.Row
     try:
         out = {}
-        for r in con.execute("select * from documents"):
+        for r in con.execute("select f.path as file, d.* from document_files f join documents d on d.id = f.doc_id"):
             d = dict(r)
             d["facts"] = con.execute("select count(*) from facts where doc_id = ?", [r["id"]]).fetchone()[0]
-            out[r["path"]] = d
+            out[r["file"]] = d
         return out
     finally:
         con.close()
@@ -131,11 +133,16 @@ def test_every_bad_file_gets_a_status_and_the_good_ones_are_stored(tmp_path: Pat
             assert got["facts"] == 0
         if want.facts:
             assert got["facts"] > 0, path
-    statuses = [w.status for w in expected.values()]
-    for status in ("ok", "failed", "skipped", "needs_ocr", "encrypted"):
+    statuses = [w.status for w in expected.values() if not w.same_as]
+    for status in ("ok", "failed", "too_large", "skipped", "needs_ocr", "encrypted"):
         assert summary[status] == statuses.count(status), status
     assert summary["files"] == len(expected) and summary["unchanged"] == 0
-    assert {p["path"] for p in summary["problems"]} == {p for p, w in expected.items() if w.status != "ok"}
+    assert summary["duplicates"] == sum(bool(w.same_as) for w in expected.values())
+    for path, want in expected.items():
+        if want.same_as:
+            assert docs[path]["id"] == docs[want.same_as]["id"]
+    assert {p["path"] for p in summary["problems"]} == {
+        p for p, w in expected.items() if w.status != "ok" and not w.same_as}
     # kept for the bad files: the scan's page count, what the mislabelled file really was
     assert docs["scan.pdf"]["page_count"] == 3 and docs["scan.pdf"]["doc_type"] == "pdf"
     assert docs["mislabelled.pdf"]["doc_type"] == "html"
@@ -160,7 +167,8 @@ def test_every_bad_file_gets_a_status_and_the_good_ones_are_stored(tmp_path: Pat
     finally:
         con.close()
     retry = json.loads(cli(folder, "--db", db, "--workers", "2", "--json", "--retry-failed").stdout)
-    assert retry["failed"] == statuses.count("failed") and retry["ok"] == 0
+    assert (retry["failed"], retry["too_large"]) == (statuses.count("failed"), statuses.count("too_large"))
+    assert retry["ok"] == 0
 
 
 def test_time_and_memory_limits_end_one_document_not_the_batch(tmp_path: Path, big_files) -> None:
@@ -173,10 +181,10 @@ def test_time_and_memory_limits_end_one_document_not_the_batch(tmp_path: Path, b
         text_doc(folder / f"c{i}.txt", i)
     s = ingest([folder], tmp_path / "facts.db", workers=2, timeout=2, memory_mb=200, max_text_mb=None)
     docs = documents(tmp_path / "facts.db")
-    assert docs["a-slow.txt"]["status"] == "failed" and "Timeout: gave up after 2 s" in docs["a-slow.txt"]["error"]
-    assert docs["huge.txt"]["status"] == "failed" and "MemoryError" in docs["huge.txt"]["error"]
+    assert docs["a-slow.txt"]["status"] == "too_large" and "Timeout: gave up after 2 s" in docs["a-slow.txt"]["error"]
+    assert docs["huge.txt"]["status"] == "too_large" and "MemoryError" in docs["huge.txt"]["error"]
     assert all(docs[f"c{i}.txt"]["status"] == "ok" and docs[f"c{i}.txt"]["facts"] for i in range(4))
-    assert (s.ok, s.failed) == (4, 2)
+    assert (s.ok, s.too_large, s.failed) == (4, 2, 0)
 
 
 # ---------------------------------------------------------------- interruptions

@@ -15,12 +15,19 @@ from extractor.parse.html import decode_html, extract_article, parse_html, strip
 from extractor.parse.markdown import markdown_to_html, parse_markdown_text, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), None)
-REAL = SHARED / "realdocs" / "html" if SHARED else None
-FIXTURE = SHARED / "fixtures" / "sina-news-gb2312.html" if SHARED else None
 CORPUS_MD = ROOT / "corpus" / "002_66e1a6b4825c6e33.md"
 
-needs_shared = pytest.mark.skipif(SHARED is None, reason="../shared (real documents) not available")
+
+@pytest.fixture
+def real(shared_dir: Path) -> Path:
+    """The real news pages of ../shared."""
+    return shared_dir / "realdocs" / "html"
+
+
+@pytest.fixture
+def sina(shared_dir: Path) -> Path:
+    """A Sina news page (GB2312) whose article is also corpus/002 as Markdown."""
+    return shared_dir / "fixtures" / "sina-news-gb2312.html"
 
 
 def _compact(s: str) -> str:
@@ -76,7 +83,6 @@ def test_decode_html_with_a_few_bad_bytes_keeps_the_text() -> None:
     assert TEXT in decode_html(data)
 
 
-@needs_shared
 @pytest.mark.parametrize(
     ("name", "phrase"),
     [
@@ -87,17 +93,16 @@ def test_decode_html_with_a_few_bad_bytes_keeps_the_text() -> None:
         ("sohu_gbk_nobel_2012.html", "诺贝尔化学奖"),
     ],
 )
-def test_real_pages_decode(name: str, phrase: str) -> None:
-    text = decode_html((REAL / name).read_bytes())
+def test_real_pages_decode(real: Path, name: str, phrase: str) -> None:
+    text = decode_html((real / name).read_bytes())
     assert phrase in text and "\ufffd" not in text
 
 
 # --- the fixture against the corpus copy of the same article -----------------------------------
 
 
-@needs_shared
-def test_fixture_matches_corpus_markdown() -> None:
-    html_doc = _parse(FIXTURE)
+def test_fixture_matches_corpus_markdown(sina: Path) -> None:
+    html_doc = _parse(sina)
     md_doc = parse_markdown_text(CORPUS_MD.read_text(encoding="utf-8"), CORPUS_MD)
     a = [_compact(p) for p in html_doc.pages[0].text.split("\n")]
     b = [_compact(p) for p in md_doc.pages[0].text.split("\n")]
@@ -106,18 +111,16 @@ def test_fixture_matches_corpus_markdown() -> None:
     assert a[0] == "上半年浙江跨境电商出口同比增长23.8%，比总体的出口增速快出3.5个百分点"
 
 
-@needs_shared
-def test_fixture_has_no_boilerplate() -> None:
-    text = _parse(FIXTURE).text
+def test_fixture_has_no_boilerplate(sina: Path) -> None:
+    text = _parse(sina).text
     for junk in ("新浪首页", "热门：A股", "相关阅读", "前7月全国进出口增长10.4%", "6月社会消费品零售总额",
                  "版权所有", "SINA Corporation", "广告", "第一财经\n", "2022年07月21日"):
         assert junk not in text, junk
     assert "\u3000" not in text and "\xa0" not in text
 
 
-@needs_shared
-def test_fixture_metadata() -> None:
-    doc = _parse(FIXTURE)
+def test_fixture_metadata(sina: Path) -> None:
+    doc = _parse(sina)
     assert doc.doc_type == "html" and doc.page_count == 1 and doc.pages[0].number is None
     assert doc.title == "上半年浙江出口增长两成，跨境电商贡献大"
     assert doc.published == "2022-07-21"
@@ -160,15 +163,13 @@ REAL_CASES = [
 ]
 
 
-@needs_shared
-def test_every_real_page_is_covered() -> None:
-    assert {p.name for p in REAL.glob("*.html")} == {c[0] for c in REAL_CASES}
+def test_every_real_page_is_covered(real: Path) -> None:
+    assert {p.name for p in real.glob("*.html")} == {c[0] for c in REAL_CASES}
 
 
-@needs_shared
 @pytest.mark.parametrize(("name", "phrase", "absent"), REAL_CASES, ids=[c[0] for c in REAL_CASES])
-def test_real_page_article(name: str, phrase: str, absent: list[str]) -> None:
-    doc = _parse(REAL / name)
+def test_real_page_article(real: Path, name: str, phrase: str, absent: list[str]) -> None:
+    doc = _parse(real / name)
     text = _compact(doc.text)
     assert phrase in text
     for junk in absent:
@@ -177,7 +178,6 @@ def test_real_page_article(name: str, phrase: str, absent: list[str]) -> None:
     assert all(line.strip() == line and line for line in doc.pages[0].text.split("\n"))
 
 
-@needs_shared
 @pytest.mark.parametrize(
     ("name", "published", "title"),
     [
@@ -190,17 +190,16 @@ def test_real_page_article(name: str, phrase: str, absent: list[str]) -> None:
         ("guancha_ic_imports_2018.html", "2019-09-07", None),
     ],
 )
-def test_real_page_metadata(name: str, published: str, title: str | None) -> None:
-    doc = _parse(REAL / name)
+def test_real_page_metadata(real: Path, name: str, published: str, title: str | None) -> None:
+    doc = _parse(real / name)
     assert doc.published == published
     if title:
         assert doc.title == title
 
 
-@needs_shared
-def test_encoding_twins_give_the_same_article() -> None:
-    gbk = _parse(REAL / "163_gbk_protest_us.html")
-    utf8 = _parse(REAL / "163_utf8_protest_us_twin.html")
+def test_encoding_twins_give_the_same_article(real: Path) -> None:
+    gbk = _parse(real / "163_gbk_protest_us.html")
+    utf8 = _parse(real / "163_utf8_protest_us_twin.html")
     assert gbk.pages[0].text == utf8.pages[0].text
     assert (gbk.title, gbk.published) == (utf8.title, utf8.published)
 

@@ -18,17 +18,15 @@ from extractor.parse.pdf.layout import normalize_text
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_pdf as fx  # noqa: E402
+from fixtures_shared import shared_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = ROOT / "corpus"
-REALDOCS = sorted((SHARED / "realdocs" / "pdf").glob("*.pdf"))
+REALDOCS = shared_files("realdocs/pdf", "*.pdf")
 SEEDS = [("000_a0f43fa23b887996", 0.97), ("001_8d457a22a89f29c0", 0.90),
          ("003_5d248740ca065104", 0.97), ("004_f2012f7fd97ef5c2", 0.97)]
 KANGXI = re.compile("[\u2f00-\u2fdf]")
 WS = re.compile(r"\s+")
-
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared corpus not available")
 
 
 @cache
@@ -44,12 +42,11 @@ def reading_text(blocks: list[list[str | Table]]) -> str:
 # ------------------------------------------------------------ seed corpus
 
 
-@needs_shared
 @pytest.mark.parametrize(("stem", "threshold"), SEEDS)
-def test_seed_text_matches_reference(stem: str, threshold: float) -> None:
+def test_seed_text_matches_reference(shared_dir: Path, stem: str, threshold: float) -> None:
     _doc, blocks = blocks_of(CORPUS / f"{stem}.pdf")
     ours = WS.sub("", reading_text(blocks))
-    ref = WS.sub("", (SHARED / "seed-corpus" / "text" / f"{stem}.txt").read_text(encoding="utf-8"))
+    ref = WS.sub("", (shared_dir / "seed-corpus" / "text" / f"{stem}.txt").read_text(encoding="utf-8"))
     ratio = difflib.SequenceMatcher(None, ours, ref, autojunk=False).ratio()
     assert ratio >= threshold, f"{stem}: ratio {ratio:.4f}"
 
@@ -87,7 +84,6 @@ def test_title_from_metadata_only_when_meaningful() -> None:
     assert _clean_title("2023年这些词语很流⾏- 新华网") == "2023年这些词语很流行- 新华网"
 
 
-@needs_shared
 def test_newspaper_columns_and_letter_spacing() -> None:
     doc, _ = blocks_of(CORPUS / "001_8d457a22a89f29c0.pdf")
     text = doc.pages[0].text
@@ -119,7 +115,6 @@ def _real(path: Path) -> ParsedDocument | PolicyFactsError:
     return _real_results[path.name]
 
 
-@needs_shared
 @pytest.mark.parametrize("path", REALDOCS, ids=lambda p: p.stem)
 def test_realdocs_parse(path: Path) -> None:
     result = _real(path)
@@ -131,32 +126,28 @@ def test_realdocs_parse(path: Path) -> None:
     assert "(cid:" not in text
 
 
-@needs_shared
-def test_kangxi_radicals_become_ideographs() -> None:
-    doc = _real(SHARED / "realdocs" / "pdf" / "xinhua_buzzwords_2023_chrome_print.pdf")
+def test_kangxi_radicals_become_ideographs(shared_dir: Path) -> None:
+    doc = _real(shared_dir / "realdocs" / "pdf" / "xinhua_buzzwords_2023_chrome_print.pdf")
     assert isinstance(doc, ParsedDocument)
     assert "新质生产力" in doc.text and "人工智能大模型" in doc.text
     assert "2024/6/17" not in doc.text  # the browser's running header is dropped
 
 
-@needs_shared
-def test_fake_bold_duplicates_removed() -> None:
-    doc = _real(SHARED / "realdocs" / "pdf" / "anli_2011_annual_report_cover_dupchars.pdf")
+def test_fake_bold_duplicates_removed(shared_dir: Path) -> None:
+    doc = _real(shared_dir / "realdocs" / "pdf" / "anli_2011_annual_report_cover_dupchars.pdf")
     assert isinstance(doc, ParsedDocument)
     assert "安徽安利合成革股份有限公司" in doc.text
     assert "股票代码：300218" in doc.text
     assert not re.search(r"(.)\1\1", doc.text)
 
 
-@needs_shared
-def test_latin_spaces_kept() -> None:
-    doc = _real(SHARED / "realdocs" / "pdf" / "jjj_venture_capital_paper_2017.pdf")
+def test_latin_spaces_kept(shared_dir: Path) -> None:
+    doc = _real(shared_dir / "realdocs" / "pdf" / "jjj_venture_capital_paper_2017.pdf")
     assert isinstance(doc, ParsedDocument)
     assert "Progress in Geography" in doc.text
     assert "创业风险投资(venture capital, VC)作为一种新的金融制度安排" in doc.text  # two-column page
 
 
-@needs_shared
 # ------------------------------------------------------------ generated PDFs and errors
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -79,10 +80,10 @@ def test_discover_sorted_skips_hidden_manifests_and_the_database(tmp_path: Path)
     (root / ".git").mkdir()
     for name in ("z.txt", "a.txt", ".hidden.txt", "manifest.yml", "manifest.csv", "b/x.txt", ".git/obj", "facts.db"):
         (root / name).write_text("x", encoding="utf-8")
-    found = [rel for _f, rel, _root in discover([root], exclude=[root / "facts.db"])]
+    found = [f.rel for f in discover([root], exclude=[root / "facts.db"])]
     assert found == ["a.txt", "b/x.txt", "z.txt"]
     one = list(discover([root / "b" / "x.txt"]))
-    assert [(rel, r) for _f, rel, r in one] == [("x.txt", root / "b")]
+    assert [(f.rel, f.root, f.root_id, f.status) for f in one] == [("x.txt", root / "b", str(root / "b"), None)]
     with pytest.raises(FileNotFoundError, match="no such file"):
         list(discover([tmp_path / "missing"]))
 
@@ -134,7 +135,7 @@ def test_manifest_lookup_walks_up_to_the_root(tmp_path: Path) -> None:
 def test_seed_manifest_covers_the_seed_corpus() -> None:
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     entries = load_manifest(corpus)
-    files = {rel for _f, rel, _r in discover([corpus])}
+    files = {f.rel for f in discover([corpus])}
     assert entries and set(entries) <= files
     assert all(e.get("publisher") for e in entries.values())
 
@@ -187,7 +188,7 @@ def test_extract_file_never_raises(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text("数字" * 600_000, encoding="utf-8")
     r = extract_file(big, "big.txt", "", big.stat().st_size, max_text_bytes=1 << 20)
-    assert r.status == "failed" and r.error.startswith("DocumentTooLarge") and "--max-text-mb" in r.error
+    assert r.status == "too_large" and r.error.startswith("DocumentTooLarge") and "--max-text-mb" in r.error
     assert not r.sentences and not r.facts
 
 
@@ -258,14 +259,14 @@ def test_workers_give_the_same_database_as_one_process(tmp_path: Path, corpus: P
     assert [p for p in seen if p] == ["a.txt", "b.html", "c.md", "d.pdf", "sub/e.txt", "sub/f.htm"]
 
 
-def test_same_path_under_two_roots_is_read_once(tmp_path: Path) -> None:
+def test_same_path_under_two_roots_is_two_documents(tmp_path: Path) -> None:
     for name in ("x", "y"):
         (tmp_path / name).mkdir()
         text_doc(tmp_path / name / "same.txt", 1 if name == "x" else 2)
     s = ingest([tmp_path / "x", tmp_path / "y"], tmp_path / "facts.db", workers=0)
-    assert (s.ok, s.skipped) == (1, 1)
-    assert s.problems[0]["status"] == "skipped" and "DuplicatePath" in s.problems[0]["error"]
-    assert query(tmp_path / "facts.db", "select path from documents") == [("same.txt",)]
+    assert (s.ok, s.skipped, s.problems) == (2, 0, [])
+    assert query(tmp_path / "facts.db", "select root, path from documents order by id") == [
+        (str(tmp_path / "x"), "same.txt"), (str(tmp_path / "y"), "same.txt")]
 
 
 @pytest.mark.parametrize("commit_docs", [1, 3])
@@ -362,3 +363,31 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
     assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0
+
+
+def test_files_as_they_were_when_hashed_are_not_hashed_again(tmp_path: Path, corpus: Path, monkeypatch) -> None:
+    """Hashing runs in the workers; a file whose size, times and inode are unchanged is not hashed
+    (no worker starts), a touched one is hashed and, its content the same, not read."""
+    from extractor.ingest.workers import Workers
+
+    db = tmp_path / "facts.db"
+    ingest([corpus], db, workers=2)
+    assert query(db, "select count(*) from document_files where fingerprint is null") == [(0,)]
+    hashed: list[Path] = []
+    real_hash = Workers.hash
+
+    def spy(self, file):
+        hashed.append(file)
+        return real_hash(self, file)
+
+    monkeypatch.setattr(Workers, "hash", spy)
+    monkeypatch.setattr(Workers, "submit", lambda self, job: pytest.fail(f"{job.rel} read again"))
+    s = ingest([corpus], db, workers=2)
+    assert (s.unchanged, hashed) == (6, [])
+    os.utime(corpus / "a.txt", ns=(1, 1))
+    before = query(db, "select fingerprint from document_files where path = 'a.txt'")
+    s = ingest([corpus], db, workers=2)
+    assert (s.unchanged, s.duplicates, [f.name for f in hashed]) == (6, 0, ["a.txt"])
+    assert query(db, "select fingerprint from document_files where path = 'a.txt'") != before
+    hashed.clear()
+    assert ingest([corpus], db, workers=2).unchanged == 6 and hashed == []

@@ -135,7 +135,7 @@ def test_same_inputs_give_identical_databases(sample, tmp_path):
 
 def test_changed_document_replaces_old_rows(store, sample, make_sentences, sentence_fact):
     save(store, sample)
-    other_id = save(store, sample, path="other.pdf")
+    other_id = save(store, sample, path="other.pdf", sha="b" * 64)
     sentences = make_sentences(["宁波跨境电商进口下降5.1%。"])
     sample2 = {**sample, "sentences": sentences, "facts": [sentence_fact(sentences[0], "5.1%", -5.1, kind="growth")]}
     doc_id = save(store, sample2, sha="c" * 64)
@@ -181,7 +181,7 @@ def test_failed_save_keeps_old_rows(store, sample, monkeypatch, how, make_senten
 
 def test_foreign_keys_hold(store, sample):
     save(store, sample)
-    save(store, sample, path="other.pdf")
+    save(store, sample, path="other.pdf", sha="b" * 64)
     save(store, sample)
     store.save_failure("reports/hz-2023.pdf", "d" * 64, 10, "needs_ocr", "no text layer", doc_type="pdf")
     assert store.db.execute("pragma foreign_key_check").fetchall() == []
@@ -326,3 +326,56 @@ def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path: Path) 
         from extractor.store.migrate import migrate
 
         assert migrate(store.db.conn, schema_path().read_text(encoding="utf-8")) == []
+
+
+OLD_DOCUMENTS = """CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, title TEXT,
+    doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')), published TEXT, page_count INTEGER, author TEXT,
+    publisher TEXT, source_url TEXT, status TEXT NOT NULL DEFAULT 'ok'
+        CHECK (status IN ('ok', 'skipped', 'failed', 'needs_ocr', 'encrypted')),
+    error TEXT, size_bytes INTEGER, ingested_at TEXT, extractor_version TEXT);"""
+
+
+def test_a_database_from_before_roots_gets_its_files_and_adopts_the_root(tmp_path: Path) -> None:
+    """Documents keyed by path alone become documents with one file each (root unknown: ''); the
+    first ingest that finds the same content under the same path gives them its root."""
+    import hashlib
+
+    from extractor.ingest.pipeline import ingest
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2023年，杭州市数字贸易进出口额达到1234.5亿元。\n", encoding="utf-8")
+    sha = hashlib.sha256((folder / "a.txt").read_bytes()).hexdigest()
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.executescript(OLD_DOCUMENTS)
+    con.execute("insert into documents (id, path, sha256, status, extractor_version, size_bytes) "
+                "values (1, 'a.txt', ?, 'ok', ?, 10)", [sha, __import__("extractor").__version__])
+    con.commit()
+    con.close()
+    with Store(db) as store:
+        assert store.files() == [("", "a.txt", 1)]
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+    s = ingest([folder], db, workers=0)
+    assert (s.ok, s.unchanged, s.duplicates) == (0, 0, 1)  # not read again: the same content
+    with Store(db) as store:
+        assert store.files() == [(str(folder), "a.txt", 1)]
+        assert store.document("a.txt")["root"] == str(folder)
+
+
+def test_identity_rules_in_the_store(store, sample):
+    """write_rows: by content first, then the file's own document; link and prune keep documents whole."""
+    a = store.save_document(sample["doc"], path="a.pdf", root="/r1", sha256="a" * 64, size_bytes=1,
+                            sentences=sample["sentences"], facts=sample["facts"])
+    b = store.save_failure("a.pdf", "b" * 64, 1, "failed", "bad", root="/r2")  # same name, another root
+    assert a != b and store.link("/r1", "copy.pdf", "a" * 64, 1) == a
+    assert store.link("/r1", "x.pdf", "f" * 64, 1) is None  # no such content
+    assert store.files(a) == [("/r1", "a.pdf", a), ("/r1", "copy.pdf", a)]
+    c = store.save_failure("a.pdf", "c" * 64, 1, "failed", "changed", root="/r1")  # a.pdf changed, copy.pdf not
+    assert c not in (a, b) and store.files(a) == [("/r1", "copy.pdf", a)]
+    assert store.document("copy.pdf")["id"] == a
+    assert store.prune("/r1", keep={"a.pdf"}) == (1, 1)  # copy.pdf gone, and with it the old content
+    assert store.document("copy.pdf") is None and store.counts()["facts"] == 0
+    assert [f[1:] for f in store.files()] == [("a.pdf", c), ("a.pdf", b)]
+    assert store.db.execute("pragma foreign_key_check").fetchall() == []

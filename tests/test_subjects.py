@@ -2,7 +2,14 @@
 
 import pytest
 
+from extractor.facts.context import document_context
 from extractor.facts.subjects import Company, find_subjects, report_company
+from extractor.models import Page, ParsedDocument
+
+
+def company(title: str | None, text: str) -> Company | None:
+    doc = ParsedDocument(path="x.pdf", doc_type="pdf", title=title, pages=[Page(number=1, text=text)])
+    return report_company(doc, document_context(doc))
 
 
 def subjects(text: str, company: Company | None = None, following: str = "") -> list[tuple[str, str]]:
@@ -10,33 +17,36 @@ def subjects(text: str, company: Company | None = None, following: str = "") -> 
 
 
 def test_a_report_names_its_company_with_a_stock_code_in_the_title():
-    c = report_company("德邦证券-高测股份(688556)扩产4000万公里金刚线，强化光伏硅片切割三元布局-220719", "")
+    c = company("德邦证券-高测股份(688556)扩产4000万公里金刚线，强化光伏硅片切割三元布局-220719", "")
     assert c is not None and c.name == "高测股份"
-    c = report_company("华泰证券-宁德时代（300750.SZ）：业绩超预期", "")
+    c = company("华泰证券-宁德时代（300750.SZ）：业绩超预期", "")
     assert c is not None and c.name == "宁德时代"
 
 
 def test_a_year_in_brackets_is_no_stock_code():
     text = "最高人民法院于2017年8月作出（2017）最高法执复27号执行裁定书。"
-    assert report_company("关于诉讼进展的说明", text) is None
+    assert company("关于诉讼进展的说明", text) is None
 
 
 def test_a_legal_name_title_gives_the_short_name_the_text_uses():
     text = "东北电气发展股份有限公司\n2018年第一季度报告\n法院裁定驳回东北电气的复议申请。"
-    c = report_company("东北电气发展股份有限公司", text)
+    c = company("东北电气发展股份有限公司", text)
     assert c is not None and c.name == "东北电气" and "东北电气发展股份有限公司" in c.aliases
-    # no short name in the text: the legal form and a generic word are dropped
-    c = report_company(None, "杭州远望科技股份有限公司2023年年度报告\n公司营业收入增长。")
+    # no short name in the text: the report's subject, its registered name without the legal form
+    c = company(None, "杭州远望科技股份有限公司2023年年度报告\n公司营业收入增长。")
+    assert c is not None and c.name == "杭州远望科技"
+    # no company document: the legal form and a generic word are dropped
+    c = company("杭州远望科技股份有限公司获评优秀企业", "公司营业收入增长。")
     assert c is not None and c.name == "杭州远望"
 
 
 def test_a_short_name_on_the_cover_wins():
-    c = report_company("2023年年度报告", "证券代码：600000\n证券简称：浦发银行\n上海浦东发展银行股份有限公司")
+    c = company("2023年年度报告", "证券代码：600000\n证券简称：浦发银行\n上海浦东发展银行股份有限公司")
     assert c is not None and c.name == "浦发银行"
 
 
 def test_news_without_a_company_in_the_title_has_no_report_company():
-    assert report_company("债券市场是否存在泡沫？世界知名首席投资官们这么说", "随着低增长、低利率成为常态。") is None
+    assert company("债券市场是否存在泡沫？世界知名首席投资官们这么说", "随着低增长、低利率成为常态。") is None
 
 
 @pytest.mark.parametrize(
@@ -92,17 +102,17 @@ def test_an_unnamed_organisation_is_the_one_the_following_text_names():
 
 
 def test_an_announcement_title_or_a_cover_line_opening_with_the_legal_name():
-    c = report_company("菲达环保：关于公司2015年年度报告中有关财务事项的说明", "")
+    c = company("菲达环保：关于公司2015年年度报告中有关财务事项的说明", "")
     assert c is not None and c.name == "菲达环保"
-    c = report_company(None, "关于浙江菲达环保科技股份有限公司2015年年度报告中有关财务事项的说明\n正文")
+    c = company(None, "关于浙江菲达环保科技股份有限公司2015年年度报告中有关财务事项的说明\n正文")
     assert c is not None and c.aliases[0] == "浙江菲达环保科技股份有限公司"
 
 
 def test_a_news_title_naming_one_company_and_no_place():
-    c = report_company('多地项目连环爆雷狂奔的龙湖集团"暗伤"曝露？', "龙湖上半年销售额增长。龙湖集团表示")
+    c = company('多地项目连环爆雷狂奔的龙湖集团"暗伤"曝露？', "龙湖上半年销售额增长。龙湖集团表示")
     assert c is not None and c.name == "龙湖集团" and "龙湖" in c.aliases
-    assert report_company("亚马逊海外购“限时快闪店”登陆拼多多", "") is None  # two companies
-    assert report_company("杭州阿里巴巴数字经济报告", "") is None  # a place of China: its report
+    assert company("亚马逊海外购“限时快闪店”登陆拼多多", "") is None  # two companies
+    assert company("杭州阿里巴巴数字经济报告", "") is None  # a place of China: its report
 
 
 def test_words_that_only_look_like_organisations():

@@ -1,7 +1,7 @@
--- policy-facts: consistency checks and conflicts (extractor/crosscheck.py).
+-- policy-facts: consistency checks and conflicts (extractor/checks/crosscheck.py).
 --
 -- Applied by `policy-facts check` (and the cross-check library) on the store's
--- connection after db/schema.sql, so every statement is idempotent. Rows point
+-- connection after extractor/store/schema.sql, so every statement is idempotent. Rows point
 -- at facts, tables and documents with ON DELETE CASCADE: when the store
 -- re-ingests or deletes a document, its checks and conflicts go with it (run
 -- `policy-facts check` again to recompute them).

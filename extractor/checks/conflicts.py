@@ -21,7 +21,6 @@ from functools import lru_cache
 from extractor.checks.consistency import Check, make_check
 from extractor.checks.figures import (
     COMPARABLE_KINDS,
-    LEVEL_KINDS,
     DocData,
     Fig,
     fig_similarity,
@@ -29,18 +28,20 @@ from extractor.checks.figures import (
     norm_region,
     relation,
     rows,
-    same_region,
     strict_similarity,
 )
+from extractor.checks.index import MetricIndex, frame, frames, group
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import gazetteer
+from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
-TEXT_SIM = 0.6  # metric similarity for a pass between two text figures
-TABLE_SIM = 0.3  # … between a text figure and a table cell of the same value
-BOUND_SIM = 0.6  # … when the values only agree through a bound (300个以上 vs 320)
-FAIL_SIM = 0.75  # … for a failing text/table comparison
-TEXT_FAIL_SIM = 0.9  # … for a failing comparison of two text figures
-CONFLICT_SIM = 0.85  # … for a conflict between documents
+TEXT_SIM = SETTINGS.checks.text_sim  # metric similarity for a pass between two text figures
+TABLE_SIM = SETTINGS.checks.table_sim  # … between a text figure and a table cell of the same value
+BOUND_SIM = SETTINGS.checks.bound_sim  # … when the values only agree through a bound (300个以上 vs 320)
+FAIL_SIM = SETTINGS.checks.fail_sim  # … for a failing text/table comparison
+TEXT_FAIL_SIM = SETTINGS.checks.text_fail_sim  # … for a failing comparison of two text figures
+CONFLICT_SIM = SETTINGS.checks.conflict_sim  # … for a conflict between documents
 
 
 # -- when two figures disagree -------------------------------------------------------
@@ -51,8 +52,11 @@ def clause_qualifiers(f: Fig) -> frozenset[str]:
     its region (承接RCEP成员方…, 对共建“一带一路”国家…): they qualify what is measured."""
     if f.method == "table" or not f.sentence:
         return frozenset()
-    pre = f.sentence[: f.offset]
-    own = norm_region(f.region)
+    return _qualifiers(f.sentence[: f.offset], norm_region(f.region))
+
+
+@lru_cache(maxsize=100_000)
+def _qualifiers(pre: str, own: str | None) -> frozenset[str]:
     return frozenset(p.name for p in gazetteer().find(pre) if p.level != "national" and not p.level.startswith("self_")
                      and norm_region(p.name) != own)
 
@@ -92,9 +96,9 @@ def best_counterpart(f: Fig, cands: list[Fig], *, pass_sim: float, fail_sim: flo
     scored.sort(key=lambda x: (-x[0], x[1] != "match", x[2].vague))
     agree = [x for x in scored if (x[1] == "match" and x[0] >= pass_sim)
              or (x[1] == "consistent" and x[0] >= max(pass_sim, BOUND_SIM) and not (_bound(f) and _bound(x[2])))]
+    own = clause_qualifiers(f)
     dis = [(strict_similarity(f, x[2]), x[1], x[2]) for x in scored
-           if x[1] == "mismatch" and x[0] >= fail_sim and not x[2].vague
-           and clause_qualifiers(f) == clause_qualifiers(x[2])]
+           if x[1] == "mismatch" and x[0] >= fail_sim and not x[2].vague and own == clause_qualifiers(x[2])]
     dis = sorted((x for x in dis if x[0] >= fail_sim), key=lambda x: -x[0])
     if dis and (not agree or dis[0][0] - agree[0][0] >= 0.3):
         return "disagree", dis[0][2], dis[0][0], scored
@@ -106,36 +110,37 @@ def best_counterpart(f: Fig, cands: list[Fig], *, pass_sim: float, fail_sim: flo
 # -- the same figure twice in one document ----------------------------------------
 
 
-def kinds_compatible(a: Fig, b: Fig) -> bool:
-    if a.unit_norm != b.unit_norm or a.unit_norm is None:
-        return False
-    if a.kind == b.kind:
-        return a.kind in COMPARABLE_KINDS
-    return a.kind in LEVEL_KINDS and b.kind in LEVEL_KINDS
-
-
-def _comparable(a: Fig, b: Fig) -> bool:
-    return (a.id != b.id and kinds_compatible(a, b) and same_region(a.region, b.region) and a.period == b.period
-            and a.modality == b.modality)
-
-
 _SYMBOL = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "approx": "≈"}
 
 
 def same_figure_checks(doc: DocData) -> list[Check]:
-    """A text figure against the same figure in a table, or earlier in the text."""
+    """A text figure against the same figure in a table, or earlier in the text.
+
+    Candidates come from the figure's frame (:func:`~extractor.checks.index.frames`) and,
+    within it, from a :class:`~extractor.checks.index.MetricIndex`: near-linear in the
+    number of figures, with the verdicts of comparing every pair."""
     out: list[Check] = []
     text = [f for f in doc.text_figs if f.kind in COMPARABLE_KINDS]
     # a table's 100% total is a definition, not a figure anyone restates
-    tables = [f for f in doc.figs if f.method == "table" and f.kind in COMPARABLE_KINDS
-              and not (f.kind == "share" and f.v == 100)]
+    tables = frames(f for f in doc.figs if f.method == "table" and f.kind in COMPARABLE_KINDS
+                    and not (f.kind == "share" and f.v == 100))
+    # earlier text figures that may be restated: no bound (超10亿美元 twice is a threshold
+    # repeated, not a figure), nothing vague (两个 is no figure to compare)
+    plain = frames(f for f in text if not _bound(f) and not f.vague)
+    order = {f.id: i for i, f in enumerate(text)}
+    table_index = {k: MetricIndex(v) for k, v in tables.items()}
+    text_index = {k: MetricIndex(v) for k, v in plain.items()}
     for i, f in enumerate(text):
-        cands = [c for c in tables if _comparable(f, c)]
-        out += _counterpart_checks(doc, f, cands, "table_text", TABLE_SIM, FAIL_SIM)
-        if _bound(f) or f.vague:
-            continue  # 超10亿美元 twice is a threshold repeated, not a figure; 两个 is no figure to compare
-        earlier = [c for c in text[:i] if c.sent_idx != f.sent_idx and not _bound(c) and not c.vague
-                   and _comparable(f, c)]
+        if f.unit_norm is None:
+            continue
+        key = frame(f)
+        if key in table_index:
+            cands = [c for c in table_index[key].candidates(f, min(TABLE_SIM, FAIL_SIM)) if c.id != f.id]
+            out += _counterpart_checks(doc, f, cands, "table_text", TABLE_SIM, FAIL_SIM)
+        if _bound(f) or f.vague or key not in text_index:
+            continue
+        earlier = [c for c in text_index[key].candidates(f, min(TEXT_SIM, TEXT_FAIL_SIM))
+                   if order[c.id] < i and c.sent_idx != f.sent_idx]
         out += _counterpart_checks(doc, f, earlier, "same_figure", TEXT_SIM, TEXT_FAIL_SIM)
     return out
 
@@ -178,8 +183,9 @@ def _counterpart_checks(doc: DocData, f: Fig, cands: list[Fig], typ: str, pass_s
 # -- between documents ---------------------------------------------------------------
 
 
-_REVISED = re.compile(r"修订|修正|更正|调整为|核实|最终|终核|确认数|正式数据")
-_PRELIMINARY = re.compile(r"初步|预计|快报|初步测算|初步统计|预估|估计|初值")
+_REVISIONS = load("checks.yml")["revisions"]
+_REVISED = re.compile(alternation(_REVISIONS["revised"]))
+_PRELIMINARY = re.compile(alternation(_REVISIONS["preliminary"]))
 
 
 @dataclass
@@ -195,44 +201,50 @@ class Conflict:
 
 def find_conflicts(conn: sqlite3.Connection, doc_ids: list[int] | None = None) -> list[Conflict]:
     """Facts of different documents about the same metric, region and period whose
-    values differ beyond rounding (only pairs touching ``doc_ids``, if given)."""
+    values differ beyond rounding (only pairs touching ``doc_ids``, if given).
+
+    Each figure is judged against the figures of every later document in its frame;
+    a :class:`~extractor.checks.index.MetricIndex` of each frame names the documents
+    that have a candidate at all, so the work grows with the figures, not with the
+    pairs of documents or of figures."""
     docs = {r["id"]: r for r in rows(conn, "select id, path, title, published, publisher from documents "
                                            "where status = 'ok'")}
     figs: list[Fig] = []
     for d in docs:
         figs += [f for f in load_figs(conn, d) if f.kind in COMPARABLE_KINDS and f.region and f.period
                  and not f.vague]
-    groups: dict[tuple, list[Fig]] = {}
-    for f in figs:
-        kind = "level" if f.kind in LEVEL_KINDS else f.kind
-        groups.setdefault((f.unit_norm, norm_region(f.region), f.period, f.modality, kind), []).append(f)
     wanted = set(doc_ids) if doc_ids is not None else None
-    out: list[Conflict] = []
-    seen: set[tuple] = set()
-    for members in groups.values():
-        by_doc: dict[int, list[Fig]] = {}
-        for f in members:
-            by_doc.setdefault(f.doc_id, []).append(f)
+    found: list[tuple[tuple, Fig, Fig, float]] = []
+    for g, members in enumerate(group(figs, frame).values()):
+        by_doc = group(members, lambda f: f.doc_id)
         if len(by_doc) < 2:
             continue
-        ids = sorted(by_doc)
-        for i, da in enumerate(ids):
-            for db in ids[i + 1 :]:
-                if wanted is not None and da not in wanted and db not in wanted:
-                    continue
-                for a in by_doc[da]:
-                    verdict, b, sim, _ = best_counterpart(a, by_doc[db], pass_sim=TEXT_SIM, fail_sim=CONFLICT_SIM)
+        index = MetricIndex(members)
+        doc_index = {d: MetricIndex(v) for d, v in by_doc.items()}
+        threshold = min(TEXT_SIM, CONFLICT_SIM)
+        for da in sorted(by_doc):
+            for pos, a in enumerate(by_doc[da]):
+                later = sorted({c.doc_id for c in index.candidates(a, threshold) if c.doc_id > da})
+                for db in later:
+                    if wanted is not None and da not in wanted and db not in wanted:
+                        continue
+                    cands = doc_index[db].candidates(a, threshold)
+                    verdict, b, sim, _ = best_counterpart(a, cands, pass_sim=TEXT_SIM, fail_sim=CONFLICT_SIM)
                     if (verdict != "disagree" or b is None or a.qualifier != "eq" or b.qualifier != "eq"
                             or not period_stated(a) or not period_stated(b)):
                         continue
-                    back, a2, _, _ = best_counterpart(b, by_doc[da], pass_sim=TEXT_SIM, fail_sim=CONFLICT_SIM)
+                    back_cands = doc_index[da].candidates(b, threshold)
+                    back, _, _, _ = best_counterpart(b, back_cands, pass_sim=TEXT_SIM, fail_sim=CONFLICT_SIM)
                     if back == "agree":
                         continue  # b has its own match in a's document
-                    key = (da, db, a.core, b.id)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    out.append(_conflict(a, b, sim, docs))
+                    found.append(((g, da, db, pos), a, b, sim))
+    out: list[Conflict] = []
+    seen: set[tuple] = set()
+    for (_, da, db, _), a, b, sim in sorted(found, key=lambda x: x[0]):
+        key = (da, db, a.core, b.id)
+        if key not in seen:
+            seen.add(key)
+            out.append(_conflict(a, b, sim, docs))
     return out
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from extractor.checks.figures import (
     LEVEL_KINDS,
     RATE_KINDS,
+    TRADE_PARTS,
+    TRADE_TOTAL,
     DocData,
     Fig,
     TableData,
@@ -33,11 +35,19 @@ from extractor.checks.figures import (
     same_region,
     similarity,
 )
+from extractor.checks.index import MetricIndex, group
 from extractor.facts.periods import shift_year
 from extractor.facts.regions import gazetteer
+from extractor.patterns import alternation, load
 
-TOTAL_LABELS = ("合计", "总计", "总额", "总量", "总体", "全部", "共计", "全省", "全市", "全国", "全区", "总数")
-SELECTION_CAPTION = re.compile(r"前\s*\d+|前[二三四五六七八九十]+|TOP|Top|top|主要|重点|部分|排名")
+_WORDS = load("checks.yml")
+_TOTALS = _WORDS["totals"]
+TOTAL_LABELS = tuple(_TOTALS["labels"])
+_TOTAL_PREFIXES = tuple(_TOTALS["label_prefixes"])
+_PARTS_MARKER: str = _TOTALS["parts_marker"]  # 其中
+_PART_ROW = re.compile(f"{alternation(_TOTALS['part_rows'])}|[:：]")
+_WHOLE_WORDS = re.compile(alternation(_TOTALS["whole_words"]))
+SELECTION_CAPTION = re.compile("|".join(_TOTALS["selection_captions"]))
 
 
 # -- checks ----------------------------------------------------------------------
@@ -119,19 +129,29 @@ def _continues(doc: DocData, idx: int) -> bool:
 
 def text_sum_checks(doc: DocData) -> list[Check]:
     """出口 + 进口 = 进出口, and the items listed after 其中 against their total."""
-    out: list[Check] = []
     levels = [f for f in doc.text_figs if _level(f)]
     done: set[frozenset[int]] = set()
-    for t in levels:
+    out = _trade_sum_checks(doc, levels, done)
+    return out + _parts_sum_checks(doc, levels, done)
+
+
+def _trade_sum_checks(doc: DocData, levels: list[Fig], done: set[frozenset[int]]) -> list[Check]:
+    """出口 + 进口 = 进出口 within a total's sentence and the next two."""
+    out: list[Check] = []
+    for i, t in enumerate(levels):
         d = direction(t.core)
-        if not d or d[1] != "进出口":
+        if not d or d[1] != TRADE_TOTAL:
             continue
-        window = [f for f in levels if (f.sent_idx, f.offset) > (t.sent_idx, t.offset)
-                  and f.sent_idx <= t.sent_idx + 2]
+        window = []
+        for f in levels[i + 1:]:  # in reading order: the figures of this and the next two sentences
+            if f.sent_idx > t.sent_idx + 2:
+                break
+            if (f.sent_idx, f.offset) > (t.sent_idx, t.offset):
+                window.append(f)
         found: dict[str, Fig] = {}
         for f in window:
             fd = direction(f.core)
-            if fd and fd[1] == "进出口":
+            if fd and fd[1] == TRADE_TOTAL:
                 break  # a new total begins
             if not fd or not _same_frame(f, t) or fd[1] in found:
                 continue
@@ -139,25 +159,31 @@ def text_sum_checks(doc: DocData) -> list[Check]:
                 continue
             found[fd[1]] = f
         if len(found) == 2:
-            parts = [found["出口"], found["进口"]]
+            parts = [found[w] for w in TRADE_PARTS]
             done.add(frozenset(p.id for p in parts))
             out.append(_sum_check(doc, t, parts, "sum", "出口与进口之和应等于进出口",
                                   "exports plus imports should equal total trade"))
-    # 其中: the items that follow a total
+    return out
+
+
+def _parts_sum_checks(doc: DocData, levels: list[Fig], done: set[frozenset[int]]) -> list[Check]:
+    """The items that follow 其中 against the total before it."""
+    out: list[Check] = []
+    by_sent = group(levels, lambda f: f.sent_idx)
     for idx, s in doc.sentences.items():
-        for m in re.finditer("其中", s["text"]):
+        for m in re.finditer(re.escape(_PARTS_MARKER), s["text"]):
             pos = m.start()
-            before = [f for f in levels if f.sent_idx == idx and f.offset < pos]
-            before = before or [f for f in levels if f.sent_idx is not None and idx - 2 <= f.sent_idx < idx]
+            before = [f for f in by_sent.get(idx, []) if f.offset < pos]
+            before = before or by_sent.get(idx - 2, []) + by_sent.get(idx - 1, [])
             if not before:
                 continue
             total = before[-1]
-            nxt = s["text"].find("其中", pos + 2)
-            parts = [f for f in levels if f.sent_idx == idx and f.offset > pos and (nxt < 0 or f.offset < nxt)]
+            nxt = s["text"].find(_PARTS_MARKER, pos + len(_PARTS_MARKER))
+            parts = [f for f in by_sent.get(idx, []) if f.offset > pos and (nxt < 0 or f.offset < nxt)]
             j = idx
-            while nxt < 0 and _continues(doc, j) and j + 1 in doc.sentences and "其中" not in doc.sentences[j + 1]["text"]:
+            while nxt < 0 and _continues(doc, j) and j + 1 in doc.sentences and _PARTS_MARKER not in doc.sentences[j + 1]["text"]:
                 j += 1
-                parts += [f for f in levels if f.sent_idx == j]
+                parts += by_sent.get(j, [])
             parts = _sibling_parts(total, parts)
             if len(parts) < 2 or frozenset(p.id for p in parts) in done:
                 continue
@@ -181,7 +207,7 @@ def _sibling_parts(total: Fig, parts: list[Fig]) -> list[Fig]:
     if parts is sub and len({norm_region(p.region) for p in sub}) != len(sub):
         return []
     cores = [p.core for p in parts]
-    if any((direction(c) or ("", ""))[1] in ("出口", "进口") for c in cores):
+    if any((direction(c) or ("", ""))[1] in TRADE_PARTS for c in cores):
         return []  # 出口 + 进口 is the rule above; two exports (出口, 软件出口) nest
     for i, a in enumerate(cores):  # nested items (出口 … 一般贸易出口) do not add up
         if any(i != j and a and b and a != b and (a in b or b in a) for j, b in enumerate(cores)):
@@ -197,7 +223,7 @@ def _sibling_parts(total: Fig, parts: list[Fig]) -> list[Fig]:
 def _total_row(t: TableData, data_rows: list[int]) -> int | None:
     for r in data_rows:
         label = re.sub(r"\s", "", t.labels.get(r, ""))
-        if label in TOTAL_LABELS or any(label.startswith(w) for w in ("合计", "总计")):
+        if label in TOTAL_LABELS or label.startswith(_TOTAL_PREFIXES):
             return r
     regions = {r: next((norm_region(f.region) for (rr, _), f in t.cells.items() if rr == r), None) for r in data_rows}
     for r, reg in regions.items():
@@ -207,13 +233,13 @@ def _total_row(t: TableData, data_rows: list[int]) -> int | None:
     return None
 
 
-def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:
+def table_checks(conn: sqlite3.Connection, doc: DocData) -> list[Check]:  # noqa: C901 (one pass over a table)
     """A total row against the sum of the other rows, shares against part ÷ whole,
     shares of one whole against 100."""
     out: list[Check] = []
     for t in load_tables(conn, doc):
         data_rows = sorted({r for r, _ in t.cells})
-        if len(data_rows) < 3 or any(re.match(r"其中|含|包括|[:：]", t.labels.get(r, "")) for r in data_rows):
+        if len(data_rows) < 3 or any(_PART_ROW.match(t.labels.get(r, "")) for r in data_rows):
             continue
         total = _total_row(t, data_rows)
         parts = [r for r in data_rows if r != total]
@@ -290,8 +316,11 @@ def _share_check(doc: DocData, share: Fig, part: Fig, whole_v: float, whole_h: f
 
 # -- shares in the text --------------------------------------------------------------
 
-_WHOLE_CUT = re.compile(r"比重|占比|比例|份额|的")
-_SHARE_VERBS = re.compile(r"^(?:达到|达|为|高达|约|近|超过|超|首次|已|仅|只有|分别为)+|(?:达到|达|为|高达|约|近|超过|超|首次|已|仅)+$")
+_SHARES = _WORDS["shares"]
+_WHOLE_CUT = re.compile(alternation(_SHARES["whole_ends"]))
+_SHARE_VERBS = re.compile(
+    f"^(?:{alternation(_SHARES['verbs_before'])})+|(?:{alternation(_SHARES['verbs_after'])})+$"
+)
 
 
 def _whole_phrase(seg: str) -> str | None:
@@ -314,10 +343,12 @@ def text_share_checks(doc: DocData) -> list[Check]:
     out: list[Check] = []
     text_figs = doc.text_figs
     levels_all = [f for f in doc.figs if _level(f)]
+    by_sentence = group(text_figs, lambda f: f.sent_idx)
+    levels_by = group(levels_all, lambda w: (w.unit_norm, w.period, w.modality))
     for s in text_figs:
         if s.kind != "share" or s.unit_norm != "%":
             continue
-        same = [f for f in text_figs if f.sent_idx == s.sent_idx and f.offset < s.offset]
+        same = [f for f in by_sentence[s.sent_idx] if f.offset < s.offset]
         parts = [f for f in same if _level(f)]
         if not parts:
             continue
@@ -337,8 +368,8 @@ def text_share_checks(doc: DocData) -> list[Check]:
                       "self_county": doc.city or doc.province}.get(p.level, p.name)
             region = norm_region(region)
         named = metric_core(phrase)
-        cands = [w for w in levels_all if w.id != part.id and w.unit_norm == part.unit_norm
-                 and w.period == part.period and w.modality == part.modality and w.v > part.v + part.h + w.h]
+        cands = [w for w in levels_by.get((part.unit_norm, part.period, part.modality), [])
+                 if w.id != part.id and w.v > part.v + part.h + w.h]
         whole = None
         if named:
             scored = []
@@ -355,7 +386,7 @@ def text_share_checks(doc: DocData) -> list[Check]:
             scored = [(fig_similarity(part, w), w.method != "table", w) for w in cands if same_region(w.region, region)]
             scored = [x for x in scored if x[0] >= 0.7]
             whole = max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
-        elif not region and re.search(r"总额|总量|总数|总体|全部", phrase):
+        elif not region and _WHOLE_WORDS.search(phrase):
             near = [w for w in cands if w.method != "table" and w.sent_idx is not None
                     and s.sent_idx - 3 <= w.sent_idx and (w.sent_idx, w.offset) < (part.sent_idx, part.offset)
                     and same_region(w.region, part.region)]
@@ -367,8 +398,15 @@ def text_share_checks(doc: DocData) -> list[Check]:
 
 # -- percentage points and growth ------------------------------------------------------
 
-_COMPARE = re.compile(r"高于|低于|快于|慢于|(?<![占同环])比(?!重|例|率)|较")
-_DOWN = re.compile(r"低|慢|少|落后|下降|回落|减")
+_CMP = _WORDS["comparisons"]
+_COMPARE = re.compile(_CMP["compare"])
+_DOWN = re.compile(alternation(_CMP["down"]))
+_LAST_PERIOD = re.compile(alternation(_CMP["last_period"]))
+_YEAR_ON_YEAR = tuple(_CMP["year_on_year"])  # 同比: 比 after 同
+_GROWTH = _WORDS["growth"]
+_MONTH_ON_MONTH = tuple(_GROWTH["month_on_month"])
+_ANNUAL = re.compile(alternation(_GROWTH["annual"]))
+_GROWTH_WORDS = re.compile(alternation(_GROWTH["growth_words"]))
 
 
 def pp_checks(doc: DocData) -> list[Check]:
@@ -376,13 +414,16 @@ def pp_checks(doc: DocData) -> list[Check]:
     out: list[Check] = []
     text_figs = doc.text_figs
     rates = [f for f in doc.figs if f.kind in RATE_KINDS and f.unit_norm == "%" and f.qualifier in ("eq", "approx")]
+    text_rates = group((f for f in rates if f.method != "table"), lambda f: f.sent_idx)
+    framed = group(rates, lambda f: (f.period, norm_region(f.region)))
     for p in text_figs:
         if p.unit_norm != "pp" or p.qualifier not in ("eq", "approx"):
             continue
         sentence = doc.sentences.get(p.sent_idx, {}).get("text", p.sentence)
         pre = sentence[: p.offset]
         pre = pre[max(pre.rfind("；"), pre.rfind(";")) + 1 :]
-        in_sentence = [f for f in rates if f.sent_idx == p.sent_idx and f.method != "table" and f.offset < p.offset]
+        in_sentence = [f for f in text_rates.get(p.sent_idx, []) if f.offset < p.offset]
+        frame = (p.period, norm_region(p.region))
         a = b = None
         down = False
         # 从X%提高到Y%，提高N个百分点
@@ -396,17 +437,17 @@ def pp_checks(doc: DocData) -> list[Check]:
             c = cmp_[-1]
             left, right = pre[: c.start()], pre[c.end():]
             down = bool(_DOWN.search(c.group() + right))
-            if re.match(r"上年|去年|同期|上半年|上季度", right) or pre[max(0, c.start() - 1): c.end()] in ("同比",):
+            if _LAST_PERIOD.match(right) or pre[max(0, c.start() - 1): c.end()] in _YEAR_ON_YEAR:
                 continue  # against last year's rate, which the text does not give
             left_rates = [f for f in in_sentence if f.offset < c.start()]
-            a = left_rates[-1] if left_rates else _best_rate(rates, left, p, exclude=None)
+            a = left_rates[-1] if left_rates else _best_rate(framed.get(frame, []), left, p, exclude=None)
             if a is None:
                 continue
-            b = _best_rate(rates, right, p, exclude=a)
+            b = _best_rate(framed.get(frame, []), right, p, exclude=a)
             places = [x for x in gazetteer().find(right) if x.level != "org" and not x.level.startswith("self_")]
             if b is None and places and not metric_core(right):  # 比全国高2个百分点: the same rate elsewhere
-                other = [f for f in rates if f is not a and f.kind == a.kind and f.period == a.period
-                         and same_region(f.region, places[0].name) and fig_similarity(f, a) >= 0.7]
+                other = [f for f in framed.get((a.period, norm_region(places[0].name)), [])
+                         if f is not a and f.kind == a.kind and fig_similarity(f, a) >= 0.7]
                 b = max(other, key=lambda f: fig_similarity(f, a)) if other else None
         if a is None or b is None or a.kind != b.kind:
             continue
@@ -443,32 +484,37 @@ def growth_checks(doc: DocData) -> list[Check]:
     """A growth rate against the levels of its two periods, when both are given."""
     out: list[Check] = []
     levels = [f for f in doc.figs if _level(f) and f.period]
+    rows_of = group((f for f in levels if f.table_id is not None), lambda f: (f.table_id, f.row))
+    in_sentence = group((f for f in levels if f.method != "table"), lambda f: f.sent_idx)
+    frames = group(levels, lambda f: (f.period, f.unit_norm, norm_region(f.region)))
+    indexes: dict[tuple, MetricIndex] = {}
     for g in doc.figs:
         if g.kind != "growth" or g.unit_norm != "%" or g.vague or not g.period or g.qualifier not in ("eq", "approx"):
             continue
-        if "环比" in (g.metric or "") + g.sentence[max(0, g.offset - 8): g.offset]:
+        if any(w in (g.metric or "") + g.sentence[max(0, g.offset - 8): g.offset] for w in _MONTH_ON_MONTH):
             continue  # against the previous month or quarter, not the previous year
         span = re.fullmatch(r"((?:19|20)\d{2})/((?:19|20)\d{2})", g.period)
-        annual = bool(re.search(r"年均|平均每年|每年平均", (g.metric or "") + g.sentence[max(0, g.offset - 12): g.offset]))
+        annual = bool(_ANNUAL.search((g.metric or "") + g.sentence[max(0, g.offset - 12): g.offset]))
         if span:
             cur_p, base_p = span.group(2), span.group(1)
-        elif re.search(r"同比|增长|增速|增幅|下降|提高", g.metric or g.sentence):
+        elif _GROWTH_WORDS.search(g.metric or g.sentence):
             cur_p, base_p = g.period, shift_year(g.period, -1)
         else:
             continue
         if g.method == "table":
-            same_row = [f for f in levels if f.table_id == g.table_id and f.row == g.row]
+            same_row = rows_of.get((g.table_id, g.row), [])
             l1 = next((f for f in same_row if f.period == cur_p), None)
             l0_cands = [f for f in same_row if f.period == base_p]
         else:
-            before = [f for f in levels if f.method != "table" and f.sent_idx == g.sent_idx and f.offset < g.offset
-                      and f.period == cur_p]
+            before = [f for f in in_sentence.get(g.sent_idx, []) if f.offset < g.offset and f.period == cur_p]
             l1 = before[-1] if before else None
             l0_cands = []
         if l1 is None or not same_region(l1.region, g.region):
             continue
-        l0_cands = l0_cands or [f for f in levels if f.period == base_p and f.unit_norm == l1.unit_norm
-                                and same_region(f.region, l1.region) and fig_similarity(f, l1) >= 0.7]
+        key = (base_p, l1.unit_norm, norm_region(l1.region))
+        if not l0_cands and key in frames:
+            index = indexes.get(key) or indexes.setdefault(key, MetricIndex(frames[key]))
+            l0_cands = [f for f in index.candidates(l1, 0.7) if fig_similarity(f, l1) >= 0.7]
         if not l0_cands or not l0_cands[0].v:
             continue
         l0 = max(l0_cands, key=lambda f: fig_similarity(f, l1))

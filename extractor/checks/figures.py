@@ -20,11 +20,15 @@ from functools import cache, lru_cache
 
 from extractor.facts.periods import find_periods
 from extractor.facts.regions import document_places, gazetteer
+from extractor.patterns import load
 
 RATE_KINDS = ("growth", "share")
 LEVEL_KINDS = ("amount", "count")
 COMPARABLE_KINDS = ("amount", "count", "growth", "share", "pp_change")
-DIRECTIONS = ("进出口", "出口", "进口")
+_FLOWS = load("cues.yml")["trade_flows"]
+TRADE_TOTAL: str = _FLOWS["total"]  # 进出口
+TRADE_PARTS: tuple[str, ...] = tuple(_FLOWS["parts"])  # 出口, 进口: they add up to the total
+DIRECTIONS = (TRADE_TOTAL, *TRADE_PARTS)
 
 
 # -- figures -------------------------------------------------------------------
@@ -233,28 +237,10 @@ def load_tables(conn: sqlite3.Connection, doc: DocData) -> list[TableData]:
 
 # -- metrics -------------------------------------------------------------------
 
-_KIND_WORDS = sorted(
-    "同比增长率 同比增长 同比增速 同比下降 同比减少 同比提高 环比增长 环比下降 年均增长率 年均增长 年均增速 "
-    "平均增长 增长率 增长 增速 增幅 下降 降幅 减少 上升 上涨 涨幅 提高 提升 回落 同比 环比 年均 "
-    "所占比重 比重 占比 份额 比例 占".split(),
-    key=len, reverse=True,
-)
-_VERBS = (
-    "分别为 分别是 分别达 分别 约为 达到了 达到 实现了 实现 完成 录得 突破 超过 首次 共计 合计 总计 累计 共有 "
-    "共 为 达 是 有 至 已经 已 仅 约 近 超 逾 到 居 位居 排名 保持 增至 升至 降至 由 从 较 比 高达 仍 继续 "
-    "再 也 都 均 还 将 目标 计划 "
-)
-_LEAD_WORDS = sorted(
-    (_VERBS + "其中 其次 另外 此外 同时 而 但 并 且 和 与 及 以及 其 则 在 全年 今年 去年 目前 当前 "
-     "全省 全市 全国 全区 我国 我省 我市 本市 本省 培育 培养 打造 新增 力争 确保 争取 推动 建设 构建 "
-     "总体 整体").split(),
-    key=len, reverse=True,
-)
-_TRAIL_WORDS = sorted(
-    (_VERBS + "规模 总规模 总额 金额 总量 总值 数量 总数 额 值 过半 以上 以下 左右 水平 "
-     "快出 高出 低出 多出 快于 高于 低于 慢于 快 高 低 慢 多 少 平均水平 平均").split(),
-    key=len, reverse=True,
-)
+_CORE = load("checks.yml")["metric_core"]
+_KIND_WORDS = sorted(_CORE["kind_words"], key=len, reverse=True)
+_LEAD_WORDS = sorted(_CORE["fillers"] + _CORE["leading"], key=len, reverse=True)
+_TRAIL_WORDS = sorted(_CORE["fillers"] + _CORE["trailing"], key=len, reverse=True)
 _BRACKET = re.compile(r"[（(]([^（()）]*)[）)]")
 _PUNCT = re.compile(r"[\s的了“”‘’\"'、，,。：:；;《》〈〉!！?？·\-—_/]")
 
@@ -325,7 +311,7 @@ def _sim(x: str, y: str) -> float:
     score = max(2 * len(bx & by) / (len(bx) + len(by)), contain)
     dx, dy = direction(x), direction(y)
     dx, dy = dx[1] if dx else None, dy[1] if dy else None
-    if dx != dy and ({dx, dy} & {"出口", "进口"}):
+    if dx != dy and ({dx, dy} & set(TRADE_PARTS)):
         score *= 0.4  # exports are not imports, nor total trade
     return score
 
@@ -383,7 +369,7 @@ def local_core(f: Fig) -> str:
     if f.method == "table" or not f.sentence or f.offset <= 0:
         return f.core
     core = _local_core(f.sentence, f.offset)
-    if core in ("出口", "进口") and f.context:
+    if core in TRADE_PARTS and f.context:
         return metric_core(f.context)
     return core or f.core
 
@@ -416,7 +402,7 @@ def add_context(figs: list[Fig]) -> None:
             if prev:
                 f.context = prev[-1].context or prev[-1].metric
             continue
-        if core not in ("出口", "进口"):
+        if core not in TRADE_PARTS:
             continue
         for g in reversed(text[:i]):
             if g.sent_idx < f.sent_idx - 3:

@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from extractor.models import NumberMention
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
 _CLAUSE = re.compile(r"[，,；;：:]")
 
@@ -16,14 +16,14 @@ def cues() -> dict:
     data = load("cues.yml")
     kind = data["kind"]
     cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
-    cue_list += [(c, "other") for c in kind.get("other") or []]
+    cue_list += [(c, "other") for c in kind["other"]]
     cue_list.sort(key=lambda t: len(t[0]), reverse=True)
     cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
     cue_kind = dict(cue_list)
     mod = data["modality"]
 
     def alts(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return alternation(words, longest_first=True)
 
     def alt(words: list[str]) -> re.Pattern[str]:
         return re.compile(alts(words))
@@ -31,13 +31,11 @@ def cues() -> dict:
     return {
         "cue_re": cue_re,
         "cue_kind": cue_kind,
-        "money": set(kind["money_units"]),
-        # every physical unit the number grammar knows (patterns/units.yml) measures an amount
-        "physical": set(kind["physical_units"]) | {
-            v[0] if isinstance(v, list) else v for v in (load("units.yml").get("physical") or {}).values()},
+        "money": set(kind["money_units"]) | _unit_norms("currency"),
+        "physical": set(kind["physical_units"]) | _unit_norms("physical"),
         "target": alt(mod["target_strong"]),
         "forecast": alt(mod["forecast"]),
-        "not_forecast": alt(mod.get("not_forecast") or ["\x00"]),
+        "not_forecast": alt(mod["not_forecast"]),
         "plan_titles": alt(mod["plan_titles"]),
         "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
         "leading": sorted(data["metric_leading"], key=len, reverse=True),
@@ -53,10 +51,21 @@ def cues() -> dict:
     }
 
 
-_AFTER_GROWTH = re.compile(r"的[^，,。；;、\d]{0,4}?(增长|增速|增幅|下降|上涨|涨幅|降幅)(?![到至])")
+def _unit_norms(cls: str) -> set[str]:
+    """The normalised units of one class of ``patterns/units.yml`` (currency → CNY, USD …)."""
+    out = set()
+    for word, spec in (load("units.yml").get(cls) or {}).items():
+        out.add(spec[0] if isinstance(spec, list) else spec or word)
+    return out
 
 
-_TRANSITION = re.compile(r"(?:增长|提升|提高|上升|下降|降低|回落|增加|减少|扩大|缩小)?(?:到|至)$|(?:升|降|增|减)至$")
+_KIND = load("cues.yml")["kind"]
+_AFTER_GROWTH = re.compile(f"的[^，,。；;、\\d]{{0,4}}?({alternation(_KIND['growth_after'])})(?![到至])")
+
+
+_TRANSITION = re.compile(
+    f"(?:{alternation(_KIND['transition_verbs'])})?(?:到|至)$|(?:{alternation(_KIND['transition_stems'])})至$"
+)
 
 
 def kind_for(m: NumberMention, text: str) -> str:

@@ -16,12 +16,16 @@ from functools import cache
 from extractor.facts.cues import clause_start, cues
 from extractor.facts.periods import PeriodRef
 from extractor.facts.regions import Place
+from extractor.facts.segment import jieba_tokenizer, pos_tokenizer
 from extractor.models import NumberMention
+from extractor.patterns import alternation, load
 
-FLOW_ONLY = re.compile(r"^(?:(?:进出口|出口|进口)(?:额|总额|规模)?)?$")
-_FLOW_TAIL = re.compile(r"(?:进出口|出口|进口)(?:额|总额|规模)?$|(?:总额|规模|金额)$")
+_CUES = load("cues.yml")
+_FLOWS = _CUES["trade_flows"]
+_FLOW = f"(?:{alternation([_FLOWS['total'], *_FLOWS['parts']])})(?:{alternation(_FLOWS['heads'])})?"
+FLOW_ONLY = re.compile(f"^(?:{_FLOW})?$")
+_FLOW_TAIL = re.compile(f"{_FLOW}$|(?:{alternation(_CUES['amount_heads'])})$")
 _COUNTED = re.compile(r"^[\u4e00-\u9fff“”A-Za-z][^，,。；;：:！？!?】）)》]{0,24}")
-_COUNT_TAIL_STOP = re.compile(r"(?:，|,|。|；|;|、|以上|以下|左右|的|了).*$")
 
 
 def metric_for(
@@ -70,9 +74,9 @@ def metric_for(
         head = prev_subject or topic or ""
         if subject and head:  # 其中出口129.75亿元 → 数字服务贸易出口
             head = _FLOW_TAIL.sub("", head)
-        subject = (head + subject) or None
         tail = _trim_words(phrase, keep_cues=True)
-        metric = (head + tail) if tail else subject
+        metric = (head + tail) if tail else (head + subject)
+        subject = head + subject
     else:
         metric = _trim_words(phrase, keep_cues=True) or subject
     if metric:
@@ -90,9 +94,7 @@ def _ends_with_verb(phrase: str) -> bool:
     """An empty phrase or one that ends with a verb (已公布, 每月购买, 扩产)."""
     if not phrase.strip():
         return True
-    from extractor.facts.subjects import _pos_tokenizer
-
-    toks = list(_pos_tokenizer().cut(phrase[-6:], HMM=False))
+    toks = list(pos_tokenizer().cut(phrase[-6:], HMM=False))
     return bool(toks) and toks[-1].flag == "v"
 
 
@@ -131,9 +133,7 @@ def _counted_noun(after: str) -> str | None:
     cue = cues()
     if cue["noun_after_not"].match(clause):
         return None  # 482万人的通话记录, 300个以上: the counted thing is said before the count
-    from extractor.facts.subjects import _pos_tokenizer
-
-    toks = [(w.word, w.flag) for w in _pos_tokenizer().cut(clause, HMM=False)]
+    toks = [(w.word, w.flag) for w in pos_tokenizer().cut(clause, HMM=False)]
     first = 1 if len(toks) > 1 and toks[0][1] in ("v", "a", "b") and toks[1][1].startswith("n") else 0  # 确诊学生
     end = len(toks)
     for j in range(first + 1, len(toks)):
@@ -243,14 +243,14 @@ def pair_lists(text: str, mentions: list[NumberMention], periods: list[PeriodRef
     """
     out: dict[int, Paired] = {}
     for run in _value_runs(text, mentions):
-        first = mentions[run[0]]
-        start = clause_start(text, first.start)
-        years = _years_before(text, periods, first.start)
+        lead = mentions[run[0]]
+        start = clause_start(text, lead.start)
+        years = _years_before(text, periods, lead.start)
         by_year = len(years) == len(run)
         if by_year:
             for i, year in zip(run, years, strict=True):
                 out.setdefault(i, Paired()).period = year
-        resp = list(_RESPECTIVELY.finditer(text, start, first.start))
+        resp = list(_RESPECTIVELY.finditer(text, start, lead.start))
         if resp:  # (a list over years pairs its figures with the years, not with the words before)
             _pair_items(text, start, resp[-1].start(), run, places, out, places_only=by_year)
     for i in range(1, len(mentions)):
@@ -322,8 +322,6 @@ def _pair_items(text: str, start: int, at: int, run: list[int], places: list[Pla
 
 def _head_word(names: list[str]) -> str:
     """A head word only the last item carries (进出口、出口和进口规模 → 规模)."""
-    from extractor.facts.segment import jieba_tokenizer
-
     words = jieba_tokenizer().lcut(names[-1], HMM=False)
     if len(words) < 2 or any(n.endswith(words[-1]) for n in names[:-1]):
         return ""
@@ -331,7 +329,5 @@ def _head_word(names: list[str]) -> str:
 
 
 def _without_last_word(metric: str) -> str:
-    from extractor.facts.segment import jieba_tokenizer
-
     words = jieba_tokenizer().lcut(metric, HMM=False)
     return "".join(words[:-1]) if len(words) >= 2 else ""

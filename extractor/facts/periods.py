@@ -2,30 +2,34 @@
 
 Formats (see the gold README): ``2022``, ``2020-H1``, ``2020-Q2``,
 ``2023-01/2023-09`` (a month range), ``2023-07`` (a month), ``2005/2022`` (a span
-of years). Relative words (今年, 上半年, 去年同期) come from
-``patterns/periods.yml`` and resolve against a reference year.
+of years). Relative words (今年, 上半年, 去年同期, 目前) come from
+``patterns/periods.yml`` and resolve against the document's date.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from extractor.patterns import load
+from extractor.patterns import alternation, load
 
-_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_SUB_WORDS = r"上半年|下半年|前三季度|第?[一二三四1-4]\s*季度|Q[1-4]|H[12]"
+_WORDS = load("periods.yml")
+_NUMERALS = load("units.yml")["chinese_numerals"]
+_CN_DIGIT = {**_NUMERALS["digits"], **_NUMERALS["places"]}  # 一 … 十 (of a quarter, a month, a day)
+_PARTS = alternation(_WORDS["year_parts"])  # 上半年, 下半年, 前三季度
+_WHOLE_YEAR = tuple(_WORDS["whole_year"])  # 全年, 底, 末, 初
+_SUB_WORDS = _PARTS + r"|第?[一二三四1-4]\s*季度|Q[1-4]|H[12]"
 # 2020年, 2019年度, 2017会计年度, 2021财年, and a year run into its sub-period (2020上半年, 2022Q1)
 _YEAR = (r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])\s*"
-         r"(?:会计年度|财政年度|财年|年度?|(?=" + _SUB_WORDS + r"))")
+         r"(?:" + alternation(_WORDS["fiscal_year"]) + r"|年度?|(?=" + _SUB_WORDS + r"))")
 _SUB = (
     r"(?P<sub>" + _SUB_WORDS + r"|(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月(?:份)?"
-    r"|(?P<mo>\d{1,2})\s*月(?:份)?(?:\d{1,2}日)?|全年)?"
+    r"|(?P<mo>\d{1,2})\s*月(?:份)?(?:\d{1,2}日)?|" + alternation(_WHOLE_YEAR) + r")?"
 )
 # 22年底, 22年1季度, 22Q1: a two-digit year, only with a sub-period (22年 alone is a duration)
-_SHORT_YEAR = (r"(?<![\d.第近每前后余多过])(?P<yy>\d{2})\s*(?:年\s*(?P<yysub>底|末|初|全年|" + _SUB_WORDS + r")"
-               r"|(?P<yyq>Q[1-4]|H[12])(?![\d]))")
+_SHORT_YEAR = (r"(?<![\d.第近每前后余多过])(?P<yy>\d{2})\s*(?:年\s*(?P<yysub>" + alternation(_WHOLE_YEAR) + "|"
+               + _SUB_WORDS + r")|(?P<yyq>Q[1-4]|H[12])(?![\d]))")
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,12 @@ def _quarter(token: str) -> int:
 
 
 def _with_sub(year: int, sub: str | None, m1: str | None, m2: str | None, month: str | None) -> str:
-    if not sub or sub in ("全年", "底", "末", "初"):
+    if not sub or sub in _WHOLE_YEAR:
         return str(year)
-    if sub in ("上半年", "H1"):
-        return f"{year}-H1"
-    if sub in ("下半年", "H2"):
-        return f"{year}-H2"
-    if sub == "前三季度":
-        return f"{year}-01/{year}-09"
+    if sub in _WORDS["year_parts"]:
+        return _apply_year(_WORDS["relative"][sub], year)
+    if sub in ("H1", "H2"):
+        return f"{year}-{sub}"
     if "季度" in sub or sub.startswith("Q"):
         return f"{year}-Q{_quarter(sub)}"
     if m1 and m2:
@@ -81,11 +83,11 @@ def _start_month(period: str) -> int:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[str]]:
     data = load("periods.yml")
     relative: dict[str, str] = dict(data["relative"])
-    relative.update({w: "{YM}" for w in data.get("current") or []})
+    relative.update({w: "{YM}" for w in data["current"]})
     same_last = data["same_period_last_year"]
     explicit = re.compile(
         r"(?P<span>(?<![\d.])(?P<a>(?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*(?P<b>(?:19|20)\d{2})\s*年)"
-        r"|(?P<base>(?:较|比|相比|相较于?|对比)\s*(?P<by>(?:19|20)\d{2})\s*年)"
+        r"|(?P<base>(?:" + alternation(data["base_markers"]) + r")\s*(?P<by>(?:19|20)\d{2})\s*年)"
         r"|(?P<one>" + _YEAR + r"\s*" + _SUB + r")"
         r"|(?P<short>" + _SHORT_YEAR + r")"
     )
@@ -99,13 +101,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
 
 
 def _alts(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words, longest_first=True)
 
 
 @cache
 def _compared() -> re.Pattern[str]:
     """比上年, 较去年: a comparison word right before a time word."""
-    return re.compile(rf"(?:{_alts(load('periods.yml')['comparison_words'])})\s*$")
+    return re.compile(rf"(?:{_alts(load('periods.yml')['base_markers'])})\s*$")
 
 
 @cache
@@ -118,7 +120,7 @@ def _bare_day() -> re.Pattern[str]:
 
 @cache
 def _year_before_words() -> frozenset[str]:
-    return frozenset(load("periods.yml").get("year_before_stated") or [])
+    return frozenset(load("periods.yml")["year_before_stated"])
 
 
 def _apply_year(template: str, year: int, month: int | None = None) -> str:
@@ -145,80 +147,109 @@ def find_periods(text: str, ref_year: int | None, ref_month: int | None = None,
     document dated March) is last year's, unless the sentence looks ``forward`` (a forecast
     or a plan). A day of a month (7月3日) gives its month.
     """
-    explicit, rel, relative, same_last = _patterns()
-    out: list[PeriodRef] = []
-    taken: list[tuple[int, int]] = []
+    scan = _Scan(text, ref_year, ref_month, forward)
+    scan.explicit()
+    scan.relative()
+    scan.bare()
+    return sorted(scan.out, key=lambda p: p.start)
 
-    def this_or_last_year(period: str) -> str:
-        if ref_year is None or ref_month is None or forward or period[:4] != str(ref_year) or len(period) == 4:
+
+@dataclass
+class _Scan:
+    """One pass over a text: explicit years first, then relative words, then bare months and days."""
+
+    text: str
+    ref_year: int | None
+    ref_month: int | None
+    forward: bool
+    out: list[PeriodRef] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, pos: int) -> bool:
+        return not any(a <= pos < b for a, b in self.taken)
+
+    def add(self, ref: PeriodRef) -> None:
+        self.out.append(ref)
+        self.taken.append((ref.start, ref.end))
+
+    def this_or_last_year(self, period: str) -> str:
+        """第四季度 in a document dated March: last year's, unless the sentence looks forward."""
+        y, month = self.ref_year, self.ref_month
+        if y is None or month is None or self.forward or period[:4] != str(y) or len(period) == 4:
             return period
-        return shift_year(period, -1) if _start_month(period) > ref_month else period
+        return shift_year(period, -1) if _start_month(period) > month else period
 
-    for m in explicit.finditer(text):
-        if m.group("span"):
-            a, b = int(m.group("a")), int(m.group("b"))
-            if a < b:
-                out.append(PeriodRef(m.start(), m.end(), f"{a}/{b}", "span", b))
-        elif m.group("base"):
-            y = int(m.group("by"))
-            out.append(PeriodRef(m.start(), m.end(), str(y), "base", y))
-        elif m.group("one"):
-            y = int(m.group("y"))
-            period = _with_sub(y, m.group("sub"), m.group("m1"), m.group("m2"), m.group("mo"))
-            out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
-        else:
-            y = 2000 + int(m.group("yy"))
-            if ref_year is None or abs(y - ref_year) > 10:
+    def explicit(self) -> None:
+        for m in _patterns()[0].finditer(self.text):
+            if m.group("span"):
+                a, b = int(m.group("a")), int(m.group("b"))
+                if a < b:
+                    self.out.append(PeriodRef(m.start(), m.end(), f"{a}/{b}", "span", b))
+            elif m.group("base"):
+                y = int(m.group("by"))
+                self.out.append(PeriodRef(m.start(), m.end(), str(y), "base", y))
+            elif m.group("one"):
+                y = int(m.group("y"))
+                period = _with_sub(y, m.group("sub"), m.group("m1"), m.group("m2"), m.group("mo"))
+                self.out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
+            else:
+                y = 2000 + int(m.group("yy"))
+                if self.ref_year is None or abs(y - self.ref_year) > 10:
+                    continue
+                period = _with_sub(y, m.group("yysub") or m.group("yyq"), None, None, None)
+                self.out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
+            self.taken.append((m.start(), m.end()))
+
+    def relative(self) -> None:
+        _, rel, _, same_last = _patterns()
+        for m in rel.finditer(self.text):
+            if not self.free(m.start()):
                 continue
-            period = _with_sub(y, m.group("yysub") or m.group("yyq"), None, None, None)
-            out.append(PeriodRef(m.start(), m.end(), period, "explicit", y))
-        taken.append((m.start(), m.end()))
-    for m in rel.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        taken.append((m.start(), m.end()))
+            if m.group("word") in same_last:
+                self.add(PeriodRef(m.start(), m.end(), "", "same_last_year", None))
+            elif self.ref_year is None:
+                self.taken.append((m.start(), m.end()))
+            else:
+                self.add(self._resolved(m, self.ref_year))
+
+    def _resolved(self, m: re.Match[str], ref_year: int) -> PeriodRef:
+        """A relative word (去年, 目前, 第四季度, 今年3月) against the reference year and month."""
+        _, rel, relative, _ = _patterns()
         word = m.group("word")
-        if word in same_last:
-            out.append(PeriodRef(m.start(), m.end(), "", "same_last_year", None))
-            continue
-        if ref_year is None:
-            continue
         template = relative[word]
-        stated = [p for p in out if p.kind == "explicit" and p.end <= m.start() and p.year]
+        stated = [p for p in self.out if p.kind == "explicit" and p.end <= m.start() and p.year]
         # 比上年, 较去年: the base of a comparison, not the figure's period
-        kind = "base" if _compared().search(text, 0, m.start()) else "relative"
+        kind = "base" if _compared().search(self.text, 0, m.start()) else "relative"
         if word in _year_before_words() and stated and not m.group("rsub"):
-            y = stated[-1].year - 1
-            out.append(PeriodRef(m.start(), m.end(), str(y), kind, y))
-            continue
+            y = (stated[-1].year or ref_year) - 1
+            return PeriodRef(m.start(), m.end(), str(y), kind, y)
         if m.group("m1") or m.group("month") or (m.group("rsub") and "-" not in template):
             year_t = template.split("-")[0].replace("{YM}", "{Y}")
             y = int(_apply_year(year_t, ref_year))
             period = _with_sub(y, m.group("rsub") or "m", m.group("m1"), m.group("m2"), m.group("month"))
         else:
             if m.group("rsub"):  # 一季度 is not followed by another sub-period: give it back
-                m = rel.match(text, m.start(), m.start() + len(word))
-                taken[-1] = (m.start(), m.end())
-            period = _apply_year(template, ref_year, ref_month)
+                m = rel.match(self.text, m.start(), m.start() + len(word)) or m
+            period = _apply_year(template, ref_year, self.ref_month)
         if template.startswith("{Y}-"):  # 第四季度, 下半年: this year's only once begun
-            period = this_or_last_year(period)
-        out.append(PeriodRef(m.start(), m.end(), period, kind, int(period[:4])))
-    if ref_year is not None:
-        # 1-10月, 9月, 7月3日 with no year: months of the reference year
-        for m in _BARE_MONTHS.finditer(text):
-            if any(a <= m.start() < b for a, b in taken):
-                continue
-            period = this_or_last_year(_with_sub(ref_year, "m", m.group(1), m.group(2), m.group(3)))
-            out.append(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
-            taken.append((m.start(), m.end()))
-        if ref_month is not None:
-            # 当地时间3日, 国家统计局15日发布: a day of the document's month (not 3日内, a duration)
-            for m in _bare_day().finditer(text):
-                if not any(a <= m.start() < b for a, b in taken) and 1 <= int(m.group(1)) <= 31:
-                    out.append(PeriodRef(m.start(), m.end(), f"{ref_year}-{ref_month:02d}", "relative", ref_year))
-    out.sort(key=lambda p: p.start)
-    return out
+            period = self.this_or_last_year(period)
+        return PeriodRef(m.start(), m.end(), period, kind, int(period[:4]))
 
+    def bare(self) -> None:
+        y, month = self.ref_year, self.ref_month
+        if y is None:
+            return
+        # 1-10月, 9月, 7月3日 with no year: months of the reference year
+        for m in _BARE_MONTHS.finditer(self.text):
+            if self.free(m.start()):
+                period = self.this_or_last_year(_with_sub(y, "m", m.group(1), m.group(2), m.group(3)))
+                self.add(PeriodRef(m.start(), m.end(), period, "relative", int(period[:4])))
+        if month is None:
+            return
+        # 当地时间3日, 国家统计局15日发布: a day of the document's month (not 3日内, a duration)
+        for m in _bare_day().finditer(self.text):
+            if self.free(m.start()) and 1 <= int(m.group(1)) <= 31:
+                self.out.append(PeriodRef(m.start(), m.end(), f"{y}-{month:02d}", "relative", y))
 
 
 _BARE_MONTHS = re.compile(
@@ -231,8 +262,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
-_CN_YEAR_DIGITS = {"〇": 0, "○": 0, "O": 0, "o": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR_DIGITS = {**_NUMERALS["digits"], "O": 0, "o": 0}  # 二〇二〇 (O and o for a scanned 〇)
 _CN_DATE = re.compile(
     r"((?:[〇○Oo零一二三四五六七八九]\s*){4})年\s*([一二三四五六七八九十]{1,3})\s*月"
     r"(?:\s*([一二三四五六七八九十]{1,3})\s*日)?"
@@ -281,7 +311,7 @@ _DATE_ALONE = re.compile(
     r"^(?:[^\d\s，。,；;]{1,8}[：:]\s*)?"  # an optional label: 日期：, 发布时间：
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
     r"|(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})(?:[-/.](?P<id>\d{1,2}))?)"
-    r"\s*(?:印发|发布|起施行)?$"
+    r"\s*(?:" + alternation(_WORDS["date_line_verbs"]) + r")?$"
 )
 
 
@@ -311,26 +341,6 @@ def date_line(text: str, last: bool = False) -> str | None:
         if date:
             return date
     return None
-
-
-_REPORT = re.compile(
-    r"((?:19|20)\d{2})\s*(?:年\s*)?"
-    r"(?:(第?[一二三四1-4]季度|[一三]季)\s*(?:报告|报)|(半年度|中期|半年)\s*(?:报告|报)|(年度)\s*报告|(年)\s*报(?!告))"
-)
-
-
-def named_report_period(text: str) -> str | None:
-    """The period a periodic report covers, from its title or cover: 2018年第一季度报告 →
-    ``2018-Q1``, 2022年半年度报告 → ``2022-H1``, 2023年年度报告 / 2023年年报 → ``2023``."""
-    m = _REPORT.search(text)
-    if not m:
-        return None
-    year = int(m.group(1))
-    if m.group(2):
-        return f"{year}-Q{_quarter(m.group(2).replace('季度', '').replace('季', ''))}"
-    if m.group(3):
-        return f"{year}-H1"
-    return str(year)
 
 
 def period_end(period: str) -> str:

@@ -15,6 +15,9 @@ from functools import cache
 
 from extractor.patterns import load, patterns_dir
 
+#: The country a document is about when it names none (places.yml).
+DEFAULT_COUNTRY: str = load("places.yml")["default_country"]
+_OWN_COUNTRY = tuple(load("places.yml")["own_country_words"])  # 全国 in a document about Japan: Japan
 
 @dataclass(frozen=True)
 class Place:
@@ -133,7 +136,7 @@ def document_places(title: str | None, text: str) -> tuple[str | None, str | Non
             if mentions < 2 and not any(p.end <= len(first_line) for p in pool):
                 continue
         return _home(pool)
-    return None, None, None, "中国", "中国"
+    return None, None, None, DEFAULT_COUNTRY, DEFAULT_COUNTRY
 
 
 _HOME_LEVELS = ("province", "city", "district", "macro", "country")
@@ -141,7 +144,7 @@ _HOME_LEVELS = ("province", "city", "district", "macro", "country")
 
 def _home(places: list[Place]) -> tuple[str | None, str | None, str | None, str, str]:
     province = city = county = None
-    country = "中国"
+    country = DEFAULT_COUNTRY
     first = places[0]
     for p in places:
         if p.level == "city":
@@ -169,6 +172,6 @@ def resolve(place: Place, home) -> str | None:
         return home.city or home.province
     if place.level == "self_county":
         return home.county or home.city
-    if place.level == "national" and place.name == "中国" and place.surface in ("全国", "国内"):
+    if place.level == "national" and place.name == DEFAULT_COUNTRY and place.surface in _OWN_COUNTRY:
         return home.country
     return place.name

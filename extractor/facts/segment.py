@@ -17,13 +17,14 @@ from functools import cache
 
 from extractor.models import Page, Sentence
 from extractor.patterns import patterns_dir
+from extractor.settings import SETTINGS
 
 TERMINATORS = "。！？；!?;"
 CLOSERS = "”’」』）)》】"
 _SENT_END = re.compile(rf"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
 _NUMBER_SPAN = re.compile(r"[-−+]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|‰)?")
 # A sentence longer than this is cut at the next comma (tables flattened into text, lists).
-MAX_SENTENCE = 600
+MAX_SENTENCE = SETTINGS.segment.max_sentence_chars
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -16,23 +16,36 @@ from dataclasses import dataclass, field
 
 from extractor.facts.context import DocContext, document_context, modality_for
 from extractor.facts.cues import clause_start, cues, kind_for, percent_kind
-from extractor.facts.metrics import FLOW_ONLY, metric_for, pair_lists
-from extractor.facts.numbers import find_numbers
+from extractor.facts.metrics import FLOW_ONLY, Paired, metric_for, pair_lists
+from extractor.facts.numbers import find_numbers, range_bounds
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
+from extractor.facts.segment import split_sentences
 from extractor.facts.subjects import Company, find_subjects, is_subsidiary, report_company
-from extractor.facts.table import table_facts
-from extractor.models import Fact, NumberMention, ParsedDocument, RegionSource, Sentence
+from extractor.facts.table import cell_holder, prose_cells, row_page, table_facts
+from extractor.models import Fact, NumberMention, ParsedDocument, RegionSource, Sentence, Table
+from extractor.patterns import alternation, load
 
+_CUES, _PERIODS = load("cues.yml"), load("periods.yml")
 # A place right after one of these is an object or a comparison, not the subject.
-_OBJECT_MARKERS = ("占", "对", "向", "与", "同", "比", "较", "于", "承接", "来自", "从", "和", "及", "赴", "面向", "服务", "在")
+_OBJECT_MARKERS = tuple(_CUES["region"]["object_markers"])
+_NOT_OBJECT = tuple(_CUES["region"]["not_object"])  # 位于: a seat, not an object
 # A place after these is the whole a share is taken of: the region when no subject is named.
-_WHOLE_MARKERS = ("占", "在")
+_WHOLE_MARKERS = tuple(_CUES["region"]["whole_markers"])
 _NATIONAL = ("national",)
 _WHO = ("org", "person", "self_company")  # subjects that are bodies or people, not places
-_CONNECTIVES = re.compile(r"[，,、的其中目前截至截止而但是且据了解显示数据最新\s“”]")
+_CONNECTIVES = re.compile(f"[{re.escape(_CUES['region']['subject_lead_chars'])}\\s]")
+_ORG_SEAT = re.compile(f"({alternation(_CUES['region']['org_seats'])})")
+_PER_YEAR = re.compile(alternation(_PERIODS["per_year"]))
+_WHOLE_SPAN = re.compile(alternation(_PERIODS["whole_span"]))
 _BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
-_TIME_WORDS = re.compile(r"(?:(?:19|20)?\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月|[上下]半年|第?[一二三四1-4]季度|年底|年末)")
+# time words before a place that still opens its clause (2022年杭州…, 上半年全省…)
+_TIME_WORDS = re.compile(
+    r"(?:(?:19|20)?\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月|第?[一二三四1-4]季度|"
+    + alternation([*_PERIODS["year_parts"], *(f"年{w}" for w in _PERIODS["whole_year"])]) + ")"
+)
+# 由去年同期的35.7%: last year's level, unless compared with it (较去年同期下滑…)
+_COMPARED = re.compile(f"(?:{alternation([*_PERIODS['base_markers'], *_PERIODS['same_period_compared']])})$")
 
 
 @dataclass
@@ -55,7 +68,7 @@ class _Carry:
 def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     """Every fact in the document's sentences and tables."""
     ctx = document_context(doc)
-    company = report_company(doc.title, doc.text)
+    company = report_company(doc, ctx)
     carry = _Carry(doc_region=company.name if company else ctx.region, doc_period=ctx.period, company=company)
     paragraphs: dict[int, list[str]] = {}
     for s in sentences:
@@ -67,7 +80,28 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
         facts.extend(sentence_facts(s, ctx, carry))
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
+        facts.extend(prose_cell_facts(table, i, ctx, company))
     return facts
+
+
+def prose_cell_facts(table: Table, table_index: int, ctx: DocContext, company: Company | None = None) -> list[Fact]:
+    """Figures in a table's cells of running text (a 说明 column), read as sentences: the
+    company's by default, a shareholder's where the clause names one (股东“X”…持有3,789,500股)."""
+    out: list[Fact] = []
+    for row, col, text in prose_cells(table):
+        carry = _Carry(doc_region=ctx.subject or ctx.region, doc_period=ctx.report_period or ctx.period,
+                       company=company)
+        for k, (a, b) in enumerate(split_sentences(text)):
+            s = Sentence(index=k, page=row_page(table, row), paragraph=0, text=text[a:b], char_start=a, char_end=b)
+            carry.paragraph = 0
+            for f in sentence_facts(s, ctx, carry):
+                holder = cell_holder(text, f.char_start or 0)
+                named = {"region": holder, "region_source": "stated"} if holder else {}
+                out.append(f.model_copy(update={
+                    **named, "sentence_index": None, "char_start": None, "char_end": None,
+                    "method": "table", "table_index": table_index, "table_row": row, "table_col": col,
+                }))
+    return out
 
 
 def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
@@ -94,47 +128,35 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
                              *_period_for(m, s.text, periods, ctx, carry, sentence_period, kind), kind, metric))
     paired = pair_lists(s.text, mentions, periods, places, [r.metric for r in read])
     for i, (m, r) in enumerate(zip(mentions, read, strict=True)):
-        region, region_source, period, period_source, kind, metric = (
-            r.region, r.region_source, r.period, r.period_source, r.kind, r.metric)
-        if i in paired:  # 分别 and parallel lists: the figure's own item, year or place
-            p = paired[i]
-            metric = p.metric or metric
-            if p.period:
-                period, period_source = p.period, "stated"
-            if p.place and (place_region := _resolve(p.place, ctx, carry)):
-                region, region_source = place_region, "stated"
-        if carry.question:
-            metric = _answering(metric, carry.question)
-            if m.unit_norm == "%" and kind == "share" and not cues()["cue_re"].search(s.text[: m.start]):
-                kind = percent_kind(metric or "")  # 1.75%至2%: a yield, as the question says
-        modality = modality_for(m, s.text, period, ctx, carry.question)
-        if modality == "target" and period is None and ctx.plan_years:
-            period, period_source = str(ctx.plan_years[1]), "document"
-        facts.append(
-            Fact(
-                page=s.page,
-                sentence_index=s.index,
-                sentence=s.text,
-                quote=m.quote,
-                value=m.value,
-                unit=m.unit,
-                value_norm=m.value_norm,
-                unit_norm=m.unit_norm,
-                kind=kind,
-                qualifier=m.qualifier,
-                modality=modality,
-                region=region,
-                region_source=region_source,
-                period=period,
-                period_source=period_source,
-                metric=metric,
-                low=m.low,
-                high=m.high,
-                char_start=s.char_start + m.start,
-                char_end=s.char_start + m.end,
-                method="regex",
+        _settle(r, m, paired.get(i), s.text, ctx, carry)
+        region, region_source, period, period_source, kind, metric, modality = (
+            r.region, r.region_source, r.period, r.period_source, r.kind, r.metric, r.modality)
+        for b in range_bounds(m):  # a range is two facts: its low and its high bound
+            facts.append(
+                Fact(
+                    page=s.page,
+                    sentence_index=s.index,
+                    sentence=s.text,
+                    quote=b.quote,
+                    value=b.value,
+                    unit=b.unit,
+                    value_norm=b.value_norm,
+                    unit_norm=b.unit_norm,
+                    kind=kind,
+                    qualifier=b.qualifier,
+                    modality=modality,
+                    region=region,
+                    region_source=region_source,
+                    period=period,
+                    period_source=period_source,
+                    metric=metric,
+                    low=m.low,
+                    high=m.high,
+                    char_start=s.char_start + b.start,
+                    char_end=s.char_start + b.end,
+                    method="regex",
+                )
             )
-        )
     # a company is carried to the next sentences only when it is this sentence's figures' subject,
     # not when it is named after them in passing (…，小米智能手机工厂提前投产。)
     carried = [p for p in subject_places if p.level not in _WHO or any(m.start >= p.end for m in mentions)]
@@ -162,6 +184,25 @@ class _Reading:
     period_source: RegionSource | None
     kind: str
     metric: str | None
+    modality: str = "actual"
+
+
+def _settle(r: _Reading, m: NumberMention, paired: Paired | None, text: str, ctx: DocContext, carry: _Carry) -> None:
+    """What a figure takes from its place in a list (``paired``: 分别, parallel lists) and from the
+    question its paragraph answers, then its modality (a target without a period is the plan's)."""
+    if paired:  # the figure's own item, year or place
+        r.metric = paired.metric or r.metric
+        if paired.period:
+            r.period, r.period_source = paired.period, "stated"
+        if paired.place and (place_region := _resolve(paired.place, ctx, carry)):
+            r.region, r.region_source = place_region, "stated"
+    if carry.question:
+        r.metric = _answering(r.metric, carry.question)
+        if m.unit_norm == "%" and r.kind == "share" and not cues()["cue_re"].search(text[: m.start]):
+            r.kind = percent_kind(r.metric or "")  # 1.75%至2%: a yield, as the question says
+    r.modality = modality_for(m, text, r.period, ctx, carry.question)
+    if r.modality == "target" and r.period is None and ctx.plan_years:
+        r.period, r.period_source = str(ctx.plan_years[1]), "document"
 
 
 def _remember_sources(text: str, periods: list[PeriodRef], carry: _Carry) -> None:
@@ -270,19 +311,25 @@ def _read_mentions(text: str) -> list[NumberMention]:
     if not _CJK.search(text) and len(mentions) >= 2 and _evenly_spaced([m.value for m in mentions]):
         return []
     out = []
+    unit_label, prev_end = None, -1
     for m in mentions:
         if text[max(0, m.start - 1) : m.start] in "(（" and text[m.end : m.end + 1] in ")）" and not re.search(r"\d", m.quote):
             continue
         if _bare(m):
             label = _UNIT_LABEL.search(text[max(0, m.start - 12) : m.start])
-            if not label:
-                continue
-            relabelled = find_numbers(m.quote.replace(",", "") + label.group(1))
+            if label:
+                unit_label = label.group(1)
+            elif not (unit_label and prev_end >= 0 and not text[prev_end : m.start].strip()):
+                continue  # a label governs the bare numbers listed right after it: 涨幅(%) 7.18 32.88
+            relabelled = find_numbers(m.quote.replace(",", "") + unit_label)
             if len(relabelled) != 1 or relabelled[0].unit is None:
                 continue
             r = relabelled[0]
             m = m.model_copy(update={"unit": r.unit, "value_norm": r.value_norm, "unit_norm": r.unit_norm,
-                                     "kind_hint": r.kind_hint})
+                                     "kind_hint": r.kind_hint, "low_norm": r.low_norm, "high_norm": r.high_norm})
+            prev_end = m.end
+        else:
+            unit_label, prev_end = None, -1
         out.append(m)
     return out
 
@@ -304,7 +351,7 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef], hidden: list[
     if any(a <= place.start and place.end <= b for a, b in hidden):
         return False
     before = text[max(0, place.start - 3) : place.start]
-    if any(before.endswith(mk) for mk in _OBJECT_MARKERS) and not before.endswith("位于"):
+    if any(before.endswith(mk) for mk in _OBJECT_MARKERS) and not before.endswith(_NOT_OBJECT):
         return False
     if place.level in _WHO:
         # …起诉A公司和B公司、C公司: listed with an object; 所持有的X公司: what is held
@@ -313,7 +360,7 @@ def _is_subject(text: str, place: Place, periods: list[PeriodRef], hidden: list[
                     or is_subsidiary(text, place.start))
     after = text[place.end : place.end + 2]
     # 杭州海关, 浙江大学: a place inside an organisation's name is the organisation's seat
-    if re.match(r"(海关|大学|学院|银行|日报|电视台|商会|协会|交易会|峰会|博览会)", after):
+    if _ORG_SEAT.match(after):
         return False
     if cues()["programme_after"].match(text, place.end):
         return False
@@ -409,11 +456,11 @@ def _period_for(
         in_force, source = plain[-1].period, "stated"
     else:
         in_force, source = current, current_source
-    if ctx.plan_years and re.search(r"每年|年均", text) and (in_force is None or in_force == str(ctx.plan_years[1])):
+    if ctx.plan_years and _PER_YEAR.search(text) and (in_force is None or in_force == str(ctx.plan_years[1])):
         return f"{ctx.plan_years[0]}/{ctx.plan_years[1]}", source or "document"
     if plain and plain[-1].kind == "span":
         span = plain[-1]
-        if re.search(r"年均|每年|累计|期间", text):
+        if _WHOLE_SPAN.search(text):
             return span.period, "stated"
         return (str(span.year) if span.year else span.period), "stated"
     if in_force is None and sentence_period:
@@ -422,7 +469,7 @@ def _period_for(
         last = before[-1]
         gap = text[last.end : m.start]
         # 由去年同期的35.7%: last year's level; 较去年同期下滑4.51个百分点: this year's change
-        compared = re.search(r"(?:较|比|相比|相较于?|与|同)$", text[: last.start])
+        compared = _COMPARED.search(text, 0, last.start)
         if last.kind == "same_last_year" and len(gap) <= 3 and in_force and not compared:
             return shift_year(in_force, -1), "stated"
         if last.kind == "base" and (re.fullmatch(r"\s*的\s*", gap) or (not gap.strip() and kind in _LEVELS)):

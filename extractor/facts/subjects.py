@@ -2,7 +2,8 @@
 
 A company report or a research note is about one company: its title names it
 (``东北电气发展股份有限公司``, ``高测股份(688556)``) and its text calls it 公司 or by its
-short name (``东北电气``). :func:`report_company` finds that company;
+short name (``东北电气``). :func:`report_company` gives that company (the document's
+subject, :attr:`~extractor.facts.context.DocContext.subject`) with the forms the text uses;
 :func:`find_subjects` finds, in one sentence, the organisations and people a
 figure can be about: the report's company and the words that refer back to it,
 names ending with an organisation suffix (``同盾科技``, ``龙湖集团``, ``华盛顿大学``),
@@ -11,24 +12,23 @@ bodies that stand for a place (``欧洲央行`` → 欧元区) and people after 
 with level ``org``, ``person`` or ``self_company`` (a 公司 that needs the document to
 say which company), so they compete with places for a figure's region.
 The word lists are data: ``patterns/subjects.yml``.
-
-(The report's subject company is also what the table stage needs; this is the
-running-text side, kept to a small function until one shared ``DocContext.subject``
-replaces it.)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
+from extractor.facts.context import DocContext
 from extractor.facts.regions import Place
-from extractor.patterns import load
+from extractor.facts.segment import pos_tokenizer
+from extractor.models import ParsedDocument
+from extractor.patterns import alternation, load
 
 _CJK = r"\u4e00-\u9fff"
-# a name before a stock code: 高测股份(688556), 高测股份（688556.SH）, 龙湖集团(00960.HK)
-_CODED = re.compile(rf"([{_CJK}A-Za-z]{{2,10}})\s*[（(]\s*(?:\d{{6}}(?:\.(?:SH|SZ|BJ))?|\d{{4,5}}\.HK)\s*[)）]")
 # characters that end a name when scanning back from its suffix
 _STOP = set("的了在和与及或对向为是从把被将给由等该本这那某各每其此我你他她它们之于以及并而且但"
             "一二两三四五六七八九十几多")
@@ -46,8 +46,8 @@ class Company:
 def _data() -> dict:
     raw = load("subjects.yml")
 
-    def alt(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    def alt(words: list[str]) -> str:
+        return alternation(sorted(set(words)), longest_first=True)
 
     alts = alt
 
@@ -62,50 +62,35 @@ def _data() -> dict:
         "self_re": re.compile(alt(raw["self_reference"])),
         "not_self_after": tuple(sorted(raw["not_self_after"], key=len, reverse=True)),
         "roles_re": re.compile(alt(raw["person_roles"])),
-        "indefinite_re": re.compile(rf"(?:一|某)(?:家|所|个)?({alt(raw['indefinite_kinds'])})"),
-        "short_re": re.compile(rf"(?:{alt(raw['short_name_labels'])})\s*[:：]\s*([{_CJK}A-Za-z]{{2,8}})"),
-        "generic_orgs": set(raw.get("generic_organisations") or []),
-        "title_short_re": re.compile(rf"^([{_CJK}A-Z]{{2,6}})\s*[:：]\s*(?:关于|{alt(raw['announcement_words'])})"),
+        "indefinite_re": re.compile(rf"[一某][家所个]?({alt(raw['indefinite_kinds'])})"),
+        "generic_orgs": set(raw["generic_organisations"]),
+        "title_short_re": re.compile(rf"^([{_CJK}A-Z]{{2,6}})\s*[:：]\s*(?:{alt(raw['announcement_words'])})"),
         "subsidiary_re": re.compile(rf"(?:{alts(raw['subsidiary_markers'])})[、和及]?$"),
         "legal_lead_re": re.compile(alts(raw["legal_name_lead"])),
-        "report_words_re": re.compile(rf"(?:{alts(raw['report_words'])})$"),
         "surnames": set(str(load("entities.yml")["surnames"]).replace(" ", "").replace("\n", "")),
     }
 
 
-def _pos_tokenizer():
-    from extractor.facts.segment import pos_tokenizer
+def report_company(doc: ParsedDocument, ctx: DocContext) -> Company | None:
+    """The company a report, research note or news story is about, and the forms its text uses.
 
-    return pos_tokenizer()
-
-
-def report_company(title: str | None, text: str) -> Company | None:
-    """The company a report, research note or news story is about, from its title or cover.
-
-    A name with a stock code (``高测股份(688556)``), an announcement's title (``菲达环保：关于…``)
-    or a short name on the cover (``证券简称：东北电气``) names it outright; else the title, or
-    the first line of the text, opens with a company's legal name (``东北电气发展股份有限公司``),
-    whose short name is the shortest beginning of it the text uses on its own (``东北电气``);
-    else a title that names one organisation and no place of China (``…狂奔的龙湖集团"暗伤"曝露？``).
+    The report's subject (``ctx.subject``: a stated short name, a name with its stock code, a
+    company document's cover) is its name; else an announcement's title names it
+    (``菲达环保：关于…``); else the title or the first line opens with a company's legal name
+    (``东北电气发展股份有限公司``), whose short name is the shortest beginning of it the text uses
+    on its own (``东北电气``); else a news title names one organisation and no place of China
+    (``…狂奔的龙湖集团"暗伤"曝露？``). The legal name and the short name the text uses are
+    forms of it as well.
     """
-    d = _data()
-    head = text[:1000]
-    for source in (title or "", head):
-        m = _CODED.search(source)
-        if m:
-            name = _strip_broker(m.group(1))
-            return Company(name, (name,))
-    m = d["short_re"].search(head) or d["title_short_re"].match((title or "").strip())
-    short = m.group(1) if m else None
+    title, text = doc.title or "", doc.text
     first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    for source in (title or "", first_line):
-        full = _leading_legal_name(source.strip())
-        if full:
-            name = short or _short_name(full, text)
-            return Company(name, tuple(dict.fromkeys((full, name))))
-    if short:
-        return Company(short, (short,))
-    return _title_company(title or "", text)
+    full = next((n for n in (_leading_legal_name(src.strip()) for src in (title, first_line)) if n), None)
+    m = _data()["title_short_re"].match(title.strip())
+    name = ctx.subject or (m.group(1) if m else None)
+    if name or full:
+        used = _short_name(full, text) if full else None
+        return Company(name or used or "", tuple(dict.fromkeys(a for a in (full, name, used) if a)))
+    return _title_company(title, text)
 
 
 def _leading_legal_name(line: str) -> str | None:
@@ -139,11 +124,6 @@ def _suffixless(name: str) -> str | None:
     """龙湖集团 → 龙湖 (a name of 2+ characters before an organisation suffix)."""
     m = _data()["suffix_re"].search(name)
     return name[: m.start()] if m and m.end() == len(name) and m.start() >= 2 else None
-
-
-def _strip_broker(name: str) -> str:
-    """德邦证券-高测股份 is split at the dash already; drop a trailing report word."""
-    return _data()["report_words_re"].sub("", name) or name
 
 
 def is_subsidiary(text: str, pos: int) -> bool:
@@ -180,47 +160,61 @@ def find_subjects(text: str, company: Company | None = None, following: str = ""
     """Organisations and people named in ``text`` that a figure can be about, left to right.
 
     An organisation named without its name (一大学, 某银行) is the first one of its kind
-    named in ``following`` (the text after ``text``), when there is one.
+    named in ``following`` (the text after ``text``), when there is one. Where two readings
+    overlap the first found wins: the report's company, bodies of a place, legal names,
+    suffixed names, people, indefinite organisations, then 公司 and the like.
     """
-    d = _data()
     out: list[Place] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(p: Place) -> None:
-        if not any(a < p.end and p.start < b for a, b in taken):
+    for p in chain(_company_names(text, company), _named_orgs(text), _people(text),
+                   _indefinite(text, company, following), _self_references(text, company)):
+        if not any(o.start < p.end and p.start < o.end for o in out):
             out.append(p)
-            taken.append((p.start, p.end))
+    out.sort(key=lambda p: p.start)
+    return out
 
-    if company:
-        for alias in sorted(company.aliases, key=len, reverse=True):
-            for m in re.finditer(re.escape(alias), text):
-                if not text[m.start() - 1 : m.start()] == "新":  # 新东北电气 is another company
-                    add(Place(m.group(), company.name, "org", None, m.start(), m.end()))
+
+def _company_names(text: str, company: Company | None) -> Iterator[Place]:
+    for alias in sorted(company.aliases, key=len, reverse=True) if company else ():
+        for m in re.finditer(re.escape(alias), text):
+            if not text[m.start() - 1 : m.start()] == "新":  # 新东北电气 is another company
+                yield Place(m.group(), company.name, "org", None, m.start(), m.end())  # type: ignore[union-attr]
+
+
+def _named_orgs(text: str) -> Iterator[Place]:
+    """Bodies that stand for a place (美联储), legal names (…有限公司), suffixed names (龙湖集团)."""
+    d = _data()
     for m in d["bodies_re"].finditer(text):
-        add(Place(m.group(), d["bodies"][m.group()], "country", None, m.start(), m.end()))
+        yield Place(m.group(), d["bodies"][m.group()], "country", None, m.start(), m.end())
     for m in d["legal_suffix_re"].finditer(text):
         name = _name_before(text, m.start(), m.end(), legal=True)
         if name:
             full = text[name[0] : m.end()]
-            add(Place(full, _legal_stem(full), "org", None, name[0], m.end()))
+            yield Place(full, _legal_stem(full), "org", None, name[0], m.end())
     for m in d["suffix_re"].finditer(text):
         name = _name_before(text, m.start(), m.end())
         if name:
-            add(Place(text[name[0] : m.end()], text[name[0] : m.end()], "org", None, name[0], m.end()))
-    for m in d["roles_re"].finditer(text):
+            yield Place(text[name[0] : m.end()], text[name[0] : m.end()], "org", None, name[0], m.end())
+
+
+def _people(text: str) -> Iterator[Place]:
+    for m in _data()["roles_re"].finditer(text):
         person = _person_after(text, m.end())
         if person:
-            add(Place(person, person, "person", None, m.end(), m.end() + len(person)))
-    for m in d["indefinite_re"].finditer(text):
+            yield Place(person, person, "person", None, m.end(), m.end() + len(person))
+
+
+def _indefinite(text: str, company: Company | None, following: str) -> Iterator[Place]:
+    for m in _data()["indefinite_re"].finditer(text):
         named = [p for p in find_subjects(following, company) if p.level == "org" and p.name.endswith(m.group(1))]
         if named:
-            add(Place(m.group(), named[0].name, "org", None, m.start(), m.end()))
-    for m in d["self_re"].finditer(text):
+            yield Place(m.group(), named[0].name, "org", None, m.start(), m.end())
+
+
+def _self_references(text: str, company: Company | None) -> Iterator[Place]:
+    for m in _data()["self_re"].finditer(text):
         # outside a company's own report a bare 公司 is any company (上市公司的附属分公司, ST公司)
         if (company or m.group() != "公司") and _is_self_reference(text, m.start(), m.group()):
-            add(Place(m.group(), company.name if company else "", "self_company", None, m.start(), m.end()))
-    out.sort(key=lambda p: p.start)
-    return out
+            yield Place(m.group(), company.name if company else "", "self_company", None, m.start(), m.end())
 
 
 def _is_self_reference(text: str, start: int, word: str) -> bool:
@@ -248,7 +242,7 @@ def _name_before(text: str, start: int, end: int, legal: bool = False) -> tuple[
     """
     lo = max(0, start - (16 if legal else 6))
     spans, pos = [], 0
-    for w in _pos_tokenizer().cut(text[lo : end + 3], HMM=False):
+    for w in pos_tokenizer().cut(text[lo : end + 3], HMM=False):
         spans.append((pos, pos + len(w.word), w.word, w.flag))
         pos += len(w.word)
     s_rel = start - lo
@@ -296,10 +290,10 @@ def _person_after(text: str, pos: int) -> str | None:
         return None
     m = re.match(rf"([{_CJK}])某[{_CJK}]?", window)
     if m and m.group(1) in _data()["surnames"]:
-        tokens = list(_pos_tokenizer().cut(window, HMM=True))
+        tokens = list(pos_tokenizer().cut(window, HMM=True))
         first = tokens[0].word if tokens else ""
         return first if first.startswith(m.group()[:2]) and 2 <= len(first) <= 3 else m.group()[:2]
-    tokens = list(_pos_tokenizer().cut(window, HMM=True))
+    tokens = list(pos_tokenizer().cut(window, HMM=True))
     if tokens and tokens[0].flag.startswith("nr") and 2 <= len(tokens[0].word) <= 4:
         return tokens[0].word
     return None

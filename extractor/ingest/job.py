@@ -14,17 +14,30 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractor import __version__
-from extractor.errors import CorruptDocument, DocumentTooLarge, PolicyFactsError, UnsupportedFileType
-from extractor.ingest.discover import apply_manifest
+from extractor.errors import (
+    CorruptDocument,
+    DocumentTooLarge,
+    PolicyFactsError,
+    UnsupportedFileType,
+    out_of_memory,
+)
+from extractor.ingest.discover import apply_manifest, display
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.settings import SETTINGS
 from extractor.store.rows import DocumentRows, prepare_document
 
-__all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows",
-           "store_error", "to_rows"]
+__all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORED", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows",
+           "page_error", "store_error", "to_rows"]
 
-DEFAULT_MAX_TEXT_MB = 10
-#: A document's status in the ``documents`` table.
-STATUSES = ("ok", "skipped", "failed", "needs_ocr", "encrypted")
+DEFAULT_MAX_TEXT_MB = SETTINGS.ingest.max_text_mb
+#: A document's status in the ``documents`` table: ``ok``; ``partial`` (stored, but pages named in its
+#: error could not be read); ``skipped`` (not a document: an image, a link, a FIFO); ``failed``;
+#: ``too_large`` (over a size, memory or time limit); ``needs_ocr``; ``encrypted``.
+STATUSES = ("ok", "partial", "skipped", "failed", "too_large", "needs_ocr", "encrypted")
+#: Statuses whose sentences and facts are stored.
+STORED = ("ok", "partial")
+MEMORY_ERROR = ("MemoryError: the document needs more memory than a worker may use (--memory-mb): "
+                "a decompression bomb or an enormous page")
 #: What an inconsistent extraction raises when it is turned into rows or stored: that file fails.
 STORE_ERRORS = (ValueError, TypeError, KeyError, sqlite3.IntegrityError)
 
@@ -38,6 +51,8 @@ class Extraction(BaseModel):
     path: str
     sha256: str
     size_bytes: int
+    root: str = ""  # the ingest root, absolute and canonical (the file's identity is root + path)
+    fingerprint: str = ""  # the file's size, times and inode when found (see discover.fingerprint)
     status: str = "ok"
     error: str | None = None
     document: ParsedDocument | None = None
@@ -51,10 +66,12 @@ class Extraction(BaseModel):
 
 def _check_size(path: Path, size: int, max_text_bytes: int | None) -> None:
     """Refuse a text/HTML/Markdown file over the limit before reading it (PDFs are bound by time)."""
+    from extractor.parse import PDF_HEADER_WINDOW, is_pdf
+
     if not max_text_bytes or size <= max_text_bytes:
         return
     with open(path, "rb") as fh:
-        if b"%PDF-" in fh.read(1024):
+        if is_pdf(fh.read(PDF_HEADER_WINDOW + 8)):
             return
     raise DocumentTooLarge(
         f"{size / 2**20:.1f} MB is over the {max_text_bytes / 2**20:g} MB limit for text, HTML and "
@@ -79,6 +96,8 @@ def _status_for(exc: PolicyFactsError, path: Path) -> str:
 
         # an image or spreadsheet in the folder is not an error; a ".pdf" that is a ZIP is
         return "failed" if path.suffix.lower() in SUPPORTED_SUFFIXES else "skipped"
+    if isinstance(exc, DocumentTooLarge) or out_of_memory(exc):
+        return "too_large"
     return exc.status if exc.status in STATUSES else "failed"
 
 
@@ -86,12 +105,23 @@ def _message(exc: BaseException, path: Path, rel: str) -> str:
     text = str(exc).replace(str(path), rel)
     if text.startswith(f"{path.name}: ") and path.name != rel:
         text = f"{rel}: {text[len(path.name) + 2:]}"
-    return f"{type(exc).__name__}: {text}"
+    return display(f"{type(exc).__name__}: {text}")
+
+
+def page_error(page_errors: dict[int, str]) -> str:
+    """The ``error`` of a partial document: the pages that could not be read, and why."""
+    pages = sorted(page_errors)
+    named = ", ".join(map(str, pages[:20])) + (f" and {len(pages) - 20} more" if len(pages) > 20 else "")
+    first = page_errors[pages[0]]
+    return display(f"PageError: page{'s' if len(pages) > 1 else ''} {named} could not be read and "
+                   f"{'are' if len(pages) > 1 else 'is'} missing (page {pages[0]}: {first})")
 
 
 def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str] | None = None,
-                 password: str | None = None, max_text_bytes: int | None = DEFAULT_MAX_TEXT_MB << 20) -> Extraction:
-    """Parse one file and extract its facts (runs in a worker process). Never raises for a bad file:
+                 password: str | None = None, max_text_bytes: int | None = int(DEFAULT_MAX_TEXT_MB * 2**20),
+                 root: str = "") -> Extraction:
+    """Parse one file and extract its facts (runs in a worker process): a pure function of the
+    file, its identity (``root``, ``rel``, ``sha``) and the settings. Never raises for a bad file:
     the returned :class:`Extraction` carries the status and error instead."""
     from extractor.claims.statements import extract_claims
     from extractor.facts.context import document_date
@@ -101,7 +131,7 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
 
     path = Path(path)
     t0 = time.perf_counter()
-    result = Extraction(path=rel, sha256=sha, size_bytes=size)
+    result = Extraction(path=rel, root=root, sha256=sha, size_bytes=size)
     try:
         _check_size(path, size, max_text_bytes)
         doc = parse_file(path, password=password)
@@ -117,21 +147,27 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
         result.sentences = sents
         result.facts = extract_facts(doc, sents)
         result.claims = extract_claims(doc, sents, result.facts)
+        if doc.page_errors:  # stored, with the pages that are missing named
+            result.status, result.error = "partial", page_error(doc.page_errors)
     except PolicyFactsError as exc:
         result.status, result.error = _status_for(exc, path), _message(exc, path, rel)
         if isinstance(exc, CorruptDocument) and _pdf_truncated(path):
             result.error += " (the file looks truncated: no %%EOF at its end)"
-        if getattr(exc, "page_count", None) is not None:
-            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=exc.page_count)
+        page_count = getattr(exc, "page_count", None)  # NeedsOCR knows how many pages there are
+        if page_count is not None:
+            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=page_count)
     except MemoryError:
         result.document, result.sentences, result.facts = None, [], []  # free what was built
-        result.status = "failed"
-        result.error = "MemoryError: the document needs more memory than a worker may use (--memory-mb)"
+        result.status, result.error = "too_large", MEMORY_ERROR
     except RecursionError as exc:
         result.status, result.error = "failed", f"RecursionError: {exc}"
     except Exception as exc:  # a bad file must never stop the batch
-        result.status, result.error = "failed", _message(exc, path, rel)
-    if result.status != "ok":
+        if out_of_memory(exc):
+            result.document, result.sentences, result.facts = None, [], []
+            result.status, result.error = "too_large", MEMORY_ERROR
+        else:
+            result.status, result.error = "failed", _message(exc, path, rel)
+    if result.status not in STORED:
         result.sentences, result.facts, result.claims = [], [], []
         if result.document is not None:  # keep what is known: type and pages
             doc = result.document
@@ -149,8 +185,9 @@ def to_rows(result: Extraction) -> DocumentRows:
     """The database rows of an ok result's document and extractions (raises one of
     :data:`STORE_ERRORS` when a link points nowhere)."""
     assert result.document is not None
-    return prepare_document(result.document, path=result.path, sha256=result.sha256, size_bytes=result.size_bytes,
-                            sentences=result.sentences, facts=result.facts, claims=result.claims,
+    return prepare_document(result.document, path=result.path, root=result.root, sha256=result.sha256,
+                            size_bytes=result.size_bytes, sentences=result.sentences, facts=result.facts,
+                            claims=result.claims, status=result.status, error=result.error,
                             extractor_version=__version__)
 
 
@@ -159,7 +196,7 @@ def extract_rows(*args: Any, **kw: Any) -> Extraction:
     the writer): plain tuples are several times cheaper to send, and the writer has only the
     SQL left to do. Links that point nowhere fail the file here, as the store would."""
     result = extract_file(*args, **kw)
-    if result.status != "ok" or result.document is None:
+    if result.status not in STORED or result.document is None:
         return result
     t0 = time.perf_counter()
     doc = result.document
@@ -168,20 +205,6 @@ def extract_rows(*args: Any, **kw: Any) -> Extraction:
     except STORE_ERRORS as exc:
         result.status, result.error = "failed", store_error(exc)
         result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
-    result.sentences, result.facts, result.claims = [], [], []
-    result.seconds += time.perf_counter() - t0
-    return result
-    t0 = time.perf_counter()
-    doc = result.document
-    try:
-        rows = prepare_document(doc, path=result.path, sha256=result.sha256, size_bytes=result.size_bytes,
-                                sentences=result.sentences, facts=result.facts, claims=result.claims,
-                                extractor_version=__version__)
-    except STORE_ERRORS as exc:
-        result.status, result.error = "failed", f"StoreError: {type(exc).__name__}: {exc}"
-        result.document = ParsedDocument(path=result.path, doc_type=doc.doc_type, page_count=doc.page_count)
-    else:
-        result.rows, result.document = rows, None
     result.sentences, result.facts, result.claims = [], [], []
     result.seconds += time.perf_counter() - t0
     return result

@@ -1,21 +1,34 @@
 """Ingest: files → parse → sentences → facts → store, in parallel, incrementally.
 
 Parsing and extraction run in worker processes (pebble's ProcessPool, which can
-end one runaway task without ending the batch); the main process discovers and
-hashes the files and is the one writer. How a run goes:
+end one runaway task without ending the batch); the main process discovers the
+files and is the one writer. How a run goes:
 
 * **Discovery** (:mod:`extractor.ingest.discover`) walks the folders in sorted order
-  (hidden files, manifests and the database itself left out).
-* **Skip**: a file whose path is stored with the same sha256 and the same
-  extractor version is not read again (unless ``force``; failures are retried
-  with ``retry_failed``, encrypted files when a password is given, and a file
-  whose manifest entry changed is re-read).
-* **Workers** (:mod:`extractor.ingest.workers`) run :func:`~extractor.extract.extract_rows`:
+  (hidden files, manifests and the database itself left out), regular files only:
+  a symbolic link is followed only with ``follow_symlinks`` and only inside its
+  root; a link, FIFO or device is a ``skipped`` file, never opened; a folder that
+  cannot be listed is reported (``unreadable``).
+* **Identity**: a file is its ingest root (absolute, canonical) and its path
+  under it; a document is a content (sha256). The same content under two paths
+  is one document with two rows in ``document_files``; a file of the same name
+  under another root is another file, never a replacement.
+* **Hashing** runs in the workers, under the time limit of one document; a file
+  whose size, times and inode are those recorded when it was last hashed
+  (``document_files.fingerprint``) is not hashed again, so an unchanged corpus
+  starts no worker at all.
+* **Skip**: a file whose content is stored with the same extractor version is
+  not read again (unless ``force``; failures are retried with ``retry_failed``,
+  encrypted files when a password is given, and a file whose manifest entry
+  changed is re-read); a file whose content is stored under another path is
+  recorded as another file of that document (``duplicates``).
+* **Workers** (:mod:`extractor.ingest.workers`) run :func:`~extractor.ingest.job.extract_rows`:
   parse, extract, and turn the result into row tuples ready to insert, so the
   writer's share of the work, which does not parallelise, is the SQL alone. A
   per-document time limit and a per-worker memory limit end a pathological
   document without ending the batch. There are never more workers than files
-  to read, and they run at most ``16 × workers + 16`` files ahead of the writer.
+  to read, and they run at most ``16 × workers + 16`` files ahead of the writer
+  (``SETTINGS.ingest.lookahead_per_worker``).
 * **One writer** stores the results in discovery order, each document in its own
   savepoint, several documents to a transaction (committed every 64 documents or
   2 seconds), so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves no
@@ -23,12 +36,12 @@ hashes the files and is the one writer. How a run goes:
   same database, ids included, as an uninterrupted run. The database is in WAL
   mode (``synchronous=NORMAL``: a commit costs no fsync; a power loss may lose
   the last commits, which the next run redoes) so Datasette can read meanwhile.
+* **Prune** (``prune``): files stored under a folder root of this run that are
+  gone from it are forgotten, and documents left without files deleted (not
+  under a folder that could not be listed).
 
-Every file gets a ``documents`` row with a status: ``ok``, ``failed``,
-``needs_ocr``, ``encrypted``, or ``skipped`` (a file type policy-facts does not
-read, such as an image or a spreadsheet), and an ``error`` message when not ok.
-(A second file with the same relative path under another ingest root is only
-reported, since ``documents.path`` is unique.)
+Every file gets a ``documents`` row with a status (see :data:`~extractor.ingest.job.STATUSES`)
+and an ``error`` message when not ok.
 """
 
 from __future__ import annotations
@@ -45,9 +58,11 @@ from extractor import __version__
 from extractor.ingest.discover import (
     MANIFEST_FIELDS,
     SKIP_NAMES,
+    Found,
     ManifestError,
     Manifests,
     discover,
+    display,
     load_manifest,
     sha256_file,
 )
@@ -55,6 +70,7 @@ from extractor.ingest.job import (
     DEFAULT_MAX_TEXT_MB,
     STATUSES,
     STORE_ERRORS,
+    STORED,
     Extraction,
     extract_file,
     extract_rows,
@@ -70,20 +86,21 @@ from extractor.ingest.workers import (
     Workers,
 )
 from extractor.models import ParsedDocument
+from extractor.settings import SETTINGS
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
-    "SKIP_NAMES", "STATUSES", "WORKER_PRELOAD", "Extraction", "ManifestError", "Manifests", "Summary",
+    "SKIP_NAMES", "STATUSES", "WORKER_PRELOAD", "Extraction", "Link", "ManifestError", "Manifests", "Summary",
     "WorkerPoolError", "Workers", "Writer", "discover", "extract_file", "extract_rows", "ingest", "load_manifest",
     "needs_reading", "sha256_file",
 ]
 
 #: The writer commits every COMMIT_DOCS documents or COMMIT_SECONDS seconds (each document in its
 #: own savepoint inside): fewer, larger commits write each index page to the WAL once per batch.
-COMMIT_DOCS = 64
-COMMIT_SECONDS = 2.0
+COMMIT_DOCS = SETTINGS.store.commit_docs
+COMMIT_SECONDS = SETTINGS.store.commit_seconds
 #: SQLite page cache of the writer's connection, in MB.
-WRITER_CACHE_MB = 64
+WRITER_CACHE_MB = SETTINGS.store.writer_cache_mb
 
 
 @dataclass
@@ -92,11 +109,17 @@ class Summary:
 
     files: int = 0  # discovered
     ok: int = 0
+    partial: int = 0  # stored, but some pages could not be read
     unchanged: int = 0  # already stored with the same sha256: not read again
-    skipped: int = 0  # a file type policy-facts does not read
+    duplicates: int = 0  # content stored under another path: recorded as another file of that document
+    skipped: int = 0  # a file type policy-facts does not read, a link not followed, a FIFO
     failed: int = 0
+    too_large: int = 0  # over a size, memory or time limit
     needs_ocr: int = 0
     encrypted: int = 0
+    unreadable: int = 0  # folders that could not be listed (not counted in files)
+    pruned_files: int = 0  # files gone from their folder, forgotten (--prune)
+    pruned_documents: int = 0  # documents left without files, deleted (--prune)
     facts: int = 0
     sentences: int = 0
     pages: int = 0
@@ -107,19 +130,38 @@ class Summary:
 
     @property
     def done(self) -> int:
-        """Files dealt with so far (read, stored or found unchanged)."""
-        return self.ok + self.unchanged + self.skipped + self.failed + self.needs_ocr + self.encrypted
+        """Files dealt with so far (read, stored, linked or found unchanged)."""
+        return (self.ok + self.partial + self.unchanged + self.duplicates + self.skipped + self.failed
+                + self.too_large + self.needs_ocr + self.encrypted)
 
     @property
     def read(self) -> int:
-        """Files read in this run (all but the unchanged ones)."""
-        return self.done - self.unchanged
+        """Files read in this run (all but the unchanged and duplicate ones)."""
+        return self.done - self.unchanged - self.duplicates
+
+    @property
+    def incomplete(self) -> int:
+        """Files not stored whole (failed, too large, partial) and folders not listed: exit code 2."""
+        return self.failed + self.too_large + self.partial + self.unreadable
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class Link:
+    """A file whose content is stored already under another path: recorded as another file of
+    that document, not read."""
+
+    path: str
+    root: str
+    sha256: str
+    size_bytes: int
+    fingerprint: str = ""
+    own: bool = False  # the file's own document (a new fingerprint only): counted unchanged
 
 
 # ---------------------------------------------------------------- the writer
@@ -136,7 +178,8 @@ class Writer:
     what was committed.
     """
 
-    _COUNTS = ("ok", "skipped", "failed", "needs_ocr", "encrypted", "facts", "sentences", "pages")
+    _COUNTS = ("ok", "partial", "duplicates", "skipped", "failed", "too_large", "needs_ocr", "encrypted", "facts",
+               "sentences", "pages")
 
     def __init__(self, store, summary: Summary, *, max_docs: int | None = None, max_age: float | None = None):
         self.store, self.summary = store, summary
@@ -146,7 +189,7 @@ class Writer:
         self._began: float | None = None
         self._saved: tuple | None = None
 
-    def write(self, result: Extraction) -> None:
+    def write(self, result: Extraction | Link) -> None:
         if self._began is None:
             self.store.db.execute("BEGIN IMMEDIATE")
             self._began = time.perf_counter()
@@ -170,7 +213,7 @@ class Writer:
     def rollback(self) -> None:
         if self._began is not None:
             self.store.db.rollback()
-            counts, n_problems = self._saved
+            counts, n_problems = self._saved or ((), 0)
             for k, v in zip(self._COUNTS, counts, strict=True):
                 setattr(self.summary, k, v)
             del self.summary.problems[n_problems:]
@@ -180,25 +223,52 @@ class Writer:
 # ---------------------------------------------------------------- the run
 
 
-def _known(store) -> dict[str, dict[str, Any]]:
-    cols = ("sha256", "status", "extractor_version", "doc_type", *(f for f in MANIFEST_FIELDS))
-    rows = store.db.execute(f"select path, {', '.join(cols)} from documents").fetchall()
-    return {r[0]: dict(zip(cols, r[1:], strict=True)) for r in rows}
+@dataclass
+class _Known:
+    """What the database held when the run began: documents by id, by content, and files."""
+
+    docs: dict[int, dict[str, Any]]
+    by_sha: dict[str, int]
+    files: dict[tuple[str, str], tuple[int, str | None]]  # (root, path) → (doc_id, fingerprint)
+
+    @classmethod
+    def load(cls, store) -> _Known:
+        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", *MANIFEST_FIELDS)
+        rows = store.db.execute(f"select {', '.join(cols)} from documents order by id").fetchall()
+        docs = {r[0]: dict(zip(cols, r, strict=True)) for r in rows}
+        by_sha: dict[str, int] = {}
+        for d in docs.values():
+            if d["sha256"]:
+                by_sha.setdefault(d["sha256"], d["id"])
+        files = {(r, p): (d, fp) for r, p, d, fp in
+                 store.db.execute("select root, path, doc_id, fingerprint from document_files")}
+        return cls(docs, by_sha, files)
 
 
 def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
                   retry_failed: bool = False, password: str | None = None) -> bool:
-    """Whether a file must be (re-)read, given what is stored for its path."""
+    """Whether a file must be (re-)read, given what is stored for its content."""
     if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__:
         return True
     status = row["status"]
     if status == "encrypted" and password:
         return True
-    if status == "failed" and retry_failed:
+    if status in ("failed", "too_large", "partial") and retry_failed:
         return True
-    if status == "ok":  # the manifest changed since the file was read
+    if status in STORED:  # the manifest changed since the file was read
         return any(meta.get(k) and row.get(k) != meta[k] for k in MANIFEST_FIELDS)
     return False
+
+
+class _Entry:
+    """One discovered file on its way: hashing (``future``), decided (``op``), reading (``future``)."""
+
+    __slots__ = ("found", "future", "job", "op", "stage")
+
+    def __init__(self, found: Found, stage: str, op: Extraction | Link | None = None):
+        self.found, self.stage, self.op = found, stage, op
+        self.future: Any = None
+        self.job: Job | None = None
 
 
 def ingest(
@@ -212,81 +282,49 @@ def ingest(
     password: str | None = None,
     force: bool = False,
     retry_failed: bool = False,
+    follow_symlinks: bool = False,
+    prune: bool = False,
     progress: Callable[[Extraction | None, Summary], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
-    ``workers``: worker processes (default: one per core; 0 = in this process, no limits).
+    ``workers``: worker processes (default: ``SETTINGS.ingest.workers``, else one per core; 0 = in
+    this process, no limits).
+    ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget
+    the files of the folders ingested that are gone (and documents left without files).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
-    file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt stops the
-    run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
+    or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
+    stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
     """
     from extractor.store.database import Store
 
     t0 = time.perf_counter()
     summary = Summary()
     db_path = Path(db_path)
+    roots = [Path(p) for p in paths]
     exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
-    files = list(discover((Path(p) for p in paths), exclude=exclude))
-    summary.files = len(files)
+    found = list({(f.root_id, f.rel): f for f in discover(roots, exclude=exclude,
+                                                           follow_symlinks=follow_symlinks)}.values())
+    summary.files = sum(f.status != "unreadable" for f in found)
     if on_total:
-        on_total(len(files))
-    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
-    n = min(n, max(1, len(files)))
+        on_total(summary.files)
+    n = _worker_count(workers, summary.files)
     max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
     pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
     store = Store(db_path)
     writer = Writer(store, summary)
+    opts = {"force": force, "retry_failed": retry_failed, "password": password}
     cancel = True
     try:
         store.db.execute("PRAGMA synchronous = NORMAL")
         # the writer's page cache: the facts indexes of a large database stay in memory
         store.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_MB * 1024}")
-        known = _known(store)
-        manifests = Manifests()
-        seen: dict[str, Path] = {}
-        pending: deque[list] = deque()  # [job, future or None until submitted], in discovery order
-        # results are stored in order: workers run up to `window` files ahead of the writer, so
-        # one slow document does not leave the others idle (a result waiting is a few hundred KB)
-        window = 16 * max(n, 1) + 16
-        todo = iter(files)
-        exhausted = False
-        if progress:
-            progress(None, summary)
-        while True:
-            while not exhausted and len(pending) < window:
-                item = next(todo, None)
-                if item is None:
-                    exhausted = True
-                    break
-                job = _plan(item, known, manifests, seen, summary, force=force, retry_failed=retry_failed,
-                            password=password)
-                if isinstance(job, Extraction):  # unreadable
-                    writer.write(job)
-                    if progress:
-                        progress(job, summary)
-                elif job is None:
-                    if progress:
-                        progress(None, summary)
-                else:
-                    pending.append([job, None])
-            if not pending:
-                break
-            # as many workers as jobs, when fewer jobs than workers are left after a look ahead
-            pool.start(len(pending) if exhausted else n)
-            for entry in pending:
-                if entry[1] is None:
-                    entry[1] = pool.submit(entry[0])
-            job, future = pending.popleft()
-            left = writer.time_left()
-            if left != float("inf") and not pool.ready(future, left):
-                writer.commit()  # nothing waits uncommitted while a slow document is read
-            result = pool.result(job, future)
-            writer.write(result)
-            if progress:
-                progress(result, summary)
+        run = _Run(store, pool, writer, summary, _Known.load(store), Manifests(), opts, progress)
+        run.go(found, n)
         writer.commit()
+        if prune:
+            _prune(store, roots, found, summary)
         cancel = False
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -300,53 +338,209 @@ def ingest(
     return summary
 
 
-def _plan(item: tuple[Path, str, Path], known: dict, manifests: Manifests, seen: dict[str, Path],
-          summary: Summary, **opts) -> Job | Extraction | None:
-    """The job for one discovered file; None when it is unchanged; a failed Extraction when it
-    cannot be read or its path clashes with another file's in this run."""
-    f, rel, root = item
-    if rel in seen:
-        summary.count("skipped")
-        error = f"DuplicatePath: {f} has the same path as {seen[rel]} (under another ingest root); not read"
-        summary.problems.append({"path": str(f), "status": "skipped", "error": error})
-        return None
-    seen[rel] = f
-    try:
-        size = f.stat().st_size
-        sha = sha256_file(f)
-    except OSError as exc:
-        return Extraction(path=rel, sha256="", size_bytes=0, status="failed",
-                          error=f"{type(exc).__name__}: cannot read the file: {exc.strerror or exc}")
-    meta = manifests.lookup(f, root)
-    if not needs_reading(known.get(rel), sha, meta, **opts):
-        summary.unchanged += 1
-        return None
-    return Job(f, rel, sha, size, meta)
+class _Run:
+    """The loop of one run: plan each file, hash and read in the workers, write in order."""
+
+    def __init__(self, store, pool: Workers, writer: Writer, summary: Summary, known: _Known, manifests: Manifests,
+                 opts: dict, progress: Callable | None):
+        self.store, self.pool, self.writer, self.summary = store, pool, writer, summary
+        self.known, self.manifests, self.opts, self.progress = known, manifests, opts, progress
+        self.reading: set[str] = set()  # contents read in this run: a later file of the same is a duplicate
+
+    def go(self, found: list[Found], n: int) -> None:
+        pending: deque[_Entry] = deque()  # in discovery order
+        # results are stored in order: workers run up to `window` files ahead of the writer, so
+        # one slow document does not leave the others idle (a result waiting is a few hundred KB)
+        ahead = SETTINGS.ingest.lookahead_per_worker
+        window = ahead * max(n, 1) + ahead
+        todo = iter(found)
+        exhausted = False
+        self._report(None)
+        while True:
+            while not exhausted and len(pending) < window:
+                item = next(todo, None)
+                if item is None:
+                    exhausted = True
+                    break
+                entry = self._plan(item)
+                if entry is not None:
+                    pending.append(entry)
+            if not pending:
+                break
+            # as many workers as jobs, when fewer jobs than workers are left after a look ahead
+            self.pool.start(len(pending) if exhausted else n)
+            self._start(pending)
+            head = pending[0]
+            if head.stage in ("hashing", "reading") and not self._wait(head.future):
+                continue
+            if head.stage == "hashing":
+                self._decide(head)
+                continue
+            pending.popleft()
+            self._finish(head)
+
+    def _report(self, result: Extraction | None) -> None:
+        if self.progress:
+            self.progress(result, self.summary)
+
+    def _wait(self, future) -> bool:
+        """Wait for a worker's result; commit first when the writer would wait longer than its batch may."""
+        left = self.writer.time_left()
+        if left != float("inf") and not self.pool.ready(future, left):
+            self.writer.commit()  # nothing waits uncommitted while a slow document is read
+        return self.pool.ready(future, 3600.0)
+
+    def _plan(self, f: Found) -> _Entry | None:
+        """Start on one discovered file: a file to hash, a file not to read (written as it is), or
+        a folder that could not be listed (reported, no row)."""
+        if f.status == "unreadable":
+            self.summary.unreadable += 1
+            self.summary.problems.append({"path": f.rel, "status": "unreadable", "error": f.error or ""})
+            return None
+        held_file = self.known.files.get((f.root_id, f.rel))
+        if f.status is not None:
+            held = self.known.docs.get(held_file[0]) if held_file else None
+            if (held is not None and not held["sha256"] and (held["status"], held["error"]) == (f.status, f.error)
+                    and held["extractor_version"] == __version__):
+                self.summary.unchanged += 1
+                self._report(None)
+                return None
+            return _Entry(f, "ready", Extraction(path=f.rel, root=f.root_id, sha256="", size_bytes=0,
+                                                 status=f.status, error=f.error))
+        entry = _Entry(f, "hashing")
+        held = self.known.docs.get(held_file[0]) if held_file and held_file[1] == f.fingerprint else None
+        if held is not None and held["sha256"]:  # as it was when hashed: the same content
+            entry.future = self.pool.known((held["sha256"], int(f.fingerprint.split(":")[0])))
+        return entry
+
+    def _start(self, pending: deque[_Entry]) -> None:
+        """Hash what is waiting to be hashed; decide, in order, what has been hashed."""
+        for entry in pending:
+            if entry.stage == "hashing" and entry.future is None:
+                entry.future = self.pool.hash(entry.found.file)
+        for entry in pending:
+            if entry.stage == "hashing":
+                if not entry.future.done():
+                    break  # decisions go in discovery order: the first of two equal files reads it
+                self._decide(entry)
+
+    def _decide(self, entry: _Entry) -> None:
+        """A hashed file: unchanged, a duplicate of stored content, a failure, or a file to read."""
+        f = entry.found
+        hashed, status, error = self.pool.hashed(entry.future)
+        entry.future = None
+        if hashed is None:
+            entry.stage, entry.op = "ready", Extraction(path=f.rel, root=f.root_id, sha256="", size_bytes=0,
+                                                        status=status, error=error)
+            return
+        sha, size = hashed
+        try:
+            meta = self.manifests.lookup(f.path, f.root)
+        except ManifestError as exc:  # not read: its content is no document of its own (sha256 '')
+            where = str(exc).replace(str(f.root).rstrip(os.sep) + os.sep, "")
+            entry.stage, entry.op = "ready", Extraction(path=f.rel, root=f.root_id, sha256="", size_bytes=size,
+                                                        status="failed", error=display(f"ManifestError: {where}"))
+            return
+        known, here = self.known, (f.root_id, f.rel)
+        doc = known.docs.get(known.by_sha.get(sha, -1))
+        if sha in self.reading:
+            entry.stage, entry.op = "ready", Link(f.rel, f.root_id, sha, size)
+            return
+        if doc is not None:
+            first = (doc["root"], doc["path"]) == here
+            if not needs_reading(doc, sha, meta if first else {}, **self.opts):
+                held = known.files.get(here)
+                own = held is not None and held[0] == doc["id"]
+                link = Link(f.rel, f.root_id, sha, size, f.fingerprint, own)
+                entry.stage, entry.op = "ready", None if own and held is not None and held[1] == f.fingerprint else link
+                return
+        self.reading.add(sha)
+        entry.job = Job(f.file, f.rel, sha, size, meta, f.root_id)
+        entry.stage, entry.future = "reading", self.pool.submit(entry.job)
+
+    def _finish(self, entry: _Entry) -> None:
+        """Write the head of the queue (in discovery order)."""
+        if entry.stage == "reading":
+            assert entry.job is not None
+            result: Extraction | Link | None = self.pool.result(entry.job, entry.future)
+        else:
+            result = entry.op
+        if result is None:
+            self.summary.unchanged += 1
+            self._report(None)
+            return
+        if isinstance(result, Link) and self.store.content_id(result.sha256) is None:
+            # the content stored under the other path was replaced earlier in this run: read it here
+            entry.job = Job(entry.found.file, result.path, result.sha256, result.size_bytes, {}, result.root)
+            entry.stage, entry.future = "reading", self.pool.submit(entry.job)
+            self._wait(entry.future)
+            result = self.pool.result(entry.job, entry.future)
+        if isinstance(result, Extraction) and result.sha256:
+            result.fingerprint = entry.found.fingerprint
+        self.writer.write(result)
+        self._report(result if isinstance(result, Extraction) else None)
 
 
+def _worker_count(workers: int | None, files: int) -> int:
+    """Worker processes for ``files`` files: ``workers``, else the setting, else one per core."""
+    workers = SETTINGS.ingest.workers if workers is None else workers
+    n = (os.cpu_count() or 1) if workers is None else max(0, workers)
+    return min(n, max(1, files))
 
-def _store(store, result: Extraction, summary: Summary) -> None:
+
+def _prune(store, paths: list[Path], found: list[Found], summary: Summary) -> None:
+    """Forget the files of the folder roots of this run that are gone (see :meth:`Store.prune`):
+    not those under a folder that could not be listed, nothing when the root itself could not be."""
+    roots = {display(os.path.realpath(p)) for p in paths if p.is_dir()}
+    keep: dict[str, set[str]] = {r: set() for r in roots}
+    protect: dict[str, list[str]] = {r: [] for r in roots}
+    for f in found:
+        if f.root_id not in keep:
+            continue
+        if f.status == "unreadable":
+            protect[f.root_id].append("" if f.rel == "./" else f.rel)
+        else:
+            keep[f.root_id].add(f.rel)
+    for root in sorted(roots):
+        if "" in protect[root]:
+            continue
+        files, docs = store.prune(root, keep[root], tuple(protect[root]))
+        summary.pruned_files += files
+        summary.pruned_documents += docs
+
+
+def _store(store, result: Extraction | Link, summary: Summary) -> None:
     """Write one result in one transaction and count it."""
-    if result.status == "ok" and (result.rows is not None or result.document is not None):
+    if isinstance(result, Link):
+        store.link(result.root, result.path, result.sha256, result.size_bytes, result.fingerprint)
+        if result.own:
+            summary.unchanged += 1
+        else:
+            summary.duplicates += 1
+        return
+    if result.status in STORED and (result.rows is not None or result.document is not None):
         try:
             rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
-            store.write_rows(rows)
+            store.write_rows(rows, result.fingerprint)
         except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
+            doc = result.document
             known = (result.rows.document if result.rows is not None
-                     else {"doc_type": result.document.doc_type, "page_count": result.document.page_count})
+                     else {"doc_type": doc.doc_type, "page_count": doc.page_count} if doc is not None else {})
             result = result.model_copy(update={
                 "status": "failed", "error": store_error(exc), "rows": None,
                 "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),
                                            page_count=known.get("page_count")),
             })
         else:
-            summary.ok += 1
+            summary.count(result.status)
             summary.facts += len(rows.facts)
             summary.sentences += len(rows.sentences)
             summary.pages += rows.pages
+            if result.status != "ok":
+                summary.problems.append({"path": result.path, "status": result.status, "error": result.error or ""})
             return
     doc = result.document
-    status = result.status if result.status in STATUSES and result.status != "ok" else "failed"
+    status = result.status if result.status in STATUSES and result.status not in STORED else "failed"
     store.save_failure(
         result.path,
         result.sha256,
@@ -356,6 +550,8 @@ def _store(store, result: Extraction, summary: Summary) -> None:
         doc_type=doc.doc_type if doc else None,
         page_count=doc.page_count if doc else None,
         extractor_version=__version__,
+        root=result.root,
+        fingerprint=result.fingerprint,
     )
     summary.count(status)
     if status == "needs_ocr" and doc and doc.page_count:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,10 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
+from extractor.ingest.discover import printable
 from extractor.ingest.pipeline import Extraction, Summary
+from extractor.settings import SETTINGS
 
 #: The summary lists at most this many problem files (all of them are in ``documents``).
-MAX_PROBLEMS = 40
+MAX_PROBLEMS = SETTINGS.ingest.problems_listed
 
 
 class Progress:
@@ -31,7 +34,7 @@ class Progress:
         self.enabled = enabled
         self.console = console or Console(stderr=True)
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: Any = None  # rich's TaskID once started
         self._t0 = time.perf_counter()
         self._last = 0.0
 
@@ -76,16 +79,24 @@ def print_summary(summary: Summary, db_path: Path, console: Console | None = Non
     """A table of the run's counts and the files that did not ingest cleanly."""
     if console is None:
         console = Console(file=sys.stdout) if sys.stdout.isatty() else Console(file=sys.stdout, width=120)
-    table = Table(title=f"ingest into {db_path}", show_header=False, title_justify="left")
+    table = Table(title=f"ingest into {escape(printable(str(db_path)))}", show_header=False, title_justify="left")
     table.add_column("count")
     table.add_column("value", justify="right")
     rate = summary.read / summary.seconds if summary.seconds > 0 else 0.0
     rows = [("files found", summary.files), ("stored ok", summary.ok), ("unchanged (not read again)", summary.unchanged),
-            ("skipped (type not read)", summary.skipped), ("failed", summary.failed),
-            ("needs OCR", summary.needs_ocr), ("encrypted", summary.encrypted), ("facts", summary.facts),
+            ("same content as another file", summary.duplicates), ("stored, pages missing (partial)", summary.partial),
+            ("skipped (not a document read)", summary.skipped), ("failed", summary.failed),
+            ("too large", summary.too_large), ("needs OCR", summary.needs_ocr), ("encrypted", summary.encrypted),
+            ("folders not listed", summary.unreadable), ("pruned: files gone", summary.pruned_files),
+            ("pruned: documents deleted", summary.pruned_documents), ("facts", summary.facts),
             ("pages", summary.pages), ("files read per second", f"{rate:.1f}"), ("seconds", f"{summary.seconds:.1f}")]
+    optional = {"same content as another file", "stored, pages missing (partial)", "too large", "folders not listed",
+                "pruned: files gone", "pruned: documents deleted"}
+    alarming = {"failed", "too large", "stored, pages missing (partial)", "folders not listed"}
     for name, value in rows:
-        style = "bold red" if name == "failed" and summary.failed else None
+        if name in optional and not value:
+            continue
+        style = "bold red" if name in alarming and value else None
         table.add_row(name, str(value), style=style)
     console.print(table)
     if summary.problems:
@@ -94,7 +105,7 @@ def print_summary(summary: Summary, db_path: Path, console: Console | None = Non
         problems.add_column("status")
         problems.add_column("error", overflow="fold")
         for p in summary.problems[:MAX_PROBLEMS]:
-            problems.add_row(escape(p["path"]), p["status"], escape(p["error"][:300]))
+            problems.add_row(escape(printable(p["path"])), p["status"], escape(printable(p["error"][:300])))
         console.print(problems)
         more = len(summary.problems) - MAX_PROBLEMS
         if more > 0:

@@ -17,14 +17,17 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import PolicyFactsError
-from extractor.ingest.job import Extraction, extract_file, extract_rows
+from extractor.ingest.discover import display, hash_file
+from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
+from extractor.settings import SETTINGS
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
 
-DEFAULT_TIMEOUT = 300.0
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
+DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
 #: Modules the worker processes import once, before forking (forkserver start method).
 WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
                   "extractor.claims.statements", "extractor.claims.entities"]
@@ -107,25 +110,33 @@ def _mp_context():
 
 @dataclass
 class Job:
-    """One file to read: where it is, its path in the database, its hash, size and manifest metadata."""
+    """One file to read: where it is, its identity (root, path in the database, hash), size and
+    manifest metadata."""
 
     file: Path
     rel: str
     sha: str
     size: int
     meta: dict[str, str]
+    root: str = ""
 
 
 class _Done:
-    """A finished result for a job run in the main process (workers=0)."""
+    """A finished result (or error) for a job run in the main process (workers=0)."""
 
-    def __init__(self, value: Extraction):
-        self.value = value
+    def __init__(self, fn, *args, **kw):
+        self.value, self.error = None, None
+        try:
+            self.value = fn(*args, **kw)
+        except Exception as exc:
+            self.error = exc
 
     def done(self) -> bool:
         return True
 
-    def result(self) -> Extraction:
+    def result(self):
+        if self.error is not None:
+            raise self.error
         return self.value
 
 
@@ -141,24 +152,47 @@ class Workers:
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
         self.password, self.max_text_bytes = password, max_text_bytes
         self.size: int | None = None
-        self._pool = None
+        self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
     def start(self, jobs: int) -> None:
         """Fix the pool's size: at most ``n``, at most ``jobs`` (the jobs known so far, when that is all)."""
         if self.size is None:
             self.size = max(1, min(self.n, jobs))
 
-    def submit(self, job: Job):
-        args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
+    def _run(self, fn, args: tuple, kwargs: dict | None = None):
         if self.n == 0:
-            return _Done(extract_rows(*args))
+            return _Done(fn, *args, **(kwargs or {}))
         if self._pool is None:
             from pebble import ProcessPool
 
             self.start(self.n)
-            self._pool = ProcessPool(max_workers=self.size, initializer=_worker_init, initargs=(self.memory_mb,),
+            self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
-        return self._pool.schedule(extract_rows, args=args, timeout=self.timeout or None)
+        return self._pool.schedule(fn, args=args, kwargs=kwargs or {}, timeout=self.timeout or None)
+
+    def submit(self, job: Job):
+        """Read the file of ``job`` in a worker (see :meth:`result`)."""
+        args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
+        return self._run(extract_rows, args, {"root": job.root})
+
+    @staticmethod
+    def known(value):
+        """A finished job whose result is ``value`` (a hash known already: no worker started)."""
+        return _Done(lambda: value)
+
+    def hash(self, file: Path):
+        """Hash ``file`` in a worker, under the time limit of one document (see :meth:`hashed`)."""
+        return self._run(hash_file, (file,))
+
+    def hashed(self, future) -> tuple[tuple[str, int] | None, str, str]:
+        """``((sha256, size), "", "")``, or ``(None, status, error)`` when the file could not be hashed."""
+        try:
+            return future.result(), "", ""
+        except OSError as exc:
+            return None, "failed", display(f"{type(exc).__name__}: cannot read the file: {exc.strerror or exc}")
+        except Exception as exc:
+            status, error = self._failure(exc)
+            return None, status, error.replace("the document is", "the file is") + " (while hashing it)"
 
     @staticmethod
     def ready(future, timeout: float) -> bool:
@@ -171,25 +205,30 @@ class Workers:
 
     def result(self, job: Job, future) -> Extraction:
         """The job's result; a timeout or a worker that died becomes a ``failed`` Extraction."""
-        from pebble import ProcessExpired
-
         try:
             return future.result()
-        except FutureTimeout:
-            err = f"Timeout: gave up after {self.timeout:g} s (--timeout): the document is too large or pathological"
-        except ProcessExpired as exc:
-            how = f"was killed by signal {-exc.exitcode}" if (exc.exitcode or 0) < 0 else f"exited ({exc.exitcode})"
-            err = f"WorkerCrashed: the worker reading this file {how}; out of memory?"
-        except MemoryError:
-            err = "MemoryError: the result was too large to send back"
         except Exception as exc:
-            if type(exc).__name__ == "BrokenProcessPool":  # not this file's fault: stop the run
-                raise WorkerPoolError(
-                    f"the worker processes could not run ({exc}); a script that calls ingest() must do so "
-                    "under `if __name__ == '__main__':`, or pass workers=0"
-                ) from exc
-            err = f"{type(exc).__name__}: {exc}"
-        return Extraction(path=job.rel, sha256=job.sha, size_bytes=job.size, status="failed", error=err)
+            status, err = self._failure(exc)
+        return Extraction(path=job.rel, root=job.root, sha256=job.sha, size_bytes=job.size, status=status, error=err)
+
+    def _failure(self, exc: Exception) -> tuple[str, str]:
+        """(status, error) of a job that did not come back; raises WorkerPoolError when the pool is broken."""
+        from pebble import ProcessExpired
+
+        if isinstance(exc, FutureTimeout):
+            return "too_large", (f"Timeout: gave up after {self.timeout:g} s (--timeout): the document is too "
+                                 "large or pathological")
+        if isinstance(exc, ProcessExpired):
+            how = f"was killed by signal {-exc.exitcode}" if (exc.exitcode or 0) < 0 else f"exited ({exc.exitcode})"
+            return "failed", f"WorkerCrashed: the worker reading this file {how}; out of memory?"
+        if isinstance(exc, MemoryError):
+            return "too_large", MEMORY_ERROR
+        if type(exc).__name__ == "BrokenProcessPool":  # not this file's fault: stop the run
+            raise WorkerPoolError(
+                f"the worker processes could not run ({exc}); a script that calls ingest() must do so "
+                "under `if __name__ == '__main__':`, or pass workers=0"
+            ) from exc
+        return "failed", display(f"{type(exc).__name__}: {exc}")
 
     def close(self, *, cancel: bool = False) -> None:
         if self._pool is not None:

@@ -1,6 +1,6 @@
 """Parsers: one entry point, :func:`parse_file`, that sniffs what a file really is.
 
-PDF (``%PDF-`` in the first KB) → :mod:`extractor.parse.pdf.document`; HTML (a document
+PDF (a ``%PDF-`` header at the start: :func:`is_pdf`) → :mod:`extractor.parse.pdf.document`; HTML (a document
 signature, or an HTML suffix) → :mod:`.html`; YAML front matter or a Markdown
 suffix → :mod:`.markdown`; other text → :mod:`.text`. The suffix only decides
 when the content is ambiguous.
@@ -17,7 +17,7 @@ from extractor.parse.html import parse_html
 from extractor.parse.markdown import parse_markdown
 from extractor.parse.text import parse_text, sniff_bom
 
-__all__ = ["SUPPORTED_SUFFIXES", "parse_file", "sniff_kind"]
+__all__ = ["PDF_HEADER_WINDOW", "SUPPORTED_SUFFIXES", "is_pdf", "parse_file", "sniff_kind"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (
     ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".md", ".markdown", ".txt", ".text",
@@ -58,6 +58,25 @@ _TAG_RE = re.compile(rb"<(?:p|div|br|table|span|a|h[1-6])\b[^>]*>", re.I)
 _CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))
 
 
+#: PDF readers accept the ``%PDF-`` header within the first KB, after bytes that are not a document
+#: of their own (a download tool's junk, a BOM, blank lines): the window looked in.
+PDF_HEADER_WINDOW = 1024
+_PDF_HEADER = re.compile(rb"%PDF-\d")
+
+
+def is_pdf(head: bytes) -> bool:
+    """Whether a file beginning with ``head`` is a PDF: a ``%PDF-`` header at its start, or on a
+    line of its own within the first KB after bytes that are no markup (an HTML or XML page
+    that mentions ``%PDF-1.4`` is no PDF, nor is a text that quotes it mid-line)."""
+    m = _PDF_HEADER.search(head, 0, PDF_HEADER_WINDOW + 5)
+    if m is None or m.start() >= PDF_HEADER_WINDOW:
+        return False
+    before = head[: m.start()]
+    if not before.strip(b" \t\r\n\f\x00\xef\xbb\xbf"):
+        return True
+    return before.endswith((b"\n", b"\r")) and b"<" not in before
+
+
 def _looks_binary(head: bytes) -> bool:
     """NUL bytes or many control bytes (outside a UTF-16/32 text with BOM)."""
     if not head or sniff_bom(head):
@@ -74,7 +93,7 @@ def sniff_kind(data: bytes, suffix: str = "") -> str:
     Raises :class:`EmptyDocument` for blank content and
     :class:`UnsupportedFileType` for binary content that is not a PDF.
     """
-    if b"%PDF-" in data[:1024]:
+    if is_pdf(data[: PDF_HEADER_WINDOW + 8]):
         return "pdf"
     if not data.strip() or not data.lstrip(b"\xef\xbb\xbf").strip():
         raise EmptyDocument("the file is empty")
@@ -109,8 +128,8 @@ def parse_file(path: Path, password: str | None = None) -> ParsedDocument:
     if path.stat().st_size == 0:
         raise EmptyDocument(f"{path}: the file is empty")
     with path.open("rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF-" in head:
+        head = fh.read(PDF_HEADER_WINDOW + 8)
+    if is_pdf(head):
         from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in pdfplumber
 
         return parse_pdf(path, password=password)

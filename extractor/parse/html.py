@@ -42,6 +42,8 @@ from extractor.parse.html_meta import (
 )
 from extractor.parse.html_tables import build_table
 from extractor.parse.normalize import find_date, normalize_text
+from extractor.patterns import load
+from extractor.settings import SETTINGS
 
 __all__ = ["Article", "decode_html", "extract_article", "parse_html", "strip_site_suffix"]
 
@@ -70,26 +72,17 @@ def _words(alternation: str) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[^a-z])(?:{alternation})(?=$|[^a-z])")
 
 
-_POSITIVE_RE = _words(
-    r"article\w*|artibody|body|content\w*|entry|main|post\w*|text|blog|story|detail\w*|endtext|zhengwen|zw|cont"
-)
-# Page furniture; the pinyin initials are common names for 猜你喜欢, 相关阅读/新闻, 推荐阅读, 热门推荐.
-_FURNITURE = (
-    r"comments?|community|disqus|foot\w*|header|menu\w*|nav\w*|relate[ds]?|recommend\w*|shoutbox|side\w*"
-    r"|skyscraper|sponsor|social|share\w*|banner\w*|breadcrumbs?|crumbs?|pager|pagination|popup|login|copyright"
-    r"|qr\w*|erweima|ewm|ads?|advert\w*|replies|cnxh|xgyd|xgxw|tjyd|rmtj"
-)
+_CLASSES = load("parse.yml")["html"]["classes"]
+_POSITIVE_RE = _words(_CLASSES["content"])
+# Page furniture (patterns/parse.yml: html.classes).
+_FURNITURE = _CLASSES["furniture"]
 _UNLIKELY_RE = _words(_FURNITURE)
-_NEGATIVE_RE = _words(
-    _FURNITURE + r"|combx|contact|masthead|outbrain|promo\w*|rec|scroll|shopping|tags?|tools?|toolbar|widget"
-    r"|weixin|wechat|hot\w*|rank\w*|feedback|reply|editor|statement|disclaimer|subscribe|guess|top-?bar|hidden"
-    r"|print|tips?"
-)
+_NEGATIVE_RE = _words(_FURNITURE + "|" + _CLASSES["negative"])
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WS_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[，。；：！？、,;]")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_MIN_PARA = 8
+_MIN_PARA = SETTINGS.segment.min_html_paragraph
 
 
 def _class_weight(el: etree._Element) -> int:

@@ -8,6 +8,7 @@ from lxml import etree
 
 from extractor.parse.html_lines import compact
 from extractor.parse.normalize import normalize_date, normalize_text
+from extractor.patterns import alternation, load
 
 TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "headline")
 
@@ -27,10 +28,11 @@ PUBLISHER_KEYS = ("source", "contentsource", "article:source", "og:site_name", "
 _SUFFIX_RE = re.compile(r"^(.{2,}?)\s*(?:[_|｜]|\s-{1,2}\s?|-{1,2}(?=\D)|\s[–—]\s)\s*([^_|｜]{1,15})$")
 
 
-SOURCE_RE = re.compile(r"来源\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,30})")
+_WORDS = load("parse.yml")["html"]
+SOURCE_RE = re.compile(f"(?:{alternation(_WORDS['source_labels'])})" r"\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,30})")
 
 
-AUTHOR_RE = re.compile(r"(?:作者|记者|撰文)\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,20})")
+AUTHOR_RE = re.compile(f"(?:{alternation(_WORDS['author_labels'])})" r"\s*[:：][\s\x00]*([^\s\x00|/，,。]{2,20})")
 
 
 def strip_site_suffix(title: str) -> str:

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from extractor import __version__
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.settings import SETTINGS
 from extractor.store import search
 from extractor.store.migrate import migrate
 from extractor.store.rows import (
@@ -43,7 +44,7 @@ __all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "he
 
 #: The tables a document's rows live in.
 TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = SETTINGS.store.busy_timeout_ms
 
 
 def schema_path() -> Path:
@@ -73,6 +74,7 @@ class Store:
         schema = schema_path().read_text(encoding="utf-8")
         migrate(self.db.conn, schema)
         self.db.executescript(schema)
+        self._backfill_files()
         if self._meta("search_version") != search.SEARCH_VERSION:
             self.rebuild_search()
 
@@ -109,6 +111,16 @@ class Store:
 
     # -- reads -----------------------------------------------------------------
 
+    def _backfill_files(self) -> None:
+        """Give every document its first file in ``document_files`` (a database from before
+        document_files, or rows written by hand)."""
+        missing = "select id from documents where id not in (select doc_id from document_files)"
+        if self.db.execute(f"select exists ({missing})").fetchone()[0]:
+            with self.transaction():
+                self.db.execute(
+                    "insert or ignore into document_files (root, path, doc_id, size_bytes, stored_at) "
+                    f"select root, path, id, size_bytes, ingested_at from documents where id in ({missing})")
+
     def doc_unchanged(self, path: str, sha256: str) -> bool:
         """True if ``path`` was stored (ok or not) from a file with this ``sha256``."""
         row = self.db.execute(
@@ -116,14 +128,24 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def document(self, path: str) -> dict | None:
-        """The documents row for ``path``, or None."""
-        rows = list(self.db.query("select * from documents where path = ?", [path]))
+    def document(self, path: str, root: str | None = None) -> dict | None:
+        """The documents row whose first file is ``path`` (under ``root``, if given), or None."""
+        sql, params = "select * from documents where path = ?", [path]
+        if root is not None:
+            sql, params = sql + " and root = ?", [path, root]
+        rows = list(self.db.query(sql + " order by id limit 1", params))
         return rows[0] if rows else None
 
     def document_paths(self) -> set[str]:
         """Every stored ``documents.path`` (to find files removed from the corpus)."""
         return {r[0] for r in self.db.execute("select path from documents")}
+
+    def files(self, doc_id: int | None = None) -> list[tuple[str, str, int]]:
+        """``(root, path, doc_id)`` of every file stored (of one document), in order."""
+        sql = "select root, path, doc_id from document_files"
+        if doc_id is not None:
+            return self.db.execute(sql + " where doc_id = ? order by root, path", [doc_id]).fetchall()
+        return self.db.execute(sql + " order by root, path").fetchall()
 
     def counts(self) -> dict[str, int]:
         """Row counts of every table, plus ``facts_fts``."""
@@ -146,6 +168,7 @@ class Store:
         doc: ParsedDocument,
         *,
         path: str,
+        root: str = "",
         sha256: str,
         size_bytes: int,
         sentences: list[Sentence],
@@ -155,7 +178,8 @@ class Store:
         error: str | None = None,
         extractor_version: str = __version__,
     ) -> int:
-        """Replace everything stored for ``path`` with this document, in one transaction.
+        """Store this document as read from the file ``root`` / ``path`` (see :meth:`write_rows`
+        for which stored document it replaces), in one transaction.
 
         Facts are linked to sentences by ``sentence_index`` and to tables (and
         table cells) by ``table_index``/``table_row``/``table_col``. Claims are
@@ -165,18 +189,57 @@ class Store:
         when a link points nowhere.
         """
         return self.write_rows(prepare_document(
-            doc, path=path, sha256=sha256, size_bytes=size_bytes, sentences=sentences, facts=facts,
+            doc, path=path, root=root, sha256=sha256, size_bytes=size_bytes, sentences=sentences, facts=facts,
             claims=claims, status=status, error=error, extractor_version=extractor_version,
         ))
 
-    def write_rows(self, rows: DocumentRows) -> int:
-        """Replace what is stored for ``rows.document["path"]`` with ``rows`` (made by
-        :func:`~extractor.rows.prepare_document`), in one transaction; return the document id."""
+    def write_rows(self, rows: DocumentRows, fingerprint: str | None = None) -> int:
+        """Store ``rows`` (made by :func:`~extractor.rows.prepare_document`) as the document read
+        from the file ``rows.document["root"]`` / ``["path"]``, in one transaction; return its id.
+
+        The document it replaces, keeping its id: the one stored with the same sha256 (read
+        again), else the one this file held when it was this document's only file (the file
+        changed). A document left without files is deleted; one that has others keeps them."""
+        row = rows.document
+        root, path = row.get("root", ""), row["path"]
         with self.transaction():
-            doc_id = self._replace_document(rows.document)
+            doc_id = self._target(root, path, row["sha256"])
+            self._detach(root, path, keep=doc_id)
+            doc_id = self._replace_document(row, doc_id)
+            self._attach(root, path, doc_id, row.get("size_bytes"), fingerprint)
             if rows.sentences or rows.tables or rows.facts or rows.claims:
                 self._insert_document_rows(doc_id, rows)
         return doc_id
+
+    def content_id(self, sha256: str) -> int | None:
+        """The id of the document stored with this content (sha256), if any."""
+        return self._by_sha(sha256)
+
+    def link(self, root: str, path: str, sha256: str, size_bytes: int | None = None,
+             fingerprint: str | None = None) -> int | None:
+        """Record the file ``root`` / ``path`` as a file of the document stored with this sha256
+        (the same content under another path, or its own, with a new fingerprint); None when
+        there is none."""
+        with self.transaction():
+            doc_id = self._by_sha(sha256)
+            if doc_id is not None:
+                self._detach(root, path, keep=doc_id)
+                self._attach(root, path, doc_id, size_bytes, fingerprint)
+        return doc_id
+
+    def prune(self, root: str, keep: set[str], protect: tuple[str, ...] = ()) -> tuple[int, int]:
+        """Forget the files under ``root`` whose path is not in ``keep`` (nor under a folder of
+        ``protect``, paths ending in "/"), and the documents left without files; return
+        (files, documents) removed."""
+        stale = [p for (p,) in self.db.execute("select path from document_files where root = ?", [root])
+                 if p not in keep and not p.startswith(protect)]
+        docs = 0
+        with self.transaction():
+            for path in stale:
+                before = self._file_doc(root, path)
+                self._detach(root, path, keep=None)
+                docs += before is not None and self._doc_files(before) == 0
+        return len(stale), docs
 
     def _insert_document_rows(self, doc_id: int, rows: DocumentRows) -> None:
         sb, tb, cb, fb, kb, eb = self._next_ids("sentences", "tables", "table_cells", "facts", "claims", "entities")
@@ -223,16 +286,23 @@ class Store:
         doc_type: str | None = None,
         page_count: int | None = None,
         extractor_version: str = __version__,
+        root: str = "",
+        fingerprint: str | None = None,
     ) -> int:
-        """Replace what is stored for ``path`` with a documents row and no facts."""
-        row = document_row(None, path=path, sha256=sha256, doc_type=doc_type, page_count=page_count, status=status,
-                           error=error, size_bytes=size_bytes, extractor_version=extractor_version)
-        return self.write_rows(DocumentRows(row))
+        """Store the file ``root`` / ``path`` as a documents row with no facts (see :meth:`write_rows`)."""
+        row = document_row(None, path=path, root=root, sha256=sha256, doc_type=doc_type, page_count=page_count,
+                           status=status, error=error, size_bytes=size_bytes, extractor_version=extractor_version)
+        return self.write_rows(DocumentRows(row), fingerprint)
 
-    def delete_document(self, path: str) -> bool:
-        """Delete ``path`` and all its rows; False if it wasn't stored."""
+    def delete_document(self, path: str, root: str | None = None) -> bool:
+        """Delete the document whose first file is ``path`` (under ``root``, if given), its files
+        and all its rows; False if it wasn't stored."""
+        found = self.document(path, root)
+        if found is None:
+            return False
         with self.transaction():
-            return self._delete_rows(path) is not None
+            self._delete_doc(found["id"])
+        return True
 
     def rebuild_search(self) -> None:
         """Re-index every fact in ``facts_fts`` (after a change of tokenization)."""
@@ -273,30 +343,87 @@ class Store:
             rows = ((i, search.index_text(s)) for i, s in rows)
         self.db.conn.executemany(sql, rows)
 
-    def _delete_rows(self, path: str) -> int | None:
-        """Delete the rows of ``path`` in dependency order; return its old id."""
-        found = self.db.execute("select id from documents where path = ?", [path]).fetchone()
-        if found is None:
+    def _by_sha(self, sha256: str) -> int | None:
+        if not sha256:  # a file that was not read has no content to share
             return None
-        doc_id = found[0]
+        found = self.db.execute("select min(id) from documents where sha256 = ?", [sha256]).fetchone()
+        return found[0]
+
+    def _file_doc(self, root: str, path: str) -> int | None:
+        found = self.db.execute("select doc_id from document_files where root = ? and path = ?", [root, path])
+        row = found.fetchone()
+        return row[0] if row else None
+
+    def _doc_files(self, doc_id: int) -> int:
+        return self.db.execute("select count(*) from document_files where doc_id = ?", [doc_id]).fetchone()[0]
+
+    def _target(self, root: str, path: str, sha256: str) -> int | None:
+        """The id the document read from this file gets (see :meth:`write_rows`); None: a new one."""
+        same = self._by_sha(sha256)
+        if same is not None:
+            return same
+        held = self._file_doc(root, path)
+        if held is not None and self._doc_files(held) == 1:
+            return held
+        return None
+
+    def _detach(self, root: str, path: str, keep: int | None) -> None:
+        """Take the file from the document it belongs to unless that is ``keep``: the document
+        goes when it has no other file, else its first remaining file becomes its path."""
+        held = self._file_doc(root, path)
+        if held is None or held == keep:
+            return
+        self.db.execute("delete from document_files where root = ? and path = ?", [root, path])
+        rest = self.db.execute("select root, path from document_files where doc_id = ? order by root, path limit 1",
+                               [held]).fetchone()
+        if rest is None:
+            self._delete_doc(held)
+        else:
+            self.db.execute("update documents set root = ?, path = ? where id = ?", [rest[0], rest[1], held])
+
+    def _attach(self, root: str, path: str, doc_id: int, size_bytes: int | None, fingerprint: str | None = None) -> None:
+        """Record the file as the document's (a document from a database without roots, stored
+        under the same path, takes this file's root as its own)."""
+        if root and self.db.execute("select 1 from documents where id = ? and root = '' and path = ?",
+                                    [doc_id, path]).fetchone():
+            self.db.execute("delete from document_files where doc_id = ? and root = '' and path = ?", [doc_id, path])
+            self.db.execute("update documents set root = ? where id = ?", [root, doc_id])
+        self.db.execute(
+            "insert into document_files (root, path, doc_id, size_bytes, fingerprint, stored_at) values (?, ?, ?, ?, ?, ?) "
+            "on conflict (root, path) do update set doc_id = excluded.doc_id, size_bytes = excluded.size_bytes, "
+            "fingerprint = excluded.fingerprint, stored_at = excluded.stored_at",
+            [root, path, doc_id, size_bytes, fingerprint or None, _now()])
+
+    def _delete_doc(self, doc_id: int) -> None:
+        """Delete a document's rows in dependency order, its files included."""
+        self._delete_rows(doc_id)
+        self.db.execute("delete from document_files where doc_id = ?", [doc_id])
+        self.db.execute("delete from documents where id = ?", [doc_id])
+
+    def _delete_rows(self, doc_id: int) -> None:
+        """Delete what was read from a document (not its documents row nor its files)."""
         table_ids = "select id from tables where doc_id = ?"
         old = self.db.execute("select id, sentence from facts where doc_id = ?", [doc_id]).fetchall()
         self._index_facts(old, command="delete")
         self.db.execute(f"delete from table_cells where table_id in ({table_ids})", [doc_id])
         self.db.execute("delete from claim_entities where claim_id in (select id from claims where doc_id = ?)",
                         [doc_id])
-        for table in ("facts", "entities", "claims", "sentences", "tables", "documents"):
-            column = "id" if table == "documents" else "doc_id"
-            self.db.execute(f"delete from [{table}] where {column} = ?", [doc_id])
-        return doc_id
+        for table in ("facts", "entities", "claims", "sentences", "tables"):
+            self.db.execute(f"delete from [{table}] where doc_id = ?", [doc_id])
 
-    def _replace_document(self, row: dict) -> int:
-        old_id = self._delete_rows(row["path"])
-        row = {
-            "id": old_id if old_id is not None else self._next_id("documents"),
-            **row,
-            "ingested_at": _now(),
-        }
+    def _replace_document(self, row: dict, doc_id: int | None) -> int:
+        """Write the documents row (a stored document keeps its id and, while that is still one
+        of its files, its first file as its path)."""
+        row = dict(row)
+        if doc_id is not None:
+            self._delete_rows(doc_id)
+            kept = self.db.execute(
+                "select d.root, d.path from documents d join document_files f on f.doc_id = d.id "
+                "and f.root = d.root and f.path = d.path where d.id = ?", [doc_id]).fetchone()
+            if kept is not None:
+                row["root"], row["path"] = kept
+            self.db.execute("delete from documents where id = ?", [doc_id])
+        row = {"id": doc_id if doc_id is not None else self._next_id("documents"), **row, "ingested_at": _now()}
         self.db.conn.execute(
             "insert into documents ({}) values ({})".format(", ".join(f'"{c}"' for c in row), ", ".join("?" * len(row))),
             list(row.values()),

@@ -30,7 +30,9 @@ FACT_FIELDS = tuple(
     " region region_source period period_source metric low high char_start char_end method".split()
 )
 #: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
-CLAIM_FIELDS = tuple("claim_type text speaker speaker_title organisation verb source deadline subject".split())
+CLAIM_FIELDS = tuple(
+    "claim_type text speaker speaker_title organisation verb speaker_kind source deadline subject".split()
+)
 
 #: Columns of each list of :class:`DocumentRows`, after the id and doc_id (or table_id) the
 #: writer puts first. Names ending in ``_id`` hold local ids the writer offsets.
@@ -102,6 +104,7 @@ def prepare_document(
     doc: ParsedDocument,
     *,
     path: str,
+    root: str = "",
     sha256: str,
     size_bytes: int,
     sentences: list[Sentence],
@@ -114,7 +117,7 @@ def prepare_document(
     """The rows of one document. Raises ValueError when a fact or claim points at a sentence,
     table, cell or fact the document does not have."""
     out = DocumentRows(document_row(
-        doc, path=path, sha256=sha256, status=status, error=error, size_bytes=size_bytes,
+        doc, path=path, root=root, sha256=sha256, status=status, error=error, size_bytes=size_bytes,
         extractor_version=extractor_version,
     ), pages=doc.page_count or len(doc.pages))
     sentence_at = {s.index: n for n, s in enumerate(sentences)}

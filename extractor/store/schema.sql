@@ -1,19 +1,26 @@
 -- policy-facts: the facts database.
 --
--- Applied by extractor/store.py every time a Store is opened, so every
--- statement must be idempotent (IF NOT EXISTS). The store also sets, per
--- connection: PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;
--- PRAGMA busy_timeout = 5000.
+-- Applied by extractor/store/database.py every time a Store is opened, so every
+-- statement must be idempotent (IF NOT EXISTS); store/migrate.py first rebuilds the
+-- tables of an older database that differ. The store also sets, per connection:
+-- PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout
+-- (SETTINGS.store.busy_timeout_ms). What each coded value means: docs/formats.md.
 --
 -- Deleting a document: claim_entities, table_cells, facts (and their
--- facts_fts entries), entities, claims, sentences, tables, then the documents
--- row. Inserting: the reverse.
+-- facts_fts entries), entities, claims, sentences, tables, document_files, then
+-- the documents row. Inserting: the reverse.
+--
+-- Identity: a document is its content (sha256) and where it came from. Every
+-- file ingested is a row of document_files (its ingest root and its path under
+-- it); files of the same content are one document with several files; a file
+-- of the same name under another root is another file, never a replacement.
 
--- One row per source file, including files that failed.
+-- One row per document (per content), including files that failed or were skipped.
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,           -- relative to the ingest root
-    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,                  -- its first file, relative to that file's ingest root
+    root TEXT NOT NULL DEFAULT '',       -- that ingest root, absolute and canonical ('' in older databases)
+    sha256 TEXT NOT NULL,                -- '' for a file that was not read (a link, a FIFO)
     title TEXT,
     doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')),
     published TEXT,                      -- ISO date
@@ -25,14 +32,28 @@ CREATE TABLE IF NOT EXISTS documents (
     publisher TEXT,
     source_url TEXT,
     status TEXT NOT NULL DEFAULT 'ok'
-        CHECK (status IN ('ok', 'skipped', 'failed', 'needs_ocr', 'encrypted')),
+        CHECK (status IN ('ok', 'partial', 'skipped', 'failed', 'too_large', 'needs_ocr', 'encrypted')),
     error TEXT,
     size_bytes INTEGER,
     ingested_at TEXT,                    -- ISO timestamp, UTC
-    extractor_version TEXT
+    extractor_version TEXT,
+    UNIQUE (root, path)
 );
+CREATE INDEX IF NOT EXISTS idx_documents_path ON documents (path);
 CREATE INDEX IF NOT EXISTS idx_documents_sha256 ON documents (sha256);
 CREATE INDEX IF NOT EXISTS idx_documents_status ON documents (status);
+
+-- Every file a document was read from (or, for a skipped file, found at).
+CREATE TABLE IF NOT EXISTS document_files (
+    root TEXT NOT NULL,                  -- the ingest root, absolute and canonical
+    path TEXT NOT NULL,                  -- relative to it (undecodable bytes as \xNN)
+    doc_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,  -- checked at commit
+    size_bytes INTEGER,
+    fingerprint TEXT,                    -- size:mtime_ns:ctime_ns:inode when hashed: still so, not hashed again
+    stored_at TEXT,                      -- ISO timestamp, UTC: when it was last stored or linked
+    PRIMARY KEY (root, path)
+);
+CREATE INDEX IF NOT EXISTS idx_document_files_doc_id ON document_files (doc_id);
 
 -- The running text of each document, sentence by sentence.
 CREATE TABLE IF NOT EXISTS sentences (
@@ -102,6 +123,8 @@ CREATE INDEX IF NOT EXISTS idx_facts_sentence_id ON facts (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_facts_table_id ON facts (table_id);
 CREATE INDEX IF NOT EXISTS idx_facts_kind ON facts (kind);
 CREATE INDEX IF NOT EXISTS idx_facts_unit_norm ON facts (unit_norm);
+CREATE INDEX IF NOT EXISTS idx_facts_unit_value ON facts (unit_norm, value_norm);  -- verify: by value
+CREATE INDEX IF NOT EXISTS idx_facts_unit_period_value ON facts (unit_norm, period, value_norm);  -- … by period
 CREATE INDEX IF NOT EXISTS idx_facts_region ON facts (region);
 CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
@@ -124,6 +147,8 @@ CREATE TABLE IF NOT EXISTS claims (
     speaker_title TEXT,
     organisation TEXT,
     verb TEXT,                           -- reporting verb: 表示, 介绍, 看来 …
+    -- who speaks: a named person, an unnamed one (业内人士), an organisation, another medium
+    speaker_kind TEXT CHECK (speaker_kind IN ('person', 'anonymous', 'organisation', 'source')),
     source TEXT,                         -- where a figure comes from: 杭州海关 …
     deadline TEXT,                       -- a target's year: 2026
     subject TEXT                         -- what a first or a ranking is about
@@ -133,6 +158,7 @@ CREATE INDEX IF NOT EXISTS idx_claims_sentence_id ON claims (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_claims_claim_type ON claims (claim_type);
 CREATE INDEX IF NOT EXISTS idx_claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS idx_claims_organisation ON claims (organisation);
+CREATE INDEX IF NOT EXISTS idx_claims_speaker_kind ON claims (speaker_kind);
 CREATE INDEX IF NOT EXISTS idx_claims_deadline ON claims (deadline);
 
 -- People, organisations and places named in claims (normalised in name).
@@ -180,6 +206,22 @@ CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5 (
     sentence,
     content = '',
     tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Articles verified on the /-/verify page, kept for their permalink: the text as
+-- pasted, its date and the verdicts as JSON (what the permalink shows again).
+CREATE TABLE IF NOT EXISTS verifications (
+    id TEXT PRIMARY KEY,                 -- hash of the article, its date and the extractor version
+    created TEXT NOT NULL,               -- ISO timestamp, UTC
+    title TEXT,
+    article TEXT NOT NULL,
+    article_date TEXT,                   -- the date given or found (ISO)
+    extractor_version TEXT,
+    figures INTEGER NOT NULL DEFAULT 0,
+    supported INTEGER NOT NULL DEFAULT 0,
+    contradicted INTEGER NOT NULL DEFAULT 0,
+    unsupported INTEGER NOT NULL DEFAULT 0,
+    result TEXT NOT NULL                 -- JSON: the report, with the article's pages
 );
 
 -- Settings the store keeps about the database itself (e.g. search_version).

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from extractor.models import Table, TableCell
 from extractor.parse.pdf.layout import Seg
+from extractor.patterns import alternation, load
+
+_WORDS = load("parse.yml")["pdf"]
 
 
 @dataclass(eq=False)
@@ -30,10 +33,12 @@ _NUM_RE = re.compile(
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}(?:\s*年.*|[AEFPQHM]\w*|\s*[-/—–]\s*\d+.*)?")
 
 
-UNIT_RE = re.compile(r"[（(]?\s*(?:金额|计量|货币)?单位\s*[:：]\s*([^（）()]{1,20}?)\s*[）)]?\s*$")
+UNIT_RE = re.compile(
+    r"[（(]?\s*(?:" + alternation(_WORDS["unit_label_prefixes"]) + r")?单位\s*[:：]\s*([^（）()]{1,20}?)\s*[）)]?\s*$"
+)
 
 
-CAPTION_START = re.compile(r"^(?:附?表|续表|图表|Table|TABLE|Tab\.)\s*[\dA-Za-z一二三四五六七八九十]")
+CAPTION_START = re.compile(r"^(?:" + alternation(_WORDS["caption_starts"]) + r")\s*[\dA-Za-z一二三四五六七八九十]")
 
 
 def is_numeric(text: str) -> bool:

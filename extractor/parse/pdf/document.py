@@ -17,7 +17,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR
+from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
@@ -33,6 +33,8 @@ from extractor.parse.pdf.reading import (
     reading_order,
 )
 from extractor.parse.pdf.tables import detect_tables
+from extractor.patterns import alternation, load
+from extractor.settings import SETTINGS
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -43,8 +45,9 @@ __all__ = ["parse_pdf", "parse_pdf_blocks"]
 # ------------------------------------------------------------ title
 
 _FILE_EXT = re.compile(r"\.(?:html?|docx?|wps|pdf|xlsx?|pptx?|txt|rtf|ofd|tmp)$", re.I)
-_JUNK_TITLE = re.compile(r"^(?:untitled|无标题|title|文档\d*|document\d*|page|microsoft word|新建.*)$", re.I)
-_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:通知|意见|决定|批复|报告|公告|通告|函|规定|办法|方案|计划|实施细则)")
+_WORDS = load("parse.yml")["pdf"]
+_JUNK_TITLE = re.compile(r"^(?:" + "|".join(_WORDS["junk_titles"]) + r")$", re.I)
+_NOTICE = re.compile(r"[^号〕]{0,40}?关于.{2,80}的(?:" + alternation(_WORDS["notice_types"]) + r")")
 
 
 def _clean_title(raw: str | None) -> str | None:
@@ -67,7 +70,7 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
             if len(joined) <= 120 and _NOTICE.fullmatch(joined):
                 return joined
     for i, ln in enumerate(lines[:8]):
-        if ln.size >= 1.15 * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
+        if ln.size >= SETTINGS.layout.title_size_ratio * body and 2 <= len(ln.text.strip()) <= 60 and not HEADING.match(ln.text):
             parts = [ln.text.strip()]
             for nxt in lines[i + 1:i + 3]:
                 if abs(nxt.size - ln.size) > 0.05 * ln.size or nxt.top - ln.bottom > 1.5 * ln.size:
@@ -131,16 +134,19 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
         meta = {str(k): str(v) for k, v in pdf.metadata.items() if isinstance(v, str | int | float)}
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
-        n_chars = failed = 0
+        n_chars = 0
+        page_errors: dict[int, str] = {}
         for number, page in enumerate(pages, start=1):
             height = 842.0
             try:
                 height = float(page.height)
                 items, n = _page_items(page, number)
                 n_chars += n
-            except Exception:  # one unreadable page does not sink the document
+            except Exception as exc:  # one unreadable page does not sink the document: it is named
+                if out_of_memory(exc):  # a decompression bomb: the document is too large, not a page error
+                    raise MemoryError(str(exc)) from exc
                 items = []
-                failed += 1
+                page_errors[number] = f"{type(exc).__name__}: {exc}"[:300]
             finally:
                 _close(page)
             page_items.append(items)
@@ -149,8 +155,9 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
         _close(pdf)
     n_pages = len(pages)
     if n_chars == 0:
-        if failed == n_pages:
-            raise CorruptDocument(f"{path.name}: no page could be read")
+        if len(page_errors) == n_pages:
+            first = next(iter(page_errors.values()))
+            raise CorruptDocument(f"{path.name}: no page could be read ({first})")
         raise NeedsOCR(f"{path.name}: {n_pages} page(s) without a text layer", page_count=n_pages)
     drop_furniture(page_items, heights)
     merge_continued(page_items)
@@ -168,7 +175,7 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
     author = _clean_title(meta.get("Author"))
     doc = ParsedDocument(
         path=str(path), doc_type="pdf", title=title, author=author, page_count=n_pages,
-        pages=doc_pages, tables=tables, metadata=meta,
+        pages=doc_pages, tables=tables, metadata=meta, page_errors=page_errors,
     )
     return doc, blocks
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from extractor.models import Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.layout import Row, Seg, is_latin
+from extractor.settings import SETTINGS
+
+_LAYOUT = SETTINGS.layout
 
 HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]"
@@ -187,7 +190,7 @@ def _is_page_number(line: Line, first_or_last: bool, height: float) -> bool:
     t = line.text.strip()
     if _PAGE_NO_ANYWHERE.fullmatch(t):
         return True
-    in_margin = line.top < 0.1 * height or line.bottom > 0.88 * height
+    in_margin = line.top < _LAYOUT.page_number_top * height or line.bottom > _LAYOUT.page_number_bottom * height
     return (first_or_last or in_margin) and bool(_PAGE_NO_MARGIN.fullmatch(t))
 
 
@@ -198,8 +201,8 @@ def _furniture_key(text: str) -> str:
 def _edge_lines(lines: list[Line], height: float) -> list[Line]:
     """Up to two lines at the top and two at the foot of a page, inside the margins."""
     by_y = sorted(lines, key=lambda ln: ln.top)
-    top = [ln for ln in by_y[:2] if ln.top < 0.15 * height]
-    foot = [ln for ln in by_y[-2:] if ln.bottom > 0.85 * height]
+    top = [ln for ln in by_y[:2] if ln.top < _LAYOUT.running_head_top * height]
+    foot = [ln for ln in by_y[-2:] if ln.bottom > _LAYOUT.running_foot_bottom * height]
     return top + foot
 
 

@@ -1,0 +1,115 @@
+"""Tuning numbers that are not language, in one typed place; the CLI takes its defaults from here.
+
+Words, cues and units are data in ``extractor/patterns/*.yml``; what is here are the
+knobs: time and memory limits, batch sizes, similarity thresholds, layout ratios.
+Each stage module reads its group (``SETTINGS.checks.text_sim``) once, at import,
+into the module constant it always had (``TEXT_SIM``), so a test can still patch the
+constant. Values that change extraction output (layout, segment, checks, verify)
+need an extractor version bump, like a pattern change (see CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ingest(_Group):
+    """``policy-facts ingest``: limits per document and how far workers run ahead."""
+
+    workers: int | None = Field(None, ge=0, description="worker processes; None: one per core, 0: in-process")
+    timeout_s: float = Field(300.0, ge=0, description="seconds a worker may spend on one document (0: none)")
+    memory_mb: int = Field(2048, ge=0, description="memory a worker may take for one document beyond its start")
+    max_text_mb: float = Field(10.0, ge=0, description="largest text/HTML/Markdown file read (0: no limit)")
+    lookahead_per_worker: int = Field(16, ge=1, description="files each worker may run ahead of the writer")
+    problems_listed: int = Field(40, ge=0, description="failed files listed by name in the summary")
+
+
+class Store(_Group):
+    """The single writer's SQLite connection."""
+
+    commit_docs: int = Field(64, ge=1, description="commit after this many documents …")
+    commit_seconds: float = Field(2.0, gt=0, description="… or this many seconds")
+    writer_cache_mb: int = Field(64, ge=1, description="page cache of the writer's connection")
+    busy_timeout_ms: int = Field(5000, ge=0, description="wait this long for another writer's lock")
+
+
+class Segment(_Group):
+    """Sentences and the units claims are read in."""
+
+    max_sentence_chars: int = Field(600, ge=50, description="a longer run without an end mark is split")
+    max_unit_sentences: int = Field(8, ge=1, description="sentences one claim unit may join")
+    min_html_paragraph: int = Field(8, ge=0, description="shorter text blocks of a web page are not paragraphs")
+
+
+class Layout(_Group):
+    """PDF page layout: margins, type sizes and tolerances (fractions of the page, or points)."""
+
+    page_number_top: float = Field(0.1, description="a page number above this fraction of the height …")
+    page_number_bottom: float = Field(0.88, description="… or below this one is in the margin")
+    running_head_top: float = Field(0.15, description="running headers stand above this fraction of the height")
+    running_foot_bottom: float = Field(0.85, description="running footers stand below this one")
+    title_size_ratio: float = Field(1.15, description="a title's type is this much larger than the body's")
+    grid_snap_pt: float = Field(2.5, description="ruling lines closer than this are one grid line")
+    continued_column_pt: float = Field(4.0, description="a table continues when its column edges agree within this")
+    continued_edge_pt: float = Field(8.0, description="… or, with other columns, its left and right edges")
+
+
+class Checks(_Group):
+    """Metric similarity (0..1) needed for a check or a conflict between documents."""
+
+    text_sim: float = Field(0.6, description="a pass between two text figures")
+    table_sim: float = Field(0.3, description="a text figure and a table cell of the same value")
+    bound_sim: float = Field(0.6, description="values that only agree through a bound (300个以上 vs 320)")
+    fail_sim: float = Field(0.75, description="a failing text/table comparison")
+    text_fail_sim: float = Field(0.9, description="a failing comparison of two text figures")
+    conflict_sim: float = Field(0.85, description="a conflict between documents")
+
+
+class Verify(_Group):
+    """``policy-facts verify``: how a source is scored against an article's figure, and limits."""
+
+    support_score: float = Field(0.72, description="weighted score of a source that confirms an agreeing value")
+    contradict_sim: float = Field(0.75, description="metric similarity of the same metric, for a contradiction")
+    weights: dict[str, float] = Field(
+        {"metric": 0.5, "region": 0.15, "period": 0.15, "kind": 0.1, "modality": 0.1, "specific": 0.25, "home": 0.1},
+        description="weight of each part of a source's score (metric, region, period, kind, …)")
+    prefix_match: float = Field(0.75, description="a metric word beginning another (数字贸易 / 数字贸易额)")
+    inside_match: float = Field(0.45, description="a metric word inside another: a qualified subset")
+    broader_match: float = Field(0.55, description="a synonym group's name for a narrower group's, per step")
+    prefer_against: float = Field(0.25, description="how much closer in metric a contradiction must be than a support")
+    home_min: int = Field(2, ge=1, description="figures a document must confirm to count as one of the article's sources")
+    home_share: float = Field(0.2, ge=0, le=1, description="… and this share of the article's figures")
+    max_home: int = Field(3, ge=0, description="source documents of an article whose facts all take part")
+    max_phrases: int = Field(5, ge=1, description="metric phrases (with synonyms) a figure is looked up by")
+    max_by_value: int = Field(300, ge=1, description="facts read per figure through the value index")
+    max_by_metric: int = Field(100, ge=1, description="facts read per figure through the metric index")
+    max_evidence: int = Field(3, ge=1, description="deciding source facts shown per figure")
+    max_candidates: int = Field(5, ge=0, description="nearest source facts shown per figure, scored")
+    max_article_chars: int = Field(200_000, ge=1, description="longest article text checked (CLI and /-/verify)")
+    max_article_bytes: int = Field(5 << 20, ge=1, description="largest article file or form checked")
+
+
+class Web(_Group):
+    """The Datasette pages."""
+
+    max_page_size: int = Field(1000, ge=1, description="rows one search page may ask for")
+
+
+class Settings(_Group):
+    """Every tuning number, by stage."""
+
+    ingest: Ingest = Ingest()
+    store: Store = Store()
+    segment: Segment = Segment()
+    layout: Layout = Layout()
+    checks: Checks = Checks()
+    verify: Verify = Verify()
+    web: Web = Web()
+
+
+#: The settings in force.
+SETTINGS = Settings()
