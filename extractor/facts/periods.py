@@ -71,12 +71,8 @@ def _with_sub(year: int, sub: str | None, m1: str | None, m2: str | None, month:
 
 def _start_month(period: str) -> int:
     """The first month of a period string (``2020-Q4`` → 10, ``2020-H2`` → 7, ``2020`` → 1)."""
-    tail = period[5:]
-    if tail.startswith("Q"):
-        return int(tail[1]) * 3 - 2
-    if tail.startswith("H"):
-        return 1 if tail[1] == "1" else 7
-    return int(tail[:2]) if tail[:2].isdigit() else 1
+    first = _months(period.partition("/")[0])
+    return first[1] if first else 1
 
 
 @cache
@@ -344,15 +340,9 @@ def date_line(text: str, last: bool = False) -> str | None:
 
 
 def period_end(period: str) -> str:
-    """The last month of a period as ``YYYY-MM`` (``2018-Q1`` → ``2018-03``)."""
-    year = period[:4]
-    if "-Q" in period:
-        return f"{year}-{int(period[-1]) * 3:02d}"
-    if period.endswith("-H1"):
-        return f"{year}-06"
-    if len(period) >= 7 and period[4] == "-" and period[5:7].isdigit():
-        return period[:7]
-    return f"{year}-12"
+    """The last month of a period as ``YYYY-MM`` (``2018-Q1`` → ``2018-03``, ``2005/2022`` → ``2022-12``)."""
+    last = _months(period.rpartition("/")[2])
+    return f"{last[0]}-{last[2]:02d}" if last else f"{period[:4]}-12"
 
 
 _TITLE_STAMP = re.compile(r"[-_—]\s*((?:19|20)?\d{2})(\d{2})(\d{2})\s*(?:\.pdf)?$")
@@ -371,3 +361,49 @@ def title_date(title: str) -> str | None:
             return f"{year:04d}-{mo:02d}-{d:02d}"
     m = _TITLE_YEAR.search(title)
     return m.group(1) if m else None
+
+
+# ------------------------------------------------------------ the period hierarchy
+
+_PERIOD_RE = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?")
+
+
+def _months(part: str) -> tuple[int, int, int] | None:
+    """(year, first month, last month) of one period part: 2020, 2020-H1, 2020-Q2, 2020-07."""
+    m = _PERIOD_RE.fullmatch(part)
+    if m is None:
+        return None
+    year, sub = int(m.group(1)), m.group(2)
+    if sub is None:
+        return year, 1, 12
+    if sub[0] == "H":
+        h = int(sub[1])
+        return year, 6 * h - 5, 6 * h
+    if sub[0] == "Q":
+        q = int(sub[1])
+        return year, 3 * q - 2, 3 * q
+    month = int(sub)
+    return (year, month, month) if 1 <= month <= 12 else None
+
+
+def period_parts(period: str | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(year, half, quarter, grain)`` of a period string: the year, half year and quarter it
+    lies within (None where it spans more than one) and how long it is (year, half, quarter,
+    month, months, years). So ``2020-H1`` lies within ``2020``; ``2023-07`` within ``2023``,
+    ``2023-H2`` and ``2023-Q3``; ``2005/2022`` within no year."""
+    if not period:
+        return None, None, None, None
+    first, _, last = period.partition("/")
+    a, b = _months(first), _months(last or first)
+    if a is None or b is None or (b[0], b[2]) < (a[0], a[1]):
+        return None, None, None, None
+    if a[0] != b[0]:
+        return None, None, None, "years"
+    year, m0, m1 = a[0], a[1], b[2]
+    half = f"{year}-H{(m0 - 1) // 6 + 1}" if (m0 - 1) // 6 == (m1 - 1) // 6 else None
+    quarter = f"{year}-Q{(m0 - 1) // 3 + 1}" if (m0 - 1) // 3 == (m1 - 1) // 3 else None
+    span = m1 - m0 + 1
+    # six months across two halves (2023-04/2023-09) are no half year: "months"
+    grain = ("year" if span == 12 else "half" if span == 6 and half else "quarter" if span == 3 and quarter
+             else "month" if span == 1 else "months")
+    return str(year), half, quarter, grain
