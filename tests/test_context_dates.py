@@ -74,3 +74,11 @@ def test_date_lines():
 def test_the_context_carries_year_and_month():
     ctx = document_context(doc("目前公司产能约47GW。", date="2022-07-19", date_source="cover"))
     assert (ctx.year, ctx.month, ctx.date_source) == (2022, 7, "cover")
+
+
+def test_a_period_inside_a_cited_title_is_not_the_documents():
+    """A research note lists earlier notes (《…23Q1业绩超预期》) above its own date line."""
+    text = ("买入（维持）\n当前价格(元)：10.50\n相关研究\n1.《某某科技（600000）：23Q1业绩超预期》，2023.4.29\n"
+            "2.《行业周报：二季度需求回暖》\n2023年08月15日\n总市值(百万元)：1,234.5\n")
+    ctx = document_context(doc(text))
+    assert (ctx.date, ctx.period) == ("2023-08-15", "2023-08")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from extractor.facts.cues import cues
+from extractor.facts.cues import BOOK_TITLE, cues
 from extractor.facts.periods import date_line, find_periods, period_end, signature_date, title_date
 from extractor.facts.regions import DEFAULT_COUNTRY, document_places
 from extractor.models import DateSource, NumberMention, ParsedDocument
@@ -66,7 +66,9 @@ def document_context(doc: ParsedDocument) -> DocContext:
         ctx.period = str(ctx.plan_years[1])
     else:
         for source in (doc.title or "", text[:1500]):
-            refs = find_periods(source, ctx.year, ctx.month)
+            # a period inside a cited title (相关研究：《…22Q1业绩大超预期》) is that work's
+            cited = [t.span() for t in BOOK_TITLE.finditer(source)]
+            refs = [p for p in find_periods(source, ctx.year, ctx.month) if not any(a <= p.start < b for a, b in cited)]
             if ctx.year is not None:  # a history lesson in the opening lines is not the document's period
                 refs = [p for p in refs if p.year is None or ctx.year - 2 <= p.year <= ctx.year + 1]
             refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]

@@ -9,6 +9,8 @@ from extractor.models import NumberMention
 from extractor.patterns import alternation, load
 
 _CLAUSE = re.compile(r"[，,；;：:]")
+#: a book, report or article title (《2018中国智能风控研究报告》): its words are the cited work's
+BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
 
 
 @cache

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.facts.context import DocContext, document_context, modality_for
-from extractor.facts.cues import clause_start, cues, kind_for, percent_kind
+from extractor.facts.cues import BOOK_TITLE, clause_start, cues, kind_for, percent_kind
 from extractor.facts.metrics import FLOW_ONLY, Paired, metric_for, pair_lists
 from extractor.facts.numbers import find_numbers, range_bounds
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
@@ -38,7 +38,6 @@ _CONNECTIVES = re.compile(f"[{re.escape(_CUES['region']['subject_lead_chars'])}\
 _ORG_SEAT = re.compile(f"({alternation(_CUES['region']['org_seats'])})")
 _PER_YEAR = re.compile(alternation(_PERIODS["per_year"]))
 _WHOLE_SPAN = re.compile(alternation(_PERIODS["whole_span"]))
-_BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
 # time words before a place that still opens its clause (2022年杭州…, 上半年全省…)
 _TIME_WORDS = re.compile(
     r"(?:(?:19|20)?\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月|第?[一二三四1-4]季度|"
@@ -208,7 +207,7 @@ def _settle(r: _Reading, m: NumberMention, paired: Paired | None, text: str, ctx
 def _remember_sources(text: str, periods: list[PeriodRef], carry: _Carry) -> None:
     """A report named with its date (亿欧智库2018年11月发布的《…报告》（下称“《报告》”）) lends that
     date to later sentences that cite it again (上述《报告》统计，…) and state none of their own."""
-    titles = list(_BOOK_TITLE.finditer(text))
+    titles = list(BOOK_TITLE.finditer(text))
     if not titles:
         return
     dated = [p for p in periods if p.kind in ("explicit", "relative") and p.end <= titles[0].start()
@@ -284,7 +283,7 @@ def _hidden_spans(text: str, mentions: list[NumberMention]) -> list[tuple[int, i
     """Where a name is not what a figure is about: a source (据…显示, 根据…统计) and a book
     title (《2018中国智能风控研究报告》) that holds none of the sentence's figures."""
     spans = [(m.start(), m.end()) for m in cues()["source_re"].finditer(text)]
-    for t in _BOOK_TITLE.finditer(text):
+    for t in BOOK_TITLE.finditer(text):
         if not any(t.start() < m.start < t.end() for m in mentions):
             spans.append((t.start(), t.end()))
     return spans
