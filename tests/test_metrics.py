@@ -91,3 +91,21 @@ def test_a_share_written_in_tenths_of_a_group_is_that_groups_share():
     got = attrs("其中3成企业获得三次及以上的投资。其中超过6成企业成立于2014-2016年。")
     assert got[0][1] == "获得三次及以上的投资的企业占比"
     assert [g[1] for g in got if g[0] == "6成"] == ["成立于2014-2016年的企业占比"]
+
+
+def test_a_clause_that_names_nothing_measures_what_the_figure_before_it_measured():
+    got = attrs("全市贷款不良率为1.2%，去年同期为1.5%。")
+    assert [g[1] for g in got] == ["贷款不良率", "贷款不良率"]  # the level's name, not 贷款不良
+    got = attrs("一个用户的数据成本普遍在2元—10元之间，少数能达到20元左右。")
+    assert "数据成本" in got[-1][1]  # 少数能 names nothing measured
+    # a figure of another kind in between: the subject, not the growth's metric
+    got = attrs("公司营业收入100亿元，同比增长20%，去年同期为83亿元。")
+    assert got[-1][1] == "公司营业收入"
+
+
+def test_a_bare_percentage_takes_its_kind_from_its_metric():
+    fs = facts_of("该基金的年化收益率今年在4%至5%之间，明年或在3%左右。", published="2023-05-01")
+    assert [(f.quote, f.kind) for f in fs] == [("4%", "other"), ("5%", "other"), ("3%", "other")]
+    assert "收益率" in one(fs, "3%").metric
+    fs = facts_of("全市城镇化率达到65%，比全省低3个百分点。", published="2023-05-01")
+    assert one(fs, "65%").kind == "share"  # 率 alone is a share cue: unchanged

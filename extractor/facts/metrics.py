@@ -36,11 +36,14 @@ def metric_for(
     periods: list[PeriodRef],
     prev_subject: str | None,
     topic: str | None = None,
+    prev_metric: str | None = None,
 ) -> tuple[str | None, str | None]:
     """What a figure measures: the clause's subject in the document's own words.
 
-    ``prev_subject`` is the subject of the sentence's previous figure, ``topic``
-    what the paragraph is about (数字服务贸易 in "其中出口129.75亿元"). Returns
+    ``prev_subject`` is the subject of the sentence's previous figure, ``prev_metric`` that
+    figure's metric when it is of the same kind, ``topic`` what the paragraph is about
+    (数字服务贸易 in "其中出口129.75亿元"). A clause that names nothing of its own (…，去年同期为
+    1.5%; …，少数能达到20元) measures what the previous figure of its kind measured. Returns
     (metric, subject to carry to the next figure of the sentence).
     """
     start = clause_start(text, m.start)
@@ -70,12 +73,15 @@ def metric_for(
     if cue_hits and kind in ("growth", "pp_change", "share"):
         subject = phrase[: cue_hits[0].start()]
     subject = _trim_words(subject)
+    if _names_nothing(subject):
+        subject = ""
     if not subject or FLOW_ONLY.match(subject):
         head = prev_subject or topic or ""
         if subject and head:  # 其中出口129.75亿元 → 数字服务贸易出口
             head = _FLOW_TAIL.sub("", head)
         tail = _trim_words(phrase, keep_cues=True)
-        metric = (head + tail) if tail else (head + subject)
+        tail = "" if _names_nothing(tail) else tail
+        metric = (head + tail) if tail else ((prev_metric or head) if not subject else head + subject)
         subject = head + subject
     else:
         metric = _trim_words(phrase, keep_cues=True) or subject
@@ -85,6 +91,18 @@ def metric_for(
 
 
 _NOUNISH = ("n", "j", "eng", "x", "c")
+# part-of-speech tags of words that name nothing measured: conjunctions, prepositions, adverbs,
+# numerals and measures, pronouns, particles (或在, 少数能, 也将)
+_FUNCTION_TAGS = frozenset(("c", "p", "d", "m", "mq", "q", "r", "rr", "rz", "u", "uj", "ul", "uz", "ud", "ug", "uv",
+                            "zg", "y", "e"))
+
+
+def _names_nothing(phrase: str) -> bool:
+    """A phrase of function words only, single-character verbs among them (能, 会, 将)."""
+    if not phrase.strip():
+        return False
+    words = list(pos_tokenizer().cut(phrase, HMM=False))
+    return all(w.flag in _FUNCTION_TAGS or (w.flag == "v" and len(w.word) == 1) for w in words)
 
 
 _UNIT_LABEL_TAIL = re.compile(r"\s*[（(][^（）()]{1,8}[)）]\s*$")

@@ -122,7 +122,8 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
     read: list[_Reading] = []
     for m in mentions:
         kind = kind_for(m, s.text)
-        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
+        same_kind = read[-1].metric if read and read[-1].kind == kind else None
+        metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic, same_kind)
         read.append(_Reading(*_region_for(m, s.text, subject_places, whole_places, ctx, carry),
                              *_period_for(m, s.text, periods, ctx, carry, sentence_period, kind), kind, metric))
     paired = pair_lists(s.text, mentions, periods, places, [r.metric for r in read])
@@ -188,7 +189,8 @@ class _Reading:
 
 def _settle(r: _Reading, m: NumberMention, paired: Paired | None, text: str, ctx: DocContext, carry: _Carry) -> None:
     """What a figure takes from its place in a list (``paired``: 分别, parallel lists) and from the
-    question its paragraph answers, then its modality (a target without a period is the plan's)."""
+    question its paragraph answers, a bare percentage's kind from its metric, then its modality
+    (a target without a period is the plan's)."""
     if paired:  # the figure's own item, year or place
         r.metric = paired.metric or r.metric
         if paired.period:
@@ -197,8 +199,10 @@ def _settle(r: _Reading, m: NumberMention, paired: Paired | None, text: str, ctx
             r.region, r.region_source = place_region, "stated"
     if carry.question:
         r.metric = _answering(r.metric, carry.question)
-        if m.unit_norm == "%" and r.kind == "share" and not cues()["cue_re"].search(text[: m.start]):
-            r.kind = percent_kind(r.metric or "")  # 1.75%至2%: a yield, as the question says
+    if m.unit_norm == "%" and r.kind == "share" and not cues()["cue_re"].search(text, clause_start(text, m.start), m.start):
+        # nothing in its clause says what the percentage is: its metric does (…收益率可能在1.125%至1.625%
+        # 之间，2021年6月，可能低至2.5%: a yield; an answer's 1.75%至2%: the yield the question asks about)
+        r.kind = percent_kind(r.metric or "")
     r.modality = modality_for(m, text, r.period, ctx, carry.question)
     if r.modality == "target" and r.period is None and ctx.plan_years:
         r.period, r.period_source = str(ctx.plan_years[1]), "document"
