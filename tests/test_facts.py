@@ -323,6 +323,9 @@ def test_physical_units_measure_amounts():
         ("美联储应将政策利率下调至1%。", "1%", "target"),
         ("欧洲央行可以再降息20个基点。", "20个基点", "target"),
         ("预计一期总投资额约6.66亿元；去年公司营收增长12%。", "12%", "actual"),  # a forecast word before ；
+        # a forecast word listed as an item (…的预测等等) is a noun, not a verb over the figures after it
+        ("服务包括身份核验、信用评分、还款能力的预测等，每次调用收费0.5元。", "0.5元", "actual"),
+        ("机构给出的预测、估计等各不相同，多数预计明年增长5%。", "5%", "forecast"),
     ],
 )
 def test_modality_cues(text, quote, modality):

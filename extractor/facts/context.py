@@ -122,13 +122,13 @@ def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContex
     """actual, target or forecast, from the sentence's wording and the document's genre.
 
     A forecast word counts in the part of the sentence before the figure (since the last
-    semicolon); ``question`` is the question a figure answers (…你的预测是什么？), whose
-    forecast word counts when the answer has no wording of its own.
+    semicolon), unless it is an item of a list (…经济能力方面的预测等等); ``question`` is the question a figure answers (…你的预测是什么？), whose
+    forecast word counts when the answer has no modality wording of its own.
     """
     cue = cues()
     part_start = max((p.end() for p in _PART.finditer(text, 0, m.start)), default=0)
     pre = cue["not_forecast"].sub("", text[part_start : m.start])
-    if cue["forecast"].search(pre):
+    if any(not cue["listed_after"].match(pre, f.end()) for f in cue["forecast"].finditer(pre)):
         return "forecast"
     year = int(period[:4]) if period and period[:4].isdigit() else None
     if cue["target"].search(text):

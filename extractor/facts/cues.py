@@ -38,6 +38,7 @@ def cues() -> dict:
         "target": alt(mod["target_strong"]),
         "forecast": alt(mod["forecast"]),
         "not_forecast": alt(mod["not_forecast"]),
+        "listed_after": alt(mod["listed_after"]),
         "plan_titles": alt(mod["plan_titles"]),
         "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
         "leading": sorted(data["metric_leading"], key=len, reverse=True),

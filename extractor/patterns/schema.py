@@ -41,6 +41,7 @@ class Modality(Section):
     target_strong: Words
     forecast: Words
     not_forecast: Words  # hold a forecast word but state a fact (预计负债)
+    listed_after: Words  # a forecast word before these is a listed item (…的预测等等)
     plan_titles: Words
 
 
