@@ -109,3 +109,10 @@ def test_a_bare_percentage_takes_its_kind_from_its_metric():
     assert "收益率" in one(fs, "3%").metric
     fs = facts_of("全市城镇化率达到65%，比全省低3个百分点。", published="2023-05-01")
     assert one(fs, "65%").kind == "share"  # 率 alone is a share cue: unchanged
+
+
+def test_a_body_that_stands_for_a_place_stays_in_the_metric_without_its_latin_gloss():
+    got = attrs("英格兰银行（BoE）本月加息25个基点，美联储（Fed）维持利率不变。", published="2023-05-11")
+    assert got[0][1] == "英格兰银行加息" and got[0][3] == "英国"  # the body is who acts, its region the place
+    got = attrs("市场普遍预计日本央行明年将购买约60万亿日元国债。", published="2023-05-11")
+    assert "日本央行" in got[0][1] and got[0][3] == "日本"

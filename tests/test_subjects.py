@@ -71,8 +71,8 @@ def test_a_common_noun_before_a_suffix_is_no_name():
 
 def test_a_central_bank_stands_for_its_place():
     assert subjects("欧洲央行（ECB）可以再降息20个基点，日本央行可以再降息15个基点") == [
-        ("欧元区", "country"), ("日本", "country")]
-    assert subjects("美联储应将政策利率下调至1%至1.25%") == [("美国", "country")]
+        ("欧元区", "body"), ("日本", "body")]
+    assert subjects("美联储应将政策利率下调至1%至1.25%") == [("美国", "body")]
 
 
 def test_a_person_after_a_role_word():

@@ -184,8 +184,9 @@ def _counted_noun(after: str) -> str | None:
 
 
 def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: str, offset: int) -> str:
-    """Remove places, time references and brackets of numbering from a pre-number phrase."""
-    spans = [(p.start - offset, p.end - offset) for p in places if p.level != "org"]  # who stays: 美联储政策利率
+    """Remove places, time references, brackets of numbering and Latin glosses (欧洲央行（ECB）)
+    from a pre-number phrase; organisations and a place's bodies stay (美联储政策利率, 欧洲央行降息)."""
+    spans = [(p.start - offset, p.end - offset) for p in places if p.level not in ("org", "body")]
     spans += [(p.start - offset, p.end - offset) for p in periods]
     chars = list(pre)
     for a, b in spans:
@@ -193,6 +194,7 @@ def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: 
             chars[i] = ""
     out = "".join(chars)
     out = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]", "", out)
+    out = re.sub(r"[（(][A-Za-z][A-Za-z .&'-]{0,40}[）)]", "", out)
     # a figure inside brackets (产能（乐山5GW示范基地、乐山20GW…): what the bracket says before it
     inside = re.search(r"[（(]([^）)]*)$", out)
     if inside:

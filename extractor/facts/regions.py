@@ -23,8 +23,9 @@ _OWN_COUNTRY = tuple(load("places.yml")["own_country_words"])  # 全国 in a doc
 class Place:
     surface: str
     name: str  # normalised: 杭州市, 浙江省, 中国, 全球, 阿里巴巴
-    level: str  # province | city | district | national | macro | country | foreign | org | person
-    #            | self_province | self_city | self_county | self_company (公司: the report's company)
+    level: str  # province | city | district | national | macro | country | foreign | org | person | body
+    #            | self_province | self_city | self_county | self_company (公司: the report's company);
+    #            body: a body that stands for a place or currency area (欧洲央行 → 欧元区)
     province: str | None = None
     start: int = 0
     end: int = 0

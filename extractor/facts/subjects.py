@@ -184,7 +184,7 @@ def _named_orgs(text: str) -> Iterator[Place]:
     """Bodies that stand for a place (美联储), legal names (…有限公司), suffixed names (龙湖集团)."""
     d = _data()
     for m in d["bodies_re"].finditer(text):
-        yield Place(m.group(), d["bodies"][m.group()], "country", None, m.start(), m.end())
+        yield Place(m.group(), d["bodies"][m.group()], "body", None, m.start(), m.end())
     for m in d["legal_suffix_re"].finditer(text):
         name = _name_before(text, m.start(), m.end(), legal=True)
         if name:
