@@ -106,6 +106,19 @@ def test_the_year_before_a_stated_year_and_comparison_bases():
     assert [(p.period, p.kind) for p in refs] == [("2018", "explicit"), ("2017", "base")]
     assert find_periods("去年出口增长5%", 2022, 7)[0].kind == "relative"
     assert find_periods("比去年增长5%", 2022, 7)[0].kind == "base"
+    assert find_periods("三产占比与去年持平", 2016, 11)[0].kind == "base"  # the same as last year's
+    assert [p.kind for p in find_periods("2019年与2020年分别增长5%和7%", 2021)] == ["explicit", "explicit"]
+
+
+def test_a_comparison_with_last_year_is_not_carried_to_the_next_sentences():
+    from extractor.facts.segment import sentences
+    from extractor.facts.sentence import extract_facts
+    from extractor.models import Page, ParsedDocument
+
+    text = "1-10月，全县投资完成246.79亿元，三产占比与去年持平；生产性服务业完成投资39.66亿元。"
+    doc = ParsedDocument(path="t.html", doc_type="html", title="某县投资简报", published="2016-11-22",
+                         pages=[Page(number=None, text=text)])
+    assert [f.period for f in extract_facts(doc, sentences(doc.pages))] == ["2016-01/2016-10"] * 2
 
 
 def test_a_day_alone_is_a_day_of_the_documents_month():

@@ -102,8 +102,9 @@ def _alts(words: list[str]) -> str:
 
 @cache
 def _compared() -> re.Pattern[str]:
-    """比上年, 较去年: a comparison word right before a time word."""
-    return re.compile(rf"(?:{_alts(load('periods.yml')['base_markers'])})\s*$")
+    """比上年, 较去年, 与去年持平: a comparison word right before a relative time word."""
+    data = load("periods.yml")
+    return re.compile(rf"(?:{_alts([*data['base_markers'], *data['compared_with']])})\s*$")
 
 
 @cache

@@ -44,7 +44,7 @@ _TIME_WORDS = re.compile(
     + alternation([*_PERIODS["year_parts"], *(f"年{w}" for w in _PERIODS["whole_year"])]) + ")"
 )
 # 由去年同期的35.7%: last year's level, unless compared with it (较去年同期下滑…)
-_COMPARED = re.compile(f"(?:{alternation([*_PERIODS['base_markers'], *_PERIODS['same_period_compared']])})$")
+_COMPARED = re.compile(f"(?:{alternation([*_PERIODS['base_markers'], *_PERIODS['compared_with']])})$")
 
 
 @dataclass

@@ -102,7 +102,7 @@ class Periods(Section):
     whole_year: Words
     fiscal_year: Words  # 2017会计年度, 2021财年
     base_markers: Words
-    same_period_compared: Words  # 与去年同期相比: a comparison's base
+    compared_with: Words  # 与去年持平: a relative time word after these is a comparison's base
     date_line_verbs: Words  # 2024年4月23日印发: a line that is a date
     per_year: Words
     whole_span: Words
