@@ -51,6 +51,7 @@ def cues() -> dict:
         "count_particles_re": re.compile(rf"(?:{alts(data['count_trailing_particles'])})+$"),
         "noun_after_not": re.compile(rf"^(?:{alts(data['noun_after_not'])})"),
         "list_totals": alts(data["list_totals"]),
+        "people_count": {"units": set(data["people_count"]["units"]), "noun": data["people_count"]["noun"]},
     }
 
 

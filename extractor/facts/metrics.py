@@ -54,6 +54,8 @@ def metric_for(
                 if piece.strip()), "")
     phrase = _without_figures(_strip_noise(pre, places, periods, text, start))
     cue = cues()
+    if kind == "count" and (acted := _people_acting(m, text[m.end :])):
+        return (_trim_words(phrase) + acted).strip("【“\"'（( "), prev_subject  # 7500人参加 → 参加人数
     if kind == "count" or (kind == "share" and m.unit == "成"):
         counted = _counted_noun(text[m.end :])
         if counted and kind == "share":  # 3成企业获得…的投资: the share of those firms
@@ -141,6 +143,22 @@ def _without_figures(pre: str) -> str:
     return pre
 
 
+_CLAUSE_END = re.compile(r"[，,、。；;：:！？!?）)】》」”\s]|$")
+
+
+def _people_acting(m: NumberMention, after: str) -> str | None:
+    """A count of people whose clause ends with what they do (7500人参加, 208400人康复, 12人死亡):
+    the number of people doing it (参加人数), or None."""
+    people = cues()["people_count"]
+    if m.unit_norm not in people["units"]:
+        return None
+    words = list(pos_tokenizer().cut(after[:8], HMM=False))
+    if len(words) < 1 or not 2 <= len(words[0].word) <= 3 or not _CLAUSE_END.match(after, len(words[0].word)):
+        return None
+    # jieba tags such a verb v, or (康复) as a name: no name follows a bare count of people
+    return words[0].word + people["noun"] if words[0].flag in ("v", "vi", "vn", "nr") else None
+
+
 def _counted_noun(after: str) -> str | None:
     """What a count counts, from the words after it: the noun (165个跨境电商综试区), and what
     the clause says of it (19个州已经下令… → 已经下令…的州; 54个国家报告了确诊病例 → 报告了确诊病例的国家)."""
@@ -205,7 +223,7 @@ def _strip_noise(pre: str, places: list[Place], periods: list[PeriodRef], text: 
 def _trim_words(phrase: str, keep_cues: bool = False) -> str:
     cue = cues()
     changed = True
-    while changed and phrase:
+    while changed and phrase and phrase not in cue["leading"]:  # (其中 alone is no 其 + 中)
         changed = False
         for w in cue["leading"]:
             if phrase.startswith(w) and len(phrase) > len(w):

@@ -75,6 +75,13 @@ class TradeFlows(Section):
     heads: Words
 
 
+class PeopleCount(Section):
+    """7500人参加 → 参加人数: units of a count of people and the noun for their number."""
+
+    units: Words
+    noun: str
+
+
 class Cues(Section):
     kind: Kind
     modality: Modality
@@ -89,6 +96,7 @@ class Cues(Section):
     count_trailing_particles: Words
     noun_after_not: Words  # a figure's noun after it does not start with these
     list_totals: Words  # a list's total after a comma (…，合计W)
+    people_count: PeopleCount
 
 
 class Periods(Section):
