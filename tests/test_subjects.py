@@ -122,3 +122,17 @@ def test_words_that_only_look_like_organisations():
     assert [p.surface for p in find_subjects("根据博文房地产评估造价集团有限公司出具的报告")] == ["博文房地产评估造价集团有限公司"]
     # outside a company's own report a bare 公司 is any company
     assert subjects("将属于上市公司的附属分公司以及ST公司予以剔除") == []
+
+
+def test_a_company_written_with_its_stock_code_is_an_organisation():
+    got = [(p.surface, p.level) for p in find_subjects("公告称宁德时代（300750）一季度营收增长，同时金风科技(002202.SZ)表示")]
+    assert got == [("宁德时代", "org"), ("金风科技", "org")]  # 公告称 and 同时 are no part of the names
+    assert find_subjects("最高人民法院作出（2017）最高法执复27号裁定") == []  # a year in brackets is no code
+
+
+def test_a_news_figure_of_a_company_named_with_its_code_is_the_companys():
+    from test_facts import facts_of
+
+    fs = facts_of("据悉，宁德时代（300750.SZ）一季度营业收入890亿元，同比增长120%。",
+                  title="动力电池企业一季报出炉", published="2023-04-28")
+    assert {f.region for f in fs} == {"宁德时代"}

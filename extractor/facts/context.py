@@ -182,6 +182,12 @@ def _statement_words() -> dict[str, Any]:
     }
 
 
+def coded_names(text: str) -> list[tuple[int, int]]:
+    """Where a name written with its stock code stands (宁德时代（300750.SZ）, 龙湖集团(00960.HK)): the
+    span of up to ten letters before the code, which may begin with words that are no part of it."""
+    return [m.span(1) for m in _statement_words()["code_re"].finditer(text)]
+
+
 def report_period(doc: ParsedDocument) -> str | None:
     """The period a company report covers, from its title or cover:
     ``2018年第一季度报告`` → ``2018-Q1``, ``2019年半年度报告`` → ``2019-H1``, ``2023年年度报告`` → ``2023``."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 
-from extractor.facts.context import DocContext
+from extractor.facts.context import DocContext, coded_names
 from extractor.facts.regions import Place
 from extractor.facts.segment import pos_tokenizer
 from extractor.models import ParsedDocument
@@ -165,7 +165,7 @@ def find_subjects(text: str, company: Company | None = None, following: str = ""
     suffixed names, people, indefinite organisations, then 公司 and the like.
     """
     out: list[Place] = []
-    for p in chain(_company_names(text, company), _named_orgs(text), _people(text),
+    for p in chain(_company_names(text, company), _coded(text), _named_orgs(text), _people(text),
                    _indefinite(text, company, following), _self_references(text, company)):
         if not any(o.start < p.end and p.start < o.end for o in out):
             out.append(p)
@@ -178,6 +178,21 @@ def _company_names(text: str, company: Company | None) -> Iterator[Place]:
         for m in re.finditer(re.escape(alias), text):
             if not text[m.start() - 1 : m.start()] == "新":  # 新东北电气 is another company
                 yield Place(m.group(), company.name, "org", None, m.start(), m.end())  # type: ignore[union-attr]
+
+
+def _coded(text: str) -> Iterator[Place]:
+    """Companies written with their stock code (公告称宁德时代（300750）…): the words before the code
+    while they look like a name (proper nouns, nouns, single characters), at least two characters."""
+    for a, b in coded_names(text):
+        words = list(pos_tokenizer().cut(text[a:b], HMM=False))
+        start = b
+        for w in reversed(words):
+            single = len(w.word) == 1 and w.flag not in ("v", "p", "c", "d", "r", "m", "q", "f")
+            if not (w.flag.startswith(_NAME_FLAGS) or w.flag in ("n", "a") or single) or any(c in _STOP for c in w.word):
+                break
+            start -= len(w.word)
+        if b - start >= 2:
+            yield Place(text[start:b], text[start:b], "org", None, start, b)
 
 
 def _named_orgs(text: str) -> Iterator[Place]:
