@@ -229,9 +229,11 @@ def document_subject(doc: ParsedDocument) -> str | None:
     if m:
         return m.group(1)
     coded = Counter(m.group(1) for m in words["code_re"].finditer(head))
+    # the title, or the text's first line where the file has no title (a PDF without metadata)
+    heading = doc.title or next((ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()), "")
     if coded:  # the company in the title, or the one most of the coded names are
         name, n = coded.most_common(1)[0]
-        if name in (doc.title or "") or (n >= 2 and n > sum(coded.values()) / 2):
+        if name in heading or (n >= 2 and n > sum(coded.values()) / 2):
             return name
     if not words["company_doc"].search((doc.title or "") + doc.text[:600]):
         return None
