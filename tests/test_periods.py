@@ -127,3 +127,18 @@ def test_a_day_alone_is_a_day_of_the_documents_month():
     assert find_periods("于15日发布数据", 2020, 7)[0].period == "2020-07"
     assert find_periods("在3日内完成", 2020, 7) == []  # a duration
     assert find_periods("当地时间3日", 2020) == []  # no month known
+
+
+def test_quarters_and_halves_written_q_and_h_without_a_year():
+    assert [p.period for p in find_periods("其中Q4实现营收431.6亿元", 2024, 4)] == ["2023-Q4"]  # not begun yet
+    assert [p.period for p in find_periods("H1净利润增长", 2024, 8)] == ["2024-H1"]
+    assert find_periods("SQ4型号", 2024, 8) == []  # inside a Latin word
+
+
+def test_a_bare_part_of_a_year_belongs_to_the_year_the_sentence_states():
+    refs = find_periods("公司2022年营收100亿元，其中四季度营收30亿元", 2024, 8)
+    assert [p.period for p in refs] == ["2022", "2022-Q4"]
+    refs = find_periods("2022年全年营收100亿元，今年一季度营收30亿元", 2024, 8)
+    assert [p.period for p in refs] == ["2022", "2024-Q1"]  # 今年 names its year
+    refs = find_periods("2020年以来全市累计投资，上半年增长5%", 2024, 8)
+    assert [p.period for p in refs] == ["2020", "2024-H1"]  # 2020年以来 is no year of its own

@@ -89,7 +89,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[
     )
     words = sorted(list(relative) + list(same_last), key=len, reverse=True)
     rel = re.compile(
-        r"(?P<word>" + "|".join(map(re.escape, words)) + r")"
+        r"(?<![A-Za-z])(?P<word>" + "|".join(map(re.escape, words)) + r")"
         r"\s*(?:(?P<m1>\d{1,2})\s*月?\s*[-—–~～至到]\s*(?P<m2>\d{1,2})\s*月|(?P<month>\d{1,2})\s*月"
         r"|(?P<rsub>" + _SUB_WORDS + r"))?"
     )
@@ -113,6 +113,19 @@ def _bare_day() -> re.Pattern[str]:
     data = load("periods.yml")
     lead = "|".join(f"(?<={re.escape(w)})" for w in data["day_lead"])
     return re.compile(rf"(?:{lead}|^)\s*(\d{{1,2}})\s*日(?!{_alts(data['day_not_after'])})")
+
+
+@cache
+def _dated_words() -> frozenset[str]:
+    """Relative words that name their year themselves (今年一季度, 去年下半年), not a bare part (四季度)."""
+    relative = load("periods.yml")["relative"]
+    return frozenset(w for w in relative if any(w != k and w.startswith(k) for k in relative))
+
+
+@cache
+def _open_ended() -> re.Pattern[str]:
+    """2020年以来, 2019年之前: a year that opens or closes a stretch of time."""
+    return re.compile(rf"\s*(?:{_alts(load('periods.yml')['open_ended'])})")
 
 
 @cache
@@ -220,6 +233,11 @@ class _Scan:
         if word in _year_before_words() and stated and not m.group("rsub"):
             y = (stated[-1].year or ref_year) - 1
             return PeriodRef(m.start(), m.end(), str(y), kind, y)
+        whole = [p for p in stated if not _open_ended().match(self.text, p.end)]
+        if template.startswith("{Y}-") and whole and word not in _dated_words() and m.group(0) == word:
+            # 公司2023年营收…，其中四季度/Q4…: a part of the year the sentence states
+            y = whole[-1].year or ref_year
+            return PeriodRef(m.start(), m.end(), _apply_year(template, y), kind, y)
         if m.group("m1") or m.group("month") or (m.group("rsub") and "-" not in template):
             year_t = template.split("-")[0].replace("{YM}", "{Y}")
             y = int(_apply_year(year_t, ref_year))

@@ -110,6 +110,7 @@ class Periods(Section):
     whole_year: Words
     fiscal_year: Words  # 2017会计年度, 2021财年
     base_markers: Words
+    open_ended: Words  # 2020年以来: no year for a later 四季度
     compared_with: Words  # 与去年持平: a relative time word after these is a comparison's base
     date_line_verbs: Words  # 2024年4月23日印发: a line that is a date
     per_year: Words
