@@ -215,6 +215,15 @@ def test_a_place_opening_its_own_clause_is_the_subject_even_in_a_company_report(
     fs = facts_of("2022年中国光伏新增装机87GW，公司市占率约30%。", title=NOTE, doc_type="pdf")
     assert one(fs, "87GW").region == "中国"
     assert one(fs, "30%").region == "远望科技"
+    # a place opening the sentence (after its time words) is the subject of its later clauses too
+    fs = facts_of("2022年上半年，全国集成电路产量1657亿块，同比下降7.6%；公司产量增长12%。", title=NOTE, doc_type="pdf")
+    assert [f.region for f in fs] == ["中国", "中国", "远望科技"]
+
+
+def test_a_company_reports_running_text_is_of_the_period_the_report_covers():
+    text = "杭州远望科技股份有限公司\n2023年半年度报告\n报告期内，公司实现营业收入56.3亿元，比上年同期增长12.5%。"
+    fs = facts_of(text, doc_type="pdf")
+    assert [(f.region, f.period) for f in fs] == [("杭州远望科技", "2023-H1")] * 2
 
 
 def test_a_company_reports_counterparties_and_courts_are_not_its_figures_subject():

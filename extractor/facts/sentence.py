@@ -68,7 +68,9 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
     """Every fact in the document's sentences and tables."""
     ctx = document_context(doc)
     company = report_company(doc, ctx)
-    carry = _Carry(doc_region=company.name if company else ctx.region, doc_period=ctx.period, company=company)
+    # a company report's figures are of the period it covers (2023年半年度报告 → 2023-H1)
+    carry = _Carry(doc_region=company.name if company else ctx.region, doc_period=ctx.report_period or ctx.period,
+                   company=company)
     paragraphs: dict[int, list[str]] = {}
     for s in sentences:
         paragraphs.setdefault(s.paragraph, []).append(s.text)
@@ -394,11 +396,13 @@ def _region_for(
     乐山5GW示范基地), else the paragraph's subject, else the document's company or home."""
     before = [p for p in places if p.end <= m.start]
     if carry.company:
-        # a company's report: its figures are the company's unless the figure's own clause
-        # opens with another subject; earlier clauses lend only companies and people (a court
-        # or a site named on the way is no subject of the company's figures)
+        # a company's report: its figures are the company's unless the figure's own clause or
+        # the sentence opens with another subject (2023年上半年，全国集成电路产量…，同比下降7.6%);
+        # other earlier clauses lend only companies and people (a court or a site named on the
+        # way is no subject of the company's figures)
         own = clause_start(text, m.start)
-        before = [p for p in before if _is_who(p) or (p.start >= own and _opens_clause(text, p))]
+        before = [p for p in before if _is_who(p) or _opens_sentence(text, p)
+                  or (p.start >= own and _opens_clause(text, p))]
     if not before and carry.region is None and carry.doc_region is None:
         before = [p for p in wholes if p.end <= m.start]
     if before:
@@ -429,6 +433,12 @@ def _opens_clause(text: str, place: Place) -> bool:
         return False
     start = clause_start(text, place.start)
     return len(_CONNECTIVES.sub("", _TIME_WORDS.sub("", text[start : place.start]))) <= 1
+
+
+def _opens_sentence(text: str, place: Place) -> bool:
+    """A place that opens its clause, with nothing but time words before it in the sentence."""
+    start = clause_start(text, place.start)
+    return _opens_clause(text, place) and len(_CONNECTIVES.sub("", _TIME_WORDS.sub("", text[:start]))) <= 1
 
 
 def _last_plain_period(periods: list[PeriodRef], limit: int) -> str | None:
