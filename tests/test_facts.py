@@ -374,3 +374,8 @@ def test_a_level_right_after_a_comparisons_base_year_is_that_years():
 def test_a_question_without_a_subject_lends_nothing():
     fs = facts_of("为什么数字贸易增长这么快？\n出口增长20%。", title="浙江外贸")
     assert one(fs, "20%").metric == "出口增长"
+
+
+def test_a_comparison_with_a_month_or_day_is_no_span_of_years():
+    fs = facts_of("2018年销售收入比2017年增长21.5%。3月出口比上月增长5%。", published="2018-04-10")
+    assert [f.period for f in fs] == ["2017/2018", "2018-03"]

@@ -142,3 +142,10 @@ def test_a_bare_part_of_a_year_belongs_to_the_year_the_sentence_states():
     assert [p.period for p in refs] == ["2022", "2024-Q1"]  # 今年 names its year
     refs = find_periods("2020年以来全市累计投资，上半年增长5%", 2024, 8)
     assert [p.period for p in refs] == ["2020", "2024-H1"]  # 2020年以来 is no year of its own
+
+
+def test_yesterday_and_last_month_against_the_documents_date():
+    assert [p.period for p in find_periods("国家统计局昨日发布数据", 2024, 3)] == ["2024-03"]
+    assert [p.period for p in find_periods("上月出口增长5%", 2024, 3)] == ["2024-02"]
+    assert [p.period for p in find_periods("上个月出口增长5%", 2024, 1)] == ["2023-12"]
+    assert [p.period for p in find_periods("上月出口增长5%", 2024)] == ["2024"]  # no month known: its year

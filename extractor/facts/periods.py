@@ -134,8 +134,12 @@ def _year_before_words() -> frozenset[str]:
 
 
 def _apply_year(template: str, year: int, month: int | None = None) -> str:
+    """A template of periods.yml against a year (and month): {Y}, {Y-1}, {YM} (the month),
+    {YM-1} (the month before; the year when no month is known)."""
+    before = (f"{year}-{month - 1:02d}" if month > 1 else f"{year - 1}-12") if month else str(year)
     return (
-        template.replace("{YM}", f"{year}-{month:02d}" if month else str(year))
+        template.replace("{YM-1}", before)
+        .replace("{YM}", f"{year}-{month:02d}" if month else str(year))
         .replace("{Y-2}", str(year - 2))
         .replace("{Y-1}", str(year - 1))
         .replace("{Y+1}", str(year + 1))
@@ -239,7 +243,7 @@ class _Scan:
             y = whole[-1].year or ref_year
             return PeriodRef(m.start(), m.end(), _apply_year(template, y), kind, y)
         if m.group("m1") or m.group("month") or (m.group("rsub") and "-" not in template):
-            year_t = template.split("-")[0].replace("{YM}", "{Y}")
+            year_t = "{Y}" if template.startswith("{YM") else template.split("-")[0]
             y = int(_apply_year(year_t, ref_year))
             period = _with_sub(y, m.group("rsub") or "m", m.group("m1"), m.group("m2"), m.group("month"))
         else:

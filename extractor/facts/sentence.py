@@ -487,6 +487,6 @@ def _period_for(
             return shift_year(in_force, -1), "stated"
         if last.kind == "base" and (re.fullmatch(r"\s*的\s*", gap) or (not gap.strip() and kind in _LEVELS)):
             return last.period, "stated"
-        if last.kind == "base" and in_force:
-            return f"{last.period}/{in_force[:4]}", "stated"
+        if last.kind == "base" and in_force and len(last.period) == 4 and last.period < in_force[:4]:
+            return f"{last.period}/{in_force[:4]}", "stated"  # 比2017年增长21.5%: 2017/2018
     return in_force, (source if in_force else None)
