@@ -123,3 +123,8 @@ def test_a_count_of_people_ending_with_what_they_do_is_the_number_doing_it():
     assert [g[1] for g in got] == ["马拉松吸引参加人数", "受伤人数", "晕倒人数"]  # 昨日的: a time word
     got = attrs("当地已有300名学生返校，另有5名医生。", published="2023-04-17")
     assert "学生" in got[0][1] and got[1][1] == "医生"  # a noun after the count stays what is counted
+
+
+def test_a_preposition_the_figure_completes_ends_no_metric():
+    got = attrs("全市城镇调查失业率控制在5%左右，担保借款余额存在1,479万元敞口，城镇新增就业不少于26万人。")
+    assert [g[1] for g in got] == ["城镇调查失业率控制", "担保借款余额存在敞口", "城镇新增就业不少于"]

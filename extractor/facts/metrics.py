@@ -88,8 +88,16 @@ def metric_for(
     else:
         metric = _trim_words(phrase, keep_cues=True) or subject
     if metric:
-        metric = metric.strip("“”\"'（）()、 ")
+        metric = _without_last_preposition(metric.strip("“”\"'（）()、 "))
     return (metric or None), (subject or prev_subject)
+
+
+def _without_last_preposition(metric: str) -> str:
+    """收益率在 → 收益率, 失业率控制在 → 失业率控制 (a preposition the figure completes), not 存在."""
+    words = list(pos_tokenizer().cut(metric[-4:], HMM=False))
+    if len(words) >= 2 and words[-1].flag == "p" and words[-1].word in _CUES["metric_trailing_prepositions"]:
+        return metric[: -len(words[-1].word)]
+    return metric
 
 
 _NOUNISH = ("n", "j", "eng", "x", "c")
@@ -100,8 +108,9 @@ _FUNCTION_TAGS = frozenset(("c", "p", "d", "m", "mq", "q", "r", "rr", "rz", "u",
 
 
 def _names_nothing(phrase: str) -> bool:
-    """A phrase of function words only, single-character verbs among them (能, 会, 将)."""
-    if not phrase.strip():
+    """A phrase of function words only, single-character verbs among them (能, 会, 将); a kind cue
+    (占比, 增长) says what is measured."""
+    if not phrase.strip() or cues()["cue_re"].search(phrase):
         return False
     words = list(pos_tokenizer().cut(phrase, HMM=False))
     return all(w.flag in _FUNCTION_TAGS or (w.flag == "v" and len(w.word) == 1) for w in words)

@@ -87,6 +87,7 @@ class Cues(Section):
     modality: Modality
     metric_trailing: Words
     metric_leading: Words
+    metric_trailing_prepositions: Words  # 收益率在4% → 收益率, not 存在
     trade_flows: TradeFlows
     amount_heads: Words
     region: RegionCues
