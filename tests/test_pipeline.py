@@ -11,6 +11,7 @@ import pytest
 
 from extractor.ingest import job as extract
 from extractor.ingest import pipeline
+from extractor.ingest import writer as store_stage
 from extractor.ingest.pipeline import (
     Extraction,
     ManifestError,
@@ -301,7 +302,7 @@ def test_a_batch_keeps_each_document_atomic(tmp_path: Path, store) -> None:
         docs.append(extract_file(f, name, f"sha{i}", f.stat().st_size))
     docs[1].facts[-1].sentence_index = 999  # points at no sentence: save_document raises half-way
     summary = Summary()
-    writer = pipeline.Writer(store, summary, max_docs=10, max_age=60)
+    writer = store_stage.Writer(store, summary, max_docs=10, max_age=60)
     for r in docs:
         writer.write(r)
     writer.commit()
@@ -326,7 +327,7 @@ def test_inconsistent_extraction_fails_that_file_only(store) -> None:
                      document=ParsedDocument(path="bad.txt", doc_type="text", page_count=1),
                      sentences=[s], facts=[Fact(sentence_index=7, sentence="增长5%。", quote="5%", value=5)])
     summary = Summary()
-    pipeline._store(store, bad, summary)
+    store_stage.store_result(store, bad, summary)
     row = store.document("bad.txt")
     assert row["status"] == "failed" and row["error"].startswith("StoreError") and row["doc_type"] == "text"
     assert store.counts()["sentences"] == 0 and summary.failed == 1
@@ -358,7 +359,7 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     rows = prepare_document(sample["doc"], path="bad.pdf", sha256="x", size_bytes=3,
                             sentences=sample["sentences"], facts=[bad])
     summary = Summary()
-    pipeline._store(store, Extraction(path="bad.pdf", sha256="x", size_bytes=3, rows=rows), summary)
+    store_stage.store_result(store, Extraction(path="bad.pdf", sha256="x", size_bytes=3, rows=rows), summary)
     row = store.document("bad.pdf")
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
