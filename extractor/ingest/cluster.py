@@ -51,11 +51,13 @@ from extractor.ingest.job import Extraction
 from extractor.ingest.workers import Job, WorkerPoolError, Workers
 from extractor.settings import SETTINGS
 
-__all__ = ["DAEMON_HELP", "ClusterWorkers", "Limits", "extract_task", "hash_task", "hash_url", "worker_source"]
+__all__ = ["CLUSTER_WAIT_S", "DAEMON_HELP", "ClusterWorkers", "Limits", "extract_task", "hash_task", "hash_url", "worker_source"]
 
 DAEMON_HELP = ("a dask worker cannot start the processes that read documents (it is a daemon process): start "
                "`dask worker` with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment, or with --no-nanny")
 _LOCAL = re.compile(r"local:(\d+)")
+#: Seconds to wait for the scheduler, and then for a first worker.
+CLUSTER_WAIT_S = SETTINGS.ingest.cluster_wait_s
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ class ClusterWorkers:
     :class:`~extractor.ingest.workers.Workers`, each job a task.
 
     ``address``: a scheduler (``tcp://HOST:8786``; connected at once, waiting up to
-    ``SETTINGS.ingest.cluster_wait_s`` for a first worker) or ``local:N`` (a LocalCluster of N
+    ``CLUSTER_WAIT_S`` for a first worker) or ``local:N`` (a LocalCluster of N
     single-threaded worker processes, started on the first job).
     """
 
@@ -215,13 +217,13 @@ class ClusterWorkers:
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise WorkerPoolError("--cluster needs dask.distributed: pip install 'policy-facts[cluster]'") from exc
-        wait = SETTINGS.ingest.cluster_wait_s
+        wait = CLUSTER_WAIT_S
         if _LOCAL.fullmatch(self.address):
             import logging
 
             dask.config.set({"distributed.worker.daemon": False})  # workers start their own pool
             self._cluster = LocalCluster(n_workers=self.n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+                                         dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
             return self.n
         try:
