@@ -68,7 +68,7 @@ def cli() -> None:
               help="forget files stored from the folders given that are gone, and documents left without files")
 @click.option("--cluster", metavar="tcp://HOST:PORT|local:N", default=None,
               help="read the documents on a Dask cluster (a scheduler's address), or on a LocalCluster of N "
-                   "processes, instead of local workers (see docs/scale.md)")
+                   "processes, instead of local workers; --workers is then ignored (see docs/scale.md)")
 @click.option("--ship-bytes", is_flag=True, help="--cluster: send each file's bytes to the workers (no shared folder)")
 @click.option("--worker-path", "worker_paths", multiple=True, metavar="LOCAL=REMOTE",
               help="--cluster: the workers find the files of folder LOCAL at REMOTE (a folder or an fsspec URL "

@@ -221,7 +221,9 @@ class ClusterWorkers:
         if _LOCAL.fullmatch(self.address):
             import logging
 
-            dask.config.set({"distributed.worker.daemon": False})  # workers start their own pool
+            # workers start their own pool; no statistical profiler (it samples every thread 100 times a
+            # second, for a dashboard nobody opens here)
+            dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False})
             self._cluster = LocalCluster(n_workers=self.n, threads_per_worker=1, processes=True,
                                          dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
