@@ -25,11 +25,13 @@ REPEAT = 5
 
 def main(paths: list[str]) -> None:
     docs = []
-    for f, _rel, _root in discover(Path(p) for p in paths or ["corpus"]):
+    for found in discover(Path(p) for p in paths or ["corpus"]):
+        if found.status is not None:  # a link not followed, a FIFO, a folder that cannot be listed
+            continue
         try:
-            docs.append(parse_file(f))
+            docs.append(parse_file(found.file))
         except Exception as exc:  # noqa: BLE001 - a benchmark skips what it cannot read
-            print(f"skip {f}: {exc}", file=sys.stderr)
+            print(f"skip {found.file}: {exc}", file=sys.stderr)
     texts = [d.text for d in docs]
     chars = sum(len(t) for t in texts)
     tk = jieba_tokenizer()

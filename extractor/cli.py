@@ -248,33 +248,51 @@ def check(documents, db_path, as_json, exit_zero) -> None:
         sys.exit(1)
 
 
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf")
+
+
+def _read_article(article: str, date: str | None):
+    """The parsed article (``-``: stdin, read up to the size cap); exit code 2 when it can't be read or is too large."""
+    from extractor.checks.verify import MAX_ARTICLE_BYTES, parse_article, parse_article_file
+    from extractor.ingest.discover import printable
+
+    try:
+        if article == "-":
+            return parse_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "stdin", date=date)
+        if not Path(article).is_file():
+            raise _InputError(printable(f"no such file: {article}"))
+        return parse_article_file(Path(article), date=date)
+    except (PolicyFactsError, ValueError, OSError) as exc:
+        raise _InputError(printable(f"cannot read {article}: {exc}")) from exc
+
+
 @cli.command()
 @click.argument("article")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--date", default=None,
               help="the article's date (2024-05-01), for 今年, 上半年 … [default: from its metadata or text]")
-@click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON")
+@click.option("--json", "as_json", is_flag=True, help="print the verdicts as JSON (JSON lines for a folder)")
+@click.option("--csv", "as_csv", is_flag=True, help="print the verdicts as CSV, one row per figure")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="for a folder: where to write every article's verdicts as JSON lines [default: verify-report.jsonl]")
 @_needs_patterns
-def verify(article, db_path, date, as_json) -> None:
-    """Check every figure of ARTICLE (.html, .md, .txt, or - for stdin) against the database.
+def verify(article, db_path, date, as_json, as_csv, report_path) -> None:
+    """Check every figure of ARTICLE (.html, .md, .txt, .pdf, - for stdin, or a folder of them).
 
-    Each figure is supported (a source states the same value within rounding
-    about a compatible metric, region and period), contradicted (a source gives
-    another value for the same metric, region and period) or unsupported. An
-    article may have up to 5 MB and 200,000 characters of text.
-    Exit code 1 when any figure is contradicted, 2 when the article can't be read,
+    Each figure is supported (a source states the same value within the article's
+    rounding, about the same metric, subject and period), contradicted (a source
+    gives another value for them) or unsupported, with a reason in Chinese and
+    English and the nearest sources scored. A folder is verified article by
+    article into one report: JSON lines (--report) and a summary table.
+    An article may have up to 5 MB and 200,000 characters of text.
+    Exit code 1 when any figure is contradicted, 2 when an article can't be read,
     is too large, or --date is no date.
     """
     import sqlite3
 
-    from extractor.checks.verify import (
-        MAX_ARTICLE_BYTES,
-        article_date,
-        parse_article,
-        parse_article_file,
-        verify_document,
-    )
+    from extractor.checks.verifications import to_csv
+    from extractor.checks.verify import article_date, verify_document
     from extractor.errors import InvalidDate
     from extractor.ingest.discover import printable
 
@@ -282,35 +300,70 @@ def verify(article, db_path, date, as_json) -> None:
         date = article_date(date)
     except InvalidDate as exc:
         raise _InputError(f"--date: {exc}") from exc
-    try:
-        if article == "-":
-            doc = parse_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "stdin", date=date)
-        elif not Path(article).is_file():
-            raise _InputError(printable(f"no such file: {article}"))
-        else:
-            doc = parse_article_file(Path(article), date=date)
-    except (PolicyFactsError, ValueError, OSError) as exc:
-        raise _InputError(printable(f"cannot read {article}: {exc}")) from exc
     conn = sqlite3.connect(str(db_path))
     try:
-        report = verify_document(conn, doc)
+        if article != "-" and Path(article).is_dir():
+            code = _verify_folder(conn, Path(article), date, as_json, as_csv, report_path)
+            sys.exit(code)
+        report = verify_document(conn, _read_article(article, date))
     finally:
         conn.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    elif as_csv:
+        click.echo(to_csv([report.as_dict()]), nl=False)
     else:
-        for n, r in enumerate(report.numbers, 1):
-            line = f"{n:>3} {r.status:<13} {r.fig.quote}"
+        for r in report.numbers:
+            line = f"{r.figure.n:>3} {r.status:<13} {r.fig.quote}"
             if r.evidence:
                 e = r.evidence[0]
                 where = f"{e['document']}" + (f" p.{e['page']}" if e["page"] is not None else "")
                 said = f"source says {e['quote']} " if r.status == "contradicted" else ""
                 line += f"  {said}← {where}: {e['sentence'][:80]}"
             click.echo(printable(line))
+            click.echo(f"{'':17}{printable(r.reason['en'])}")
         counts = report.counts
         click.echo(f"{len(report.numbers)} figures: " + ", ".join(f"{counts[s]} {s}" for s in counts))
     if report.contradicted:
         sys.exit(1)
+
+
+def _verify_folder(conn, folder: Path, date, as_json: bool, as_csv: bool, report_path: Path | None) -> int:
+    """Verify every article in ``folder`` into one report; returns the exit code."""
+    from extractor.checks.verifications import summary_table, to_csv
+    from extractor.checks.verify import verify_document
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    if not files:
+        raise _InputError(f"no articles ({', '.join(ARTICLE_SUFFIXES)}) in {folder}")
+    results: list[tuple[str, dict | None, str | None]] = []
+    lines = []
+    for path in files:
+        name = str(path.relative_to(folder))
+        try:
+            result = verify_document(conn, _read_article(str(path), date)).as_dict()
+        except click.ClickException as exc:
+            results.append((name, None, exc.message))
+            lines.append(json.dumps({"article": {"path": name}, "error": exc.message}, ensure_ascii=False))
+            continue
+        result["article"]["path"] = name
+        results.append((name, result, None))
+        lines.append(json.dumps(result, ensure_ascii=False))
+    if as_json:
+        click.echo("\n".join(lines))
+    elif as_csv:
+        click.echo(to_csv([r for _, r, _ in results if r], article_column=True), nl=False)
+    else:
+        out = report_path or Path("verify-report.jsonl")
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        click.echo(summary_table(results))
+        click.echo(f"report: {out} ({len(files)} articles, JSON lines)")
+    if report_path and (as_json or as_csv):
+        report_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if any(r is None for _, r, _ in results):
+        return 2
+    return 1 if any(r["totals"]["contradicted"] for _, r, _ in results if r) else 0
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ class Table(BaseModel):
     cells: list[TableCell] = Field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     method: str = "ruled"  # ruled | aligned | html
+    #: the page of each row when the table runs over several pages (empty: all on ``page``)
+    row_pages: list[int] = Field(default_factory=list)
 
     def grid(self) -> list[list[str]]:
         """Rows × columns of cell text, spanning cells repeated over their span."""
@@ -108,8 +110,12 @@ class NumberMention(BaseModel):
     qualifier: Qualifier = "eq"
     low: float | None = None  # range bounds, in ``unit``
     high: float | None = None
+    low_norm: float | None = None  # range bounds in base units (like ``value_norm``)
+    high_norm: float | None = None
+    # a range written with two bounds (2元—10元): end of the low bound's quote, start of the high's
+    split: tuple[int, int] | None = None
     kind_hint: Kind | None = None  # what the form alone says: rank, share (fraction), multiple, pp_change
-    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range
+    form: str = "arabic"  # arabic | chinese | fraction | proportion | multiple | rank | range | ratio
 
 
 class Fact(BaseModel):
@@ -147,6 +153,7 @@ class Fact(BaseModel):
 
 EntityLabel = Literal["PERSON", "ORG", "PLACE"]
 ClaimType = Literal["attribution", "target", "first_or_only", "ranking", "statistic"]
+SpeakerKind = Literal["person", "anonymous", "organisation", "source"]
 
 
 class Entity(BaseModel):
@@ -172,6 +179,8 @@ class Claim(BaseModel):
     speaker_title: str | None = None
     organisation: str | None = None
     verb: str | None = None
+    #: who speaks: a named person, an unnamed one (业内人士), an organisation, another medium (source)
+    speaker_kind: SpeakerKind | None = None
     source: str | None = None  # 据杭州海关统计 …
     deadline: str | None = None  # a target's period (2026)
     subject: str | None = None  # what a first/ranking is about

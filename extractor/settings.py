@@ -71,12 +71,25 @@ class Checks(_Group):
 
 
 class Verify(_Group):
-    """``policy-facts verify``: metric similarity for each verdict."""
+    """``policy-facts verify``: how a source is scored against an article's figure, and limits."""
 
-    support_sim: float = Field(0.3, description="confirms an equal value (region and period agree)")
-    loose_support_sim: float = Field(0.6, description="… when one side's region or period is unknown")
-    contradict_sim: float = Field(0.75, description="the same metric, for a contradiction")
-    max_evidence: int = Field(3, ge=1, description="source facts shown per figure")
+    support_score: float = Field(0.72, description="weighted score of a source that confirms an agreeing value")
+    contradict_sim: float = Field(0.75, description="metric similarity of the same metric, for a contradiction")
+    weights: dict[str, float] = Field(
+        {"metric": 0.5, "region": 0.15, "period": 0.15, "kind": 0.1, "modality": 0.1, "specific": 0.25, "home": 0.1},
+        description="weight of each part of a source's score (metric, region, period, kind, …)")
+    prefix_match: float = Field(0.75, description="a metric word beginning another (数字贸易 / 数字贸易额)")
+    inside_match: float = Field(0.45, description="a metric word inside another: a qualified subset")
+    broader_match: float = Field(0.55, description="a synonym group's name for a narrower group's, per step")
+    prefer_against: float = Field(0.25, description="how much closer in metric a contradiction must be than a support")
+    home_min: int = Field(2, ge=1, description="figures a document must confirm to count as one of the article's sources")
+    home_share: float = Field(0.2, ge=0, le=1, description="… and this share of the article's figures")
+    max_home: int = Field(3, ge=0, description="source documents of an article whose facts all take part")
+    max_phrases: int = Field(5, ge=1, description="metric phrases (with synonyms) a figure is looked up by")
+    max_by_value: int = Field(300, ge=1, description="facts read per figure through the value index")
+    max_by_metric: int = Field(100, ge=1, description="facts read per figure through the metric index")
+    max_evidence: int = Field(3, ge=1, description="deciding source facts shown per figure")
+    max_candidates: int = Field(5, ge=0, description="nearest source facts shown per figure, scored")
     max_article_chars: int = Field(200_000, ge=1, description="longest article text checked (CLI and /-/verify)")
     max_article_bytes: int = Field(5 << 20, ge=1, description="largest article file or form checked")
 

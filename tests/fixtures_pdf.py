@@ -172,3 +172,130 @@ def make_encrypted_pdf(path: Path, password: str) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def _aligned_block(c: canvas.Canvas, x: float, right_edges: list[float], top: float,
+                   rows: list[list[str]], size: float = 9.0, step: float = 14.0) -> float:
+    """Rows of an unruled table: a label flush left at ``x``, figures flush right at the edges."""
+    c.setFont(FONT, size)
+    y = top
+    for label, *cells in rows:
+        if label:
+            c.drawString(x, y, label)
+        for edge, text in zip(right_edges, cells, strict=False):
+            if text:
+                c.drawRightString(edge, y, text)
+        y -= step
+    return y
+
+
+def make_side_by_side_aligned_pdf(path: Path) -> Path:
+    """Two unruled statements printed next to each other (a research note's 财务报表 page):
+    主要财务指标 on the left, 利润表 on the right, their rows sharing baselines."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    c.setFont(FONT, 14)
+    c.drawString(40, 800, "财务报表分析和预测")
+    left = [["主要财务指标", "2022", "2023E", "2024E"], ["每股收益", "1.07", "2.91", "4.43"],
+            ["每股净资产", "7.13", "10.43", "15.39"], ["毛利率", "33.7%", "35.0%", "36.0%"],
+            ["资产负债率", "64.3%", "71.5%", "70.6%"], ["流动比率", "1.2", "1.3", "1.4"]]
+    right = [["利润表(百万元)", "2022", "2023E", "2024E"], ["营业总收入", "1,567", "3,684", "5,056"],
+             ["营业成本", "1,038", "2,394", "3,236"], ["营业利润", "212", "531", "800"],
+             ["利润总额", "187", "523", "797"], ["所得税", "14", "52", "80"]]
+    _aligned_block(c, 40, [170, 220, 270], 770, left)
+    _aligned_block(c, 300, [440, 490, 545], 770, right)
+    paragraph(c, BODY, 660)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_side_by_side_ruled_pdf(path: Path) -> Path:
+    """Two ruled tables side by side with a gap between them, joined only by a rule across
+    the top of both (a 股票数据 box beside a 主要财务数据 table)."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    top = 780.0
+    grid_table(c, [["指标", "数值"], ["总股本", "227.92"], ["流通A股", "167.01"], ["总市值", "18,785.44"]],
+               top, [80, 80], left=60)
+    grid_table(c, [["项目", "2021", "2022E", "2023E"], ["营业收入", "746", "1,567", "3,684"],
+                   ["净利润", "59", "173", "471"], ["毛利率", "35.3%", "33.7%", "35.0%"],
+                   ["全面摊薄EPS", "0.43", "1.07", "2.91"]], top, [80, 60, 60, 60], left=235)
+    c.setLineWidth(1.5)
+    c.line(60, top + 4, 495, top + 4)
+    c.line(60, top + 4, 60, top)
+    c.line(495, top + 4, 495, top)
+    paragraph(c, BODY, 600)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_key_value_pdf(path: Path) -> Path:
+    """A box of "label： figure" lines (labels flush left, figures flush right) above body text, a
+    market-data box whose keys end with their unit, and a contents list (leader dots, page numbers)."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    c.setFont(FONT, 11)
+    c.drawString(LEFT, 790, "股票数据")
+    _aligned_block(c, LEFT, [230], 770, [["总股本(百万股)：", "227.92"], ["流通A股(百万股)：", "167.01"],
+                                         ["52周内股价区间(元)：", "21.60-97.40"], ["总市值(百万元)：", "18,785.44"],
+                                         ["每股净资产(元)：", "5.50"]])
+    paragraph(c, BODY, 680)
+    c.setFont(FONT, 11)
+    c.drawString(320, 790, "市场数据")
+    _aligned_block(c, 320, [520], 770, [["收盘价(元)", "82.42"], ["市净率(倍)", "8.50"], ["流通市值(亿元)", "137.6"]])
+    _aligned_block(c, LEFT, [520], 560, [["第一章 总则……………………", "3"], ["第二章 发展目标………………", "7"],
+                                         ["第三章 重点任务………………", "12"]])
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_short_table_pdf(path: Path) -> Path:
+    """Two rows of figures under a header line whose labels stand right over them (1M 3M 12M)."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    y = paragraph(c, BODY, 790)
+    _aligned_block(c, LEFT, [200, 260, 320], y - 20, [["沪深300对比", "1M", "3M", "12M"],
+                                                      ["绝对涨幅(%)", "7.18", "32.88", "80.86"],
+                                                      ["相对涨幅(%)", "8.10", "25.93", "78.39"]])
+    paragraph(c, BODY, y - 80)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_continued_fewer_columns_pdf(path: Path) -> Path:
+    """A ruled shareholder table closing page 1 whose rows go on at the top of page 2, where
+    spanning cells leave out an inner rule (three columns there instead of four)."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    y = 780.0
+    for _ in range(4):
+        y = paragraph(c, BODY, y) - 8
+    rows = [["股东名称", "股东性质", "持股数量", "股份种类"], ["甲投资有限公司", "境内法人", "257,055,899", "人民币普通股"],
+            ["乙科技股份有限公司", "境内法人", "81,494,850", "人民币普通股"]]
+    grid_table(c, rows, 200, [140, 80, 100, 100], left=80)
+    c.showPage()
+    c.setLineWidth(0.6)
+    xs, top, h = [80, 300, 400, 500], 780.0, 20.0  # the name spans 股东名称 and 股东性质
+    body = [["丙基金", "3,992,100", "境外上市外资股"], ["丁某某", "2,431,359", "人民币普通股"]]
+    for i in range(len(body) + 1):
+        c.line(xs[0], top - i * h, xs[-1], top - i * h)
+    for x in xs:
+        c.line(x, top, x, top - h * len(body))
+    c.setFont(FONT, 10)
+    for r, row in enumerate(body):
+        for k, text in enumerate(row):
+            c.drawCentredString((xs[k] + xs[k + 1]) / 2, top - (r + 1) * h + 6, text)
+    paragraph(c, BODY, top - 80)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_template_tag_pdf(path: Path) -> Path:
+    """Body text carrying a report template's layout tag ([Table_Summary]) in its text layer."""
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    c.setFont(FONT, 12)
+    c.drawString(LEFT, 790, "[Table_Summary]投资要点")
+    paragraph(c, BODY, 760)
+    c.showPage()
+    c.save()
+    return path

@@ -6,6 +6,9 @@ browser download does not work here).
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import socket
 import subprocess
 import sys
@@ -112,6 +115,30 @@ def test_paste_an_article_and_see_every_figure_marked(server, browser):
     assert XSS in page.locator(".pf-article").inner_text()
     assert page.locator(".pf-article script").count() == 0
     assert XSS in page.input_value("#pf-article")
+
+    # every verdict has a reason, in Chinese and English
+    reasons = page.locator("li.pf-figure .pf-reason")
+    assert reasons.count() == 4
+    assert "疑为数字笔误" in contradicted.locator(".pf-reason").inner_text()
+
+    # the permalink, opened in a new page, shows the same result; the CSV downloads
+    assert re.search(r"/-/verify/[0-9a-f]{16}$", page.url)
+    permalink = page.locator("a.pf-permalink-link").get_attribute("href")
+    again = browser.new_page()
+    again.goto(server + permalink)
+    again.wait_for_selector(".pf-summary", timeout=60_000)
+    assert again.locator(".pf-summary").inner_text() == page.locator(".pf-summary").inner_text()
+    marks2 = again.locator(".pf-article mark.pf-number")
+    assert [(marks2.nth(i).inner_text(), marks2.nth(i).get_attribute("data-status")) for i in range(marks2.count())] \
+        == [(marks.nth(i).inner_text(), marks.nth(i).get_attribute("data-status")) for i in range(marks.count())]
+    assert again.locator("li.pf-figure .pf-reason").all_inner_texts() == reasons.all_inner_texts()
+    with again.expect_download() as download:
+        again.click("a.pf-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [(r["quote"], r["status"]) for r in rows] == [
+        ("1234.1亿元", "supported"), ("34.73%", "supported"), ("587.06亿元", "contradicted"), ("3万家", "unsupported")]
+    assert rows[2]["source_quote"] == "578.06亿元" and rows[2]["reason_en"]
+    again.close()
     page.close()
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.claims.statements import build_units, extract_claims
+from extractor.claims.statements import extract_claims
+from extractor.claims.units import build_units
 from extractor.facts.segment import sentences as split
 from extractor.facts.sentence import extract_facts
 from extractor.models import Claim, Entity, Page, ParsedDocument
@@ -296,6 +297,7 @@ def test_target_section_carries_its_deadline():
         "跨境电商占我国货物贸易进出口比重已从2015年的1%增长到2022年的5%。",  # a past change
         "2005年至2022年，全球数字服务出口额年均增长8.1%。",  # a past span
         "协会于2020年4月正式成立。",
+        "到2019年底，收益率可能在1.125%至1.625%之间。",  # a forecast
     ],
 )
 def test_not_a_target(text):

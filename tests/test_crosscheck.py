@@ -54,23 +54,7 @@ def corpus_db(cache_dir: Path, dest: Path) -> Path:
     the extractor's code, its patterns and the schema, so it is built once per
     change of any of them, by one process at a time.
     """
-    cache = cache_dir / f"corpus-{_corpus_key()}"
-    cache.mkdir(parents=True, exist_ok=True)
-    built = cache / "facts.db"
-    with open(cache / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (cache / "done").exists():
-            for p in cache.glob("facts.db*"):
-                p.unlink()
-            for old in cache_dir.glob("corpus-*"):  # builds for code that has since changed
-                if old != cache and time.time() - old.stat().st_mtime > 86400:
-                    shutil.rmtree(old, ignore_errors=True)
-            run = subprocess.run(
-                [sys.executable, "-m", "extractor.cli", "ingest", str(CORPUS), "--db", str(built), "-q"],
-                cwd=ROOT, capture_output=True, text=True, timeout=600,
-            )
-            assert run.returncode == 0, run.stdout + run.stderr
-            (cache / "done").write_text("ok")
+    built = cached_ingest(cache_dir, "corpus", [CORPUS], _corpus_key())
     dest.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(built)
     dst = sqlite3.connect(dest)
@@ -78,6 +62,29 @@ def corpus_db(cache_dir: Path, dest: Path) -> Path:
     src.close()
     dst.close()
     return dest
+
+
+def cached_ingest(cache_dir: Path, name: str, paths: list[Path], key: str, *, ok_codes: tuple[int, ...] = (0,)) -> Path:
+    """``paths`` ingested into ``cache_dir/NAME-KEY/facts.db``, built once per key by one
+    process at a time; builds for older keys are removed after a day."""
+    cache = cache_dir / f"{name}-{key}"
+    cache.mkdir(parents=True, exist_ok=True)
+    built = cache / "facts.db"
+    with open(cache / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache / "done").exists():
+            for p in cache.glob("facts.db*"):
+                p.unlink()
+            for old in cache_dir.glob(f"{name}-*"):  # builds for code that has since changed
+                if old != cache and time.time() - old.stat().st_mtime > 86400:
+                    shutil.rmtree(old, ignore_errors=True)
+            run = subprocess.run(
+                [sys.executable, "-m", "extractor.cli", "ingest", *map(str, paths), "--db", str(built), "-q"],
+                cwd=ROOT, capture_output=True, text=True, timeout=1200,
+            )
+            assert run.returncode in ok_codes, run.stdout + run.stderr
+            (cache / "done").write_text("ok")
+    return built
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,10 @@
 """The Datasette side: metadata, facets, the plugin and Chinese search, in-process."""
 
 import asyncio
+import csv
 import html
+import io
+import re
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -316,3 +319,70 @@ def test_source_table_page_lays_out_the_table_and_facts_link_to_their_cell(tmp_p
     assert '<th' in html and "地市" in html
     assert 'colspan="2"' in html and "每年新增5项" in html
     assert 'class="figure marked"' in html and f'/facts/facts/{fact_id["id"]}' in html
+
+
+# -- /-/verify: verdicts with a permalink, JSON and CSV ------------------------------------
+
+VERIFY_ARTICLE = "今年上半年，浙江省进出口2.3万亿元，同比增长17.3%，其中，出口16600亿元，增长21.3%。全省跨境电商企业超过3万家。"
+
+
+@pytest.fixture(scope="module")
+def verify_db(tmp_path_factory):
+    from test_crosscheck import trade_doc
+
+    path = tmp_path_factory.mktemp("verify") / "facts.db"
+    with Store(path) as store:
+        trade_doc(store, "zj-trade.txt")  # 浙江 2022-H1: 进出口 2.26万亿元 +17.3%, 出口 1.66万亿元 +20.3%
+        store.db.execute("update documents set published = '2022-07-25'")
+    return path
+
+
+async def _post_article(ds: Datasette, path: str, article: str, date: str = "2022-07-25"):
+    form = await ds.client.get("/-/verify")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)
+    return await ds.client.post(path, data={"article": article, "date": date, "csrftoken": token},
+                                cookies={"ds_csrftoken": form.cookies["ds_csrftoken"]})
+
+
+def test_verify_keeps_a_permalink_with_json_and_csv(verify_db, policy_facts_plugin):
+    async def run():
+        ds = Datasette([str(verify_db)])
+        posted = await _post_article(ds, "/-/verify", VERIFY_ARTICLE)
+        assert posted.status_code == 302
+        link = posted.headers["location"]
+        assert re.fullmatch(r"/-/verify/[0-9a-f]{16}", link)
+        fresh = Datasette([str(verify_db)])  # another server process reads what was kept
+        return link, await fresh.client.get(link), await fresh.client.get(link + ".json"), \
+            await fresh.client.get(link + ".csv"), await fresh.client.get("/-/verify/0123456789abcdef")
+
+    link, page, data, table, missing = asyncio.run(run())
+    assert page.status_code == 200 and link in page.text
+    statuses = re.findall(r'<mark class="pf-number pf-(\w+)"', page.text)
+    assert statuses == ["supported", "supported", "supported", "contradicted", "unsupported"]
+    assert "文章四舍五入了来源的2.26万亿元" in html.unescape(page.text)  # the reason, in Chinese and English
+    assert "the article rounds the source's 2.26万亿元" in html.unescape(page.text)
+    body = data.json()
+    assert body["id"] == link.rsplit("/", 1)[1] and "pages" not in body
+    assert body["totals"] == {"figures": 5, "supported": 3, "contradicted": 1, "unsupported": 1}
+    wrong = body["numbers"][3]
+    assert wrong["quote"] == "21.3%" and wrong["evidence"][0]["value_norm"] == pytest.approx(20.3)
+    assert {"reason", "candidates", "metric", "region", "period", "start", "end"} <= set(wrong)
+    assert table.headers["content-disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(table.text.lstrip("\ufeff"))))
+    assert [r["status"] for r in rows] == statuses and rows[3]["source_quote"] == "20.3%"
+    assert missing.status_code == 404
+
+
+def test_verify_json_and_a_database_that_cannot_keep_it(verify_db, policy_facts_plugin):
+    async def run():
+        writable = Datasette([str(verify_db)])
+        as_json = await _post_article(writable, "/-/verify.json", "今年上半年，浙江省进出口2.26万亿元。")
+        frozen = Datasette([], immutables=[str(verify_db)])
+        shown = await _post_article(frozen, "/-/verify", VERIFY_ARTICLE)
+        return as_json, shown
+
+    as_json, shown = asyncio.run(run())
+    body = as_json.json()
+    assert body["numbers"][0]["status"] == "supported" and body["permalink"] == f"/-/verify/{body['id']}"
+    assert shown.status_code == 200 and "Not kept" in shown.text  # the verdicts, without a permalink
+    assert len(re.findall(r'<mark class="pf-number', shown.text)) == 5

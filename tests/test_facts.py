@@ -147,6 +147,23 @@ def test_metric_of_a_count_is_the_thing_counted():
     assert one(fs, "30").metric == "国家和地区"
 
 
+def test_metric_of_a_physical_amount_named_only_after_it():
+    """A physical amount with nothing before it in its clause measures the noun after it; one
+    whose clause names the thing before it keeps that (绿道150公里, 直径80um降至…)."""
+    fs = facts_of("全市完成5.8万亩高标准农田建设，建成城市绿道150公里。"
+                  "金刚线母线直径已由80um降至40um。")
+    assert one(fs, "5.8万亩").metric == "高标准农田建设"
+    assert one(fs, "150公里").metric == "建成城市绿道"
+    assert one(fs, "80um").metric.startswith("金刚线母线直径")
+
+
+def test_an_itemising_bracket_opens_its_own_clause():
+    """Figures listed in brackets after a total are about what the bracket names, not the total."""
+    fs = facts_of("公司已建成光伏电站300MW（青海120MW示范电站、甘肃180MW扶贫电站）。")
+    assert one(fs, "120MW").metric == "示范电站"
+    assert one(fs, "300MW").metric != one(fs, "120MW").metric
+
+
 def test_bare_flow_words_take_the_paragraphs_topic():
     fs = facts_of("上半年浙江数字服务贸易进出口649.14亿元，同比增长46.27%。其中出口129.75亿元，增长17.49%。")
     assert one(fs, "129.75").metric == "数字服务贸易出口"

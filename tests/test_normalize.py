@@ -45,6 +45,13 @@ def test_footnote_markers_and_superscripts_are_not_digits() -> None:
     assert normalize_text("面积 20km²") == "面积 20km²"
 
 
+def test_full_width_comma_groups_thousands_only_between_full_width_digits() -> None:
+    assert normalize_text("投资１，１００万元") == "投资1,100万元"
+    assert normalize_text("１２，３４５，６７８元") == "12,345,678元"
+    assert normalize_text("分别为1，200家") == "分别为1，200家"  # ASCII digits: a list, kept
+    assert normalize_text("第１，２名") == "第1，2名"
+
+
 def test_space_between_cjk_punctuation_and_text() -> None:
     assert normalize_text("增长 ， 提高 。") == "增长，提高。"
     assert normalize_text("的 “数字化出海口” 也") == "的“数字化出海口”也"

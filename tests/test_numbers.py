@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.facts.numbers import find_numbers, format_number, parse_number
+from extractor.facts.numbers import find_numbers, format_number, parse_number, range_bounds
 from extractor.models import NumberMention
 
 
@@ -81,7 +81,7 @@ def test_format_number_is_plain() -> None:
         ("支付结算额达1万亿元", 1, "万亿元", 1e12, "CNY"),
         ("3400 万个商家", 3400, "万个", 3.4e7, "个"),
         ("进口5947.4亿元", 5947.4, "亿元", 594740000000, "CNY"),
-        ("人口1,100万", 1100, "万", 1.1e7, None),
+        ("人口1,100万", 1100, "万", 1.1e7, "人"),
         ("就业23,876人", 23876, "人", 23876, "人"),
         ("１２３家企业", 123, "家", 123, "家"),
         ("１，１００万", 1100, "万", 1.1e7, None),
@@ -101,7 +101,8 @@ def test_format_number_is_plain() -> None:
         ("１２３．５％", 123.5, "%", 123.5, "%"),
         ("百分之三十", 30, "%", 30, "%"),
         ("千分之五", 5, "‰", 0.5, "%"),
-        ("人口三亿", 3, "亿", 3e8, None),
+        ("人口三亿", 3, "亿", 3e8, "人"),
+        ("新增三亿", 3, "亿", 3e8, None),
         ("出台了十条措施", 10, "条", 10, "条"),
     ],
 )
@@ -204,6 +205,7 @@ def test_quote_is_number_and_unit_only() -> None:
         ("3万-5万元", 3, 3, 5, "万元", "CNY"),
         ("增长2.4%—3.5%", 2.4, 2.4, 3.5, "%", "%"),
         ("十几家", 10, 10, 20, "家", "家"),
+        ("两三个", 2, 2, 3, "个", "个"),
     ],
 )
 def test_ranges(text: str, value: float, low: float, high: float, unit: str, unit_norm: str) -> None:
@@ -347,7 +349,6 @@ def test_ranks() -> None:
         "五个一工作",
         "一个平台",
         "一批项目",
-        "两三个",
         "十四五规划",
         "百家争鸣",
         "千家万户",
@@ -359,10 +360,19 @@ def test_ranks() -> None:
         "GB/T 1234-2020",
         "No.1",
         "width:74px",
+        "市十六届人大二次会议于1月21日开幕",  # meeting numbers
+        "召开八届十六次董事会会议",
+        "贯彻二十届二中全会精神",
     ],
 )
 def test_non_facts(text: str) -> None:
     assert find_numbers(text) == [], [m.quote for m in find_numbers(text)]
+
+
+def test_meetings_counted_are_figures() -> None:
+    assert [m.quote for m in find_numbers("全年召开了3次会议，开展两次整改")] == ["3次", "两次"]
+    # a count says 两 before a measure word: 二次整改 is a second round, not two of them
+    assert [m.quote for m in find_numbers("全年召开了3次会议，开展二次整改")] == ["3次"]
 
 
 def test_levels_and_shares_that_are_not_significance_tests_stay() -> None:
@@ -442,6 +452,7 @@ _ALPHABET = st.sampled_from(
     + list("零〇一二两三四五六七八九十百千万亿壹贰叁拾佰仟几多余第首分之成倍半番翻")
     + list("元美金个家项件名人年月日号位届批期季度约近超过逾以上下内左右不足少于达降减增长至到")
     + ["亿元", "万吨", "个百分点", "千瓦时", "全国", "居", "下降", "TEU", "G", "D", "ZJAC"]
+    + list("点负萬億兩折块毛角半含间股州微克米:：/") + ["（含）", "零下", "百分之", "万分之", "位列", "um", "/吨", "基点"]
 )
 
 
@@ -453,6 +464,10 @@ def test_find_numbers_never_raises(text: str) -> None:
         assert m.quote == text[m.start : m.end]
         assert m.start >= prev_end
         prev_end = m.end
+        if m.low is not None:
+            assert m.low < m.high and m.low_norm < m.high_norm
+        for b in range_bounds(m):  # a range's bounds quote their own text
+            assert b.quote == text[b.start : b.end] and b.value_norm is not None
 
 
 @settings(max_examples=200, deadline=None)

@@ -103,6 +103,14 @@ def test_a_year_part_needs_a_relative_template(patterns_copy) -> None:
         load("periods.yml")
 
 
+def test_a_report_genre_needs_its_year(patterns_copy) -> None:
+    line = _edit(patterns_copy / "statements.yml", "半年度报告:", '半年度报告: "H1" #')
+    with pytest.raises(PatternError) as info:
+        load("statements.yml")
+    assert (info.value.key, info.value.line) == ("report_genres.半年度报告", line)
+    assert "{Y}" in info.value.message
+
+
 def test_a_file_without_a_schema_is_refused(patterns_copy) -> None:
     (patterns_copy / "extra.yml").write_text("words: [甲, 乙]\n", encoding="utf-8")
     with pytest.raises(PatternError, match="no schema"):
@@ -223,3 +231,4 @@ def test_the_scan_finds_word_lists_of_both_shapes() -> None:
 def test_alternation_keeps_the_order_given() -> None:
     assert alternation(["表", "附表", "Tab."]) == r"表|附表|Tab\."
     assert re.match(alternation(["附表", "表"]), "附表1").group() == "附表"
+    assert re.match(alternation(["本期", "本期末"], longest_first=True), "本期末余额").group() == "本期末"

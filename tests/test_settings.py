@@ -18,7 +18,7 @@ def test_the_cli_takes_its_defaults_from_the_settings() -> None:
 
 
 def test_the_stage_modules_read_their_group() -> None:
-    from extractor.checks import conflicts, verify
+    from extractor.checks import conflicts, match, verify
     from extractor.datasette import plugin
     from extractor.facts import segment
     from extractor.ingest import job, pipeline, workers
@@ -30,7 +30,8 @@ def test_the_stage_modules_read_their_group() -> None:
     assert (workers.DEFAULT_TIMEOUT, workers.DEFAULT_MEMORY_MB, job.DEFAULT_MAX_TEXT_MB) == (
         SETTINGS.ingest.timeout_s, SETTINGS.ingest.memory_mb, SETTINGS.ingest.max_text_mb)
     assert (conflicts.TEXT_SIM, conflicts.CONFLICT_SIM) == (SETTINGS.checks.text_sim, SETTINGS.checks.conflict_sim)
-    assert (verify.SUPPORT_SIM, verify.MAX_EVIDENCE) == (SETTINGS.verify.support_sim, SETTINGS.verify.max_evidence)
+    assert (verify.MAX_EVIDENCE, verify.HOME_MIN) == (SETTINGS.verify.max_evidence, SETTINGS.verify.home_min)
+    assert (match.SUPPORT, match.CONTRADICT_METRIC) == (SETTINGS.verify.support_score, SETTINGS.verify.contradict_sim)
     assert segment.MAX_SENTENCE == SETTINGS.segment.max_sentence_chars
     assert (verify.MAX_ARTICLE_CHARS, verify.MAX_ARTICLE_BYTES) == (
         SETTINGS.verify.max_article_chars, SETTINGS.verify.max_article_bytes)

@@ -10,7 +10,7 @@ import pdfplumber
 
 from extractor.models import ParsedDocument, Table, TableCell
 from extractor.parse.pdf.cells import header_row_count, unit_of
-from extractor.parse.pdf.continuation import merge_tables, table_text
+from extractor.parse.pdf.continuation import column_map, merge_tables, table_text
 from extractor.parse.pdf.document import parse_pdf
 from extractor.parse.pdf.tables import find_tables
 
@@ -139,6 +139,59 @@ def test_split_fixture_merged(tmp_path: Path) -> None:
     assert t.grid()[6] == ["6", "指标名称6", "600", "660"]
 
 
+def test_side_by_side_statements_are_two_tables(tmp_path: Path) -> None:
+    """Two unruled statements sharing baselines are read as two tables, not interleaved."""
+    d = parse_pdf(fx.make_side_by_side_aligned_pdf(tmp_path / "sbs.pdf"))
+    assert [(t.n_rows, t.n_cols) for t in d.tables] == [(6, 4), (6, 4)]
+    left, right = (t.grid() for t in d.tables)
+    assert left[0] == ["主要财务指标", "2022", "2023E", "2024E"] and left[3] == ["毛利率", "33.7%", "35.0%", "36.0%"]
+    assert right[0] == ["利润表(百万元)", "2022", "2023E", "2024E"] and right[1] == ["营业总收入", "1,567", "3,684", "5,056"]
+
+
+def test_ruled_tables_side_by_side_joined_by_a_rule_are_two_tables(tmp_path: Path) -> None:
+    d = parse_pdf(fx.make_side_by_side_ruled_pdf(tmp_path / "sbs_ruled.pdf"))
+    assert [(t.n_rows, t.n_cols, t.method) for t in d.tables] == [(4, 2, "ruled"), (5, 4, "ruled")]
+    assert d.tables[0].grid()[3] == ["总市值", "18,785.44"]
+    assert d.tables[1].grid()[1] == ["营业收入", "746", "1,567", "3,684"]
+
+
+def test_key_value_lines_are_a_two_column_table(tmp_path: Path) -> None:
+    d = parse_pdf(fx.make_key_value_pdf(tmp_path / "kv.pdf"))
+    assert len(d.tables) == 2  # the contents list is no table
+    t = next(t for t in d.tables if t.n_rows == 5)
+    assert next(t for t in d.tables if t.n_rows == 3).grid()[0] == ["收盘价(元)", "82.42"]  # a key ending with its unit
+    assert (t.n_cols, t.header_rows) == (2, 0)
+    assert t.grid()[0] == ["总股本(百万股)：", "227.92"]
+    assert t.grid()[2] == ["52周内股价区间(元)：", "21.60-97.40"]  # a range is one value
+    assert "227.92" not in d.text
+
+
+def test_two_rows_under_a_header_over_their_columns_are_a_table(tmp_path: Path) -> None:
+    d = parse_pdf(fx.make_short_table_pdf(tmp_path / "short.pdf"))
+    assert len(d.tables) == 1
+    assert d.tables[0].grid() == [["沪深300对比", "1M", "3M", "12M"], ["绝对涨幅(%)", "7.18", "32.88", "80.86"],
+                                  ["相对涨幅(%)", "8.10", "25.93", "78.39"]]
+
+
+def test_continuation_with_fewer_columns_is_merged_and_rows_keep_their_page(tmp_path: Path) -> None:
+    d = parse_pdf(fx.make_continued_fewer_columns_pdf(tmp_path / "cont.pdf"))
+    assert len(d.tables) == 1
+    t = d.tables[0]
+    assert (t.pages, t.n_cols, t.row_pages) == ([1, 2], 4, [1, 1, 1, 2, 2])
+    assert t.grid()[3] == ["丙基金", "丙基金", "3,992,100", "境外上市外资股"]  # the name spans two columns
+
+
+def test_column_map_of_a_continuation() -> None:
+    assert column_map([0, 100, 200, 300, 400], [0, 200, 300, 400]) == [(0, 2), (2, 1), (3, 1)]
+    assert column_map([0, 100, 200, 300], [0, 150, 300]) is None  # an edge the first part does not have
+    assert column_map([0, 100, 200, 300], [50, 200, 300]) is None  # not the same left edge
+
+
+def test_template_tags_are_not_text(tmp_path: Path) -> None:
+    d = parse_pdf(fx.make_template_tag_pdf(tmp_path / "tag.pdf"))
+    assert d.pages[0].text.startswith("投资要点") and "Table_" not in d.text
+
+
 # ------------------------------------------------------------ real documents
 
 
@@ -188,3 +241,49 @@ def test_header_rows_and_merge() -> None:
                 cells=head + [c.model_copy(update={"row": c.row + 1}) for c in body])
     assert merge_tables(a, rep).n_rows == 3
     assert table_text(m).split("\n") == ["任务分解表", "序号 指标 2024年", "1 产值 35", "2 税收 7.5"]
+
+
+def test_realdoc_statement_tables(shared_dir: Path) -> None:
+    realdocs = shared_dir / "realdocs" / "pdf"
+    nedc = parse_pdf(realdocs / "nedc_2018q1_report.pdf")
+    holders = next(t for t in nedc.tables if t.page == 4)
+    assert holders.pages == [4, 5] and holders.row_pages[-1] == 5  # the holders' table runs onto page 5
+    assert ["杨玉晨", "杨玉晨", "2,050,601", "2,050,601", "2,050,601", "人民币普通股", "2,050,601"] in holders.grid()
+    parent_bs = next(t for t in nedc.tables if t.page == 12)
+    assert parent_bs.grid()[2] == ["货币资金", "23,182.19", "20,119.58"]
+    assert parent_bs.row_pages[2] == 12 and parent_bs.row_pages[-1] == 14
+
+    tebon = parse_pdf(realdocs / "tebon_research_note_gaoce_2022.pdf")
+    p2 = [t for t in tebon.tables if t.page == 2]
+    assert sorted((t.n_rows, t.n_cols) for t in p2) == [(6, 2), (10, 6)]  # 股票数据 beside 主要财务数据及预测
+    kv = next(t for t in p2 if t.n_cols == 2)
+    assert kv.grid()[0] == ["总股本(百万股)：", "227.92"]
+    forecast = next(t for t in p2 if t.n_cols == 6)
+    assert forecast.caption == "主要财务数据及预测" and forecast.grid()[0] == ["", "2020", "2021", "2022E", "2023E", "2024E"]
+    p3 = [t for t in tebon.tables if t.page == 3]
+    assert [t.grid()[0][0] for t in p3] == ["主要财务指标", "利润表(百万元)"]
+    assert all(t.n_cols == 5 for t in p3)
+    p1 = next(t for t in tebon.tables if t.page == 1)
+    assert p1.grid()[1] == ["绝对涨幅(%)", "7.18", "32.88", "80.86"]
+
+    broker = parse_pdf(realdocs / "broker_financial_forecast_table.pdf")
+    cash = broker.tables[-1]
+    assert cash.caption == "表22：现金流量表" and cash.grid()[1] == ["净利润", "345", "585", "806", "948", "1,536", "1,819"]
+
+
+def test_a_numbered_item_cut_by_the_page_break_is_one_row() -> None:
+    def part(rows: list[list[str]], page: int, header: int) -> Table:
+        cells = [TableCell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row)]
+        return Table(page=page, pages=[page], header_rows=header, n_rows=len(rows), n_cols=3, cells=cells)
+
+    a = part([["项目", "本期发生额", "上期发生额"], ["（一）其他收益", "5.00", "4.00"], ["1.政府补助中与资产", "", ""]], 7, 1)
+    b = part([["相关的部分", "3.00", "2.00"], ["2.其他", "2.00", "2.00"]], 8, 0)
+    m = merge_tables(a, b)
+    assert m.n_rows == 4 and m.row_pages == [7, 7, 7, 8]
+    assert m.grid()[2] == ["1.政府补助中与资产相关的部分", "3.00", "2.00"]
+    # an unnumbered row between items that are not consecutive stays a row of its own
+    c = part([["营业外收入", "1.00", ""], ["3.其他", "2.00", "2.00"]], 8, 0)
+    assert merge_tables(a, c).n_rows == 5
+    d = part([["营业外收入", "1.00", ""], ["2.其他", "2.00", "2.00"]], 8, 0)  # figures on both sides of the cut
+    e = part([["项目", "本期", "上期"], ["1.政府补助", "5.00", ""]], 7, 1)
+    assert merge_tables(e, d).n_rows == 4

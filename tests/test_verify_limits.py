@@ -128,3 +128,45 @@ def test_verifying_leaves_the_server_free_to_answer(db: Path, policy_facts_plugi
     assert answered.status_code == 200 and answered.json()["count"] > 0
     assert busy, "the search was answered only after the verification finished"
     assert result.status_code == 200 and len(result.json()["numbers"]) > 100
+
+
+def test_the_permalink_flow_reads_the_form_with_its_cap_and_verifies_off_the_event_loop(
+        db: Path, policy_facts_plugin, monkeypatch, tmp_path: Path) -> None:
+    """POST /-/verify → a redirect to /-/verify/ID: verified in a worker thread; a form over
+    the cap is refused before anything is verified or kept."""
+    import shutil
+    import sqlite3
+    import threading
+
+    from extractor.checks import verify
+
+    copy = tmp_path / "facts.db"
+    shutil.copy(db, copy)
+    with sqlite3.connect(copy) as conn:  # the module's other tests may have kept some already
+        conn.execute("drop table if exists verifications")
+    threads: list[int] = []
+    real = verify.verify_text
+
+    def spy(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verify, "verify_text", spy)
+
+    async def run():
+        ds = Datasette([str(copy)])
+        huge = await ds.client.post("/-/verify", content=b"article=" + b"x" * (10 << 20), headers=HEADERS)
+        sent = await ds.client.post("/-/verify", content=form(article=article(400), date="2024年5月1日"),
+                                    headers=HEADERS)
+        link = sent.headers.get("location", "")
+        shown = await ds.client.get(link)
+        kept = await ds.client.get(link + ".json")
+        return threading.get_ident(), huge, sent, shown, kept
+
+    loop_thread, huge, sent, shown, kept = asyncio.run(run())
+    assert huge.status_code == 413 and "verify the article in parts" in huge.text
+    assert sent.status_code == 302 and "/-/verify/" in sent.headers["location"]
+    assert shown.status_code == 200 and kept.json()["numbers"] and kept.json()["article"]["date"] == "2024-05-01"
+    assert threads and loop_thread not in threads  # verified once, in a worker thread
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("select count(*) from verifications").fetchone()[0] == 1  # not the refused form

@@ -1,75 +1,111 @@
 """Verify the figures of an article against the facts database.
 
-Every figure the article states is read with the same grammar as the sources
-(:mod:`extractor.facts.sentence`), its relative periods (今年, 上半年) resolved against
-the article's date, and judged against the stored facts:
+Every figure the article states (dates, ordinals, list and meeting numbers are
+not figures) is read with its metric, subject and period
+(:mod:`extractor.checks.article`), candidate source facts are gathered
+(:mod:`extractor.checks.sources`) and scored (:mod:`extractor.checks.match`):
 
-* ``supported``: a source fact of the same value within rounding (the source
-  rounds to the article's figure), about a compatible metric, region and period;
-* ``contradicted``: a source fact about the same metric, region and period with
-  a value outside the rounding of both (the evidence shows it);
-* ``unsupported``: no source says.
+* ``supported``: a source gives the same value within the article's rounding
+  (约, 近, 超过, 七成 …, in any unit) about the same metric by meaning, subject
+  and period;
+* ``contradicted``: a source gives another value for the same metric, subject
+  and period (a slip of digits — 2135 for 2315 — counts here);
+* ``unsupported``: no source states it.
 
-Metric similarity, precision and region/period matching are shared with the
-internal checks (:mod:`extractor.checks.figures`, :mod:`extractor.checks.conflicts`).
+Scoring runs twice: documents that confirm several of the article's figures are
+its likely sources, and in the second pass all their facts take part, with the
+region and period a source document leaves implicit weighing less. Every
+verdict has a reason in Chinese and English (:mod:`extractor.checks.reasons`)
+and the nearest candidates with their scores.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from extractor.checks.conflicts import clause_qualifiers
-from extractor.checks.figures import (
-    FACT_SQL,
-    LEVEL_KINDS,
-    TRADE_PARTS,
-    Fig,
-    add_context,
-    fig_from_row,
-    fig_similarity,
-    load_figs,
-    metric_core,
-    norm_region,
-    relation,
-    rows,
-    strict_similarity,
+from extractor.checks.article import (
+    MAX_ARTICLE_BYTES,
+    MAX_ARTICLE_CHARS,
+    ArticleFigure,
+    article_date,
+    article_figures,
+    parse_article,
+    parse_article_file,
+    prepare,
 )
-from extractor.errors import DocumentTooLarge, InvalidDate
-from extractor.facts.regions import DEFAULT_COUNTRY
-from extractor.models import Fact, ParsedDocument
+from extractor.checks.figures import Fig
+from extractor.checks.match import Scored, contradicts, rescore, score, specificity, supports
+from extractor.checks.metrics import terms
+from extractor.checks.sources import Source, Sources
+from extractor.checks.synonyms import metric_key, variants
+from extractor.models import ParsedDocument
 from extractor.settings import SETTINGS
 
-#: The largest article verified at once: its file or form (HTML with its page furniture) and its text.
-MAX_ARTICLE_BYTES = SETTINGS.verify.max_article_bytes
-MAX_ARTICLE_CHARS = SETTINGS.verify.max_article_chars
-SUPPORT_SIM = SETTINGS.verify.support_sim  # metric similarity that confirms an equal value (region and period agree)
-LOOSE_SUPPORT_SIM = SETTINGS.verify.loose_support_sim  # … when the region or the period of one side is unknown
-CONTRADICT_SIM = SETTINGS.verify.contradict_sim  # metric similarity for "the same metric"
-MAX_EVIDENCE = SETTINGS.verify.max_evidence
+__all__ = ["MAX_ARTICLE_BYTES", "MAX_ARTICLE_CHARS", "STATUSES", "NumberResult", "Report", "article_date",
+           "parse_article", "parse_article_file", "prepare", "segments",
+           "segments_of", "verify_bytes", "verify_document", "verify_text"]
+
 STATUSES = ("supported", "contradicted", "unsupported")
+MAX_EVIDENCE = SETTINGS.verify.max_evidence
+MAX_CANDIDATES = SETTINGS.verify.max_candidates
+HOME_MIN = SETTINGS.verify.home_min  # figures a document must confirm to count as one of the article's sources
+HOME_SHARE = SETTINGS.verify.home_share  # … and this share of the article's figures
+MAX_HOME = SETTINGS.verify.max_home
+PREFER_AGAINST = SETTINGS.verify.prefer_against  # how much closer in metric a contradiction must be than a confirmation
 
 
 @dataclass
 class NumberResult:
     """One figure of the article and the verdict on it."""
 
-    fig: Fig
+    figure: ArticleFigure
     status: str
-    evidence: list[dict] = field(default_factory=list)
-    start: int | None = None  # offsets of the quote in its page's text
-    end: int | None = None
-    page_index: int = 0
+    reason: dict[str, str]
+    evidence: list[dict] = field(default_factory=list)  # the deciding sources
+    candidates: list[dict] = field(default_factory=list)  # the nearest sources, scored
+
+    @property
+    def fig(self) -> Fig:
+        return self.figure.fig
+
+    @property
+    def start(self) -> int | None:
+        return self.figure.start
+
+    @property
+    def end(self) -> int | None:
+        return self.figure.end
+
+    @property
+    def page_index(self) -> int:
+        return self.figure.page_index
 
     def as_dict(self) -> dict:
+        a = self.figure
+        metric = "".join(terms(a.metric or "")) or a.metric
         return {
-            "quote": self.fig.quote,
-            "value_norm": self.fig.v,
-            "unit_norm": self.fig.unit_norm,
+            "n": a.n,
+            "quote": a.fig.quote,
+            "value_norm": a.fig.v,
+            "unit_norm": a.fig.unit_norm,
+            "kind": a.fig.kind,
+            "qualifier": a.fig.qualifier,
             "status": self.status,
+            "reason": self.reason,
+            "metric": metric,
+            "metric_key": metric_key(a.metric or ""),
+            "region": a.fig.region,
+            "period": a.period,
+            "modality": a.fig.modality,
+            "page": a.fact.page,
+            "page_index": a.page_index,
+            "start": a.start,
+            "end": a.end,
+            "sentence": a.fact.sentence,
             "evidence": self.evidence,
+            "candidates": self.candidates,
         }
 
 
@@ -87,242 +123,212 @@ class Report:
         return any(n.status == "contradicted" for n in self.numbers)
 
     def as_dict(self) -> dict:
-        return {"numbers": [n.as_dict() for n in self.numbers]}
+        d = self.document
+        return {
+            "article": {"title": d.title, "date": d.published, "path": d.path},
+            "totals": {"figures": len(self.numbers), **self.counts},
+            "numbers": [n.as_dict() for n in self.numbers],
+        }
 
 
-# -- reading the article ------------------------------------------------------------
+# -- gathering candidates ---------------------------------------------------------------
 
 
-def article_date(value: str | None) -> str | None:
-    """The ISO date of a date given for an article (2024-05-01, 2024/5/1, 2024年5月1日 …);
-    raises :class:`~extractor.errors.InvalidDate` with what to write instead."""
-    from extractor.parse.normalize import normalize_date
-
-    if value is None or not str(value).strip():
-        return None
-    iso = normalize_date(str(value))
-    if iso is None:
-        raise InvalidDate(f"the date {str(value)[:40]!r} is not a date: write it as 2024-05-01")
-    return iso
+def _window(a: Fig) -> tuple[float, float]:
+    """Values a source confirming ``a`` may have: the article's rounding, a source
+    rounder than the article (1 %), more for a bound (超过6000亿元)."""
+    lo, hi = a.interval()
+    spread = max(a.tol(), 0.012 * abs(a.v))
+    lo = max(lo, a.v - spread) if lo != float("-inf") else a.v - spread - 0.5 * abs(a.v)
+    hi = min(hi, a.v + spread) if hi != float("inf") else a.v + spread + 0.5 * abs(a.v)
+    return min(lo, a.v - spread), max(hi, a.v + spread)
 
 
-def _too_large(size: int, what: str) -> DocumentTooLarge:
-    return DocumentTooLarge(f"the article has {size:,} {what}; at most {MAX_ARTICLE_BYTES >> 20} MB and "
-                            f"{MAX_ARTICLE_CHARS:,} characters of text are verified at once: verify it in parts")
+def _near(v: float) -> tuple[float, float]:
+    """Values within a factor of ten of ``v``: where another value of the same metric is."""
+    lo, hi = sorted((v / 10, v * 10))
+    return lo, hi
 
 
-def parse_article(data: bytes, name: str = "article.txt", *, date: str | None = None,
-                  plain: bool = False) -> ParsedDocument:
-    """An article from its bytes: HTML, Markdown (with front matter) or text.
-
-    ``plain`` reads it as text whatever it looks like (what a user pasted),
-    taking only the metadata of a front-matter block. ``date`` (any usual
-    format) overrides the article's own date.
-    """
-    from extractor.parse import sniff_kind
-    from extractor.parse.html import parse_html
-    from extractor.parse.markdown import parse_markdown, split_front_matter
-    from extractor.parse.normalize import normalize_date
-    from extractor.parse.text import decode_text, parse_text
-
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise _too_large(len(data), "bytes")
-    date = article_date(date)
-    suffix = Path(name).suffix.lower()
-    if plain:
-        meta, body = split_front_matter(decode_text(data))
-        doc = parse_text(Path(name), body.encode("utf-8"))
-        title = meta.get("title")
-        doc.title = str(title) if title else None
-        doc.published = next((d for k in ("date", "published", "pubdate") if (d := normalize_date(meta.get(k)))), None)
-    else:
-        kind = sniff_kind(data, suffix)
-        if kind == "pdf":
-            raise ValueError("a PDF article must be read from a file: use parse_article_file")
-        parser = {"html": parse_html, "markdown": parse_markdown}.get(kind, parse_text)
-        doc = parser(Path(name), data)
-    return _prepare(doc, date)
+MAX_PHRASES = SETTINGS.verify.max_phrases  # metric phrases a figure is looked up by
 
 
-def parse_article_file(path: Path, *, date: str | None = None) -> ParsedDocument:
-    """An article from a file of any supported type (PDF too)."""
-    from extractor.parse import parse_file
-
-    date = article_date(date)
-    size = Path(path).stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise _too_large(size, "bytes")
-    return _prepare(parse_file(Path(path)), date)
-
-
-def _prepare(doc: ParsedDocument, date: str | None) -> ParsedDocument:
-    """Apply the given date (ISO); put the title in the text as ingest does. Raises
-    DocumentTooLarge for an article of more than :data:`MAX_ARTICLE_CHARS` characters."""
-    chars = sum(len(p.text) for p in doc.pages)
-    if chars > MAX_ARTICLE_CHARS:
-        raise _too_large(chars, "characters")
-    if date:
-        doc.published = date
-    if doc.title and doc.pages and doc.doc_type != "pdf" and doc.title not in doc.pages[0].text[:500]:
-        doc.pages[0].text = doc.title + "\n" + doc.pages[0].text
-    return doc
+def _search_phrases(a: ArticleFigure) -> list[str]:
+    """What to look the figure's metric up by: the words of its best-weighted name
+    (longest first) with their synonyms (营业收入: 营收, 营业额 …), at most a few."""
+    words: list[str] = []
+    for name, _ in sorted(a.names, key=lambda n: -n[1])[:2]:
+        words += sorted(terms(name), key=len, reverse=True)
+    out: list[str] = []
+    for w in dict.fromkeys(words):
+        out += [v for v in variants(w) if len(v) >= 2]
+    return list(dict.fromkeys(out))[:MAX_PHRASES]
 
 
-def article_figs(doc: ParsedDocument) -> list[tuple[Fig, Fact]]:
-    """The article's figures in reading order, as :class:`Fig` (ids are positions)."""
-    from extractor.facts.segment import sentences as split
-    from extractor.facts.sentence import extract_facts
+def gather(sources: Sources, a: ArticleFigure) -> list[Source]:
+    """Candidate sources for one figure: by value, then by metric. A value of few
+    digits (5%, 20个) is common: only sources whose sentence names the figure's
+    metric are read for it (the article's source documents add the rest)."""
+    f = a.fig
+    if f.v is None:
+        return []
+    found: dict[int, Source] = {}
+    phrases = _search_phrases(a)
+    by_name = phrases if specificity(f) < 0.5 else None
+    lo, hi = _window(f)
+    units = [f.unit_norm] + (["%"] if f.unit_norm == "pp" else [])
+    for unit in [u for u in units if u is not None]:
+        for s in sources.by_value(unit, lo, hi, by_name):
+            found[s.fig.id] = s
+        if a.loss:
+            for s in sources.by_value(unit, -hi, -lo, by_name):
+                found[s.fig.id] = s
+    if f.unit_norm is None or f.kind in ("count", "amount"):
+        for s in sources.by_unitless(lo, hi, by_name):  # 461万志愿者 in a source that writes no 名
+            found[s.fig.id] = s
+    if f.v and not f.vague and a.period:
+        # a rate's sign may be what the article gets wrong (增长4.6% for 下降4.6%)
+        for v in ([f.v, -f.v] if a.loss or f.kind in ("growth", "pp_change") else [f.v]):
+            for s in sources.by_metric(phrases, f.unit_norm, *_near(v), v, a.period):
+                found[s.fig.id] = s
+    if f.unit_norm in ("x", "%", "pp"):
+        step = f.h / (f.factor or 1)
+        for s in sources.by_raw_value(f.value - step, f.value + step, phrases):
+            found[s.fig.id] = s
+    return list(found.values())
 
-    sents = split(doc.pages)
-    starts = {s.index: s.char_start for s in sents}
-    facts = extract_facts(doc, sents)
+
+def _home_candidates(sources: Sources, a: ArticleFigure, home: list[int]) -> list[Source]:
+    """The facts of the article's source documents that could be about this figure's value."""
     out = []
-    for i, f in enumerate(facts):
-        row = f.model_dump()
-        row.update(id=-(i + 1), doc_id=None, sent_idx=f.sentence_index, s_start=starts.get(f.sentence_index))
-        out.append((fig_from_row(row), f))
-    add_context([g for g, _ in out])
+    v = a.fig.v
+    for doc_id in home:
+        for s in sources.document(doc_id):
+            c = s.fig.v
+            if c is None:
+                continue
+            if v and c and (c / v >= 0.1 and c / v <= 10 or (a.loss and -c / v >= 0.1 and -c / v <= 10)):
+                out.append(s)
+            elif s.fig.unit_norm is None and s.fig.method == "table":
+                out.append(s)
     return out
 
 
-# -- judging -------------------------------------------------------------------------
+# -- judging ----------------------------------------------------------------------------------
 
 
-def _compatible(a: Fig, c: Fig) -> bool:
-    if a.unit_norm is None or a.unit_norm != c.unit_norm:
-        return False
-    return a.kind == c.kind or (a.kind in LEVEL_KINDS and c.kind in LEVEL_KINDS)
-
-
-def _place_score(a: str | None, b: str | None) -> float:
-    a, b = norm_region(a), norm_region(b)
-    if a is None or b is None:
-        return 0.5
-    if a == b:
-        return 1.0
-    return 0.5 if DEFAULT_COUNTRY in (a, b) else 0.0  # a default national region may stand for an unnamed place
-
-
-def _period_score(a: str | None, b: str | None) -> float:
-    if a is None or b is None:
-        return 0.5
-    return 1.0 if a == b else 0.0
-
-
-class Sources:
-    """Candidate source facts for an article figure, read from the database."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self._docs: dict[int, dict[int, Fig]] = {}
-
-    def candidates(self, a: Fig) -> list[Fig]:
-        sql = FACT_SQL.replace(
-            "from facts f",
-            ", d.path as document, d.title as title, d.published as published, d.publisher as publisher "
-            "from facts f join documents d on d.id = f.doc_id",
-        )
-        if a.period:
-            found = rows(self.conn, sql + " where f.unit_norm = ? and (f.period = ? or f.period is null)",
-                         [a.unit_norm, a.period])
-        else:
-            spread = max(0.05 * abs(a.v), 2 * a.tol())
-            found = rows(self.conn, sql + " where f.unit_norm = ? and f.value_norm between ? and ?",
-                         [a.unit_norm, a.v - spread, a.v + spread])
-        figs = []
-        for r in found:
-            f = fig_from_row(r)
-            if metric_core(f.metric or "") in ("", *TRADE_PARTS):
-                f = self._in_context(f)
-            figs.append(f)
-        return figs
-
-    def _in_context(self, f: Fig) -> Fig:
-        """The same fact read with its document, so a bare 出口 learns its subject."""
-        if f.doc_id not in self._docs:
-            self._docs[f.doc_id] = {g.id: g for g in load_figs(self.conn, f.doc_id)}
-        g = self._docs[f.doc_id].get(f.id)
-        if g is not None:
-            f.context = g.context
-        return f
-
-
-def judge(a: Fig, cands: list[Fig]) -> tuple[str, list[tuple[float, Fig]]]:
-    """(status, evidence best first) for article figure ``a``."""
-    support: list[tuple[float, Fig]] = []
-    implied: list[tuple[float, Fig]] = []
-    against: list[tuple[float, Fig]] = []
-    quals = clause_qualifiers(a)
-    # a figure whose metric is unnamed (衢州同比增长22.32%) can still be confirmed by a
-    # precise equal value about the same place and period
-    unnamed = not a.core and not a.vague and _significant(a.quote) >= 3
-    for c in cands:
-        if not _compatible(a, c):
+def _scored(a: ArticleFigure, pool: list[Source], home: set[int]) -> list[Scored]:
+    out = []
+    seen = set()
+    for s in pool:
+        if s.fig.id in seen:
             continue
-        rs, ps = _place_score(a.region, c.region), _period_score(a.period, c.period)
-        if rs == 0 or ps == 0:
-            continue
-        sim = fig_similarity(a, c)
-        rel = relation(a, c, directional=True)
-        if unnamed and rs == ps == 1 and rel == "match":
-            sim = max(sim, SUPPORT_SIM)
-        if rel in ("match", "implied") and sim >= (SUPPORT_SIM if rs == ps == 1 else LOOSE_SUPPORT_SIM):
-            (support if rel == "match" else implied).append((sim, c))
-        elif (rel == "mismatch" and rs == ps == 1 and sim >= CONTRADICT_SIM and not a.vague and not c.vague
-              and _same_modality(a, c) and clause_qualifiers(c) == quals
-              and (strict := strict_similarity(a, c)) >= CONTRADICT_SIM):
-            against.append((strict, c))
-    for group in (support, implied, against):
-        group.sort(key=lambda x: (-x[0], x[1].method == "table"))
-    # a source of the same number outweighs one of another number about a less similar
-    # metric; a bound it merely implies does not outweigh a source that words it otherwise
-    if against and (not support or against[0][0] - support[0][0] >= 0.3):
-        return "contradicted", [x for x in against if x[0] >= against[0][0] - 0.15]
-    if support or implied:
-        return "supported", support + implied
+        seen.add(s.fig.id)
+        x = score(a, s, home)
+        if x is not None:
+            out.append(x)
+    out.sort(key=lambda x: (-x.score, x.fig.method == "table", x.fig.id))
+    return out
+
+
+def _home_documents(figures: list[ArticleFigure], scored: list[list[Scored]]) -> list[int]:
+    """Documents confirming several of the article's figures: its likely sources."""
+    counts: Counter[int] = Counter()
+    for a, xs in zip(figures, scored, strict=True):
+        docs = {x.fig.doc_id for x in xs if supports(a, x)}
+        counts.update(docs)
+    need = max(HOME_MIN, HOME_SHARE * len(figures))
+    return [d for d, n in counts.most_common(MAX_HOME) if n >= need]
+
+
+def _claimed_elsewhere(x: Scored, siblings: list[ArticleFigure]) -> bool:
+    """Whether the source's value is what another figure of the article's sentence
+    states (分别为4.7亿元、7.2亿元和9.3亿元): it is that figure's source, not a
+    contradiction of this one."""
+    from extractor.checks.figures import relation
+
+    return any(b.fig.unit_norm == x.fig.unit_norm and relation(b.fig, x.fig, directional=True) == "match"
+               for b in siblings)
+
+
+def judge(a: ArticleFigure, scored: list[Scored], siblings: list[ArticleFigure] = ()) -> tuple[str, list[Scored]]:
+    """(status, the deciding sources best first) for one figure; ``siblings`` are the
+    other figures of its sentence."""
+    support = [x for x in scored if supports(a, x)]
+    against = [x for x in scored if contradicts(a, x, supported=bool(support))
+               and not _claimed_elsewhere(x, list(siblings))]
+    against.sort(key=lambda x: (-(x.metric + 0.1 * x.near_miss + 0.05 * x.home), -x.score))
+    if against and (not support or against[0].metric - max(x.metric for x in support) >= PREFER_AGAINST):
+        best = against[0].metric
+        return "contradicted", [x for x in against if x.metric >= best - 0.15]
+    if support:
+        return "supported", support
     return "unsupported", []
 
 
-def _significant(quote: str) -> int:
-    digits = re.sub(r"\D", "", (re.search(r"\d[\d,.]*", quote or "") or [""])[0])
-    return len(digits.strip("0")) if "." not in quote else len(digits.lstrip("0"))
-
-
-def _same_modality(a: Fig, c: Fig) -> bool:
-    plan = ("target", "forecast")
-    return a.modality == c.modality or (a.modality in plan and c.modality in plan)
-
-
-def _evidence(c: Fig, sim: float) -> dict:
+def _entry(x: Scored) -> dict:
+    c = x.fig
     return {
         "fact_id": c.id,
-        "document": c.extra.get("document"),
+        "doc_id": c.doc_id,
+        "document": x.source.doc.path,
+        "title": x.source.doc.title,
         "page": c.page,
         "sentence": c.sentence,
-        "value_norm": c.v,
         "quote": c.label,
-        "doc_id": c.doc_id,
-        "title": c.extra.get("title"),
-        "similarity": round(sim, 3),
+        "value_norm": c.v,
+        "unit_norm": c.unit_norm,
+        "metric": c.metric,
+        "region": c.region,
+        "period": c.period,
+        "method": c.method,
+        "relation": x.relation,
+        "score": round(x.score, 3),
+        "similarity": round(x.metric, 3),
+        "parts": x.parts(),
     }
+
+
+def _distinct(xs: list[Scored], limit: int) -> list[dict]:
+    seen, out = set(), []
+    for x in xs:
+        key = (x.fig.doc_id, round(x.fig.v, 6), x.fig.sentence)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(_entry(x))
+        if len(out) == limit:
+            break
+    return out
 
 
 def verify_document(conn: sqlite3.Connection, doc: ParsedDocument) -> Report:
     """Judge every figure of a parsed article against the database on ``conn``."""
+    from extractor.checks import reasons
+
     sources = Sources(conn)
+    figures = article_figures(doc)
+    scored = [_scored(a, gather(sources, a), set()) for a in figures]
+    home = set(_home_documents(figures, scored))
+    if home:
+        for a, xs in zip(figures, scored, strict=True):
+            seen = {x.fig.id for x in xs}
+            for x in xs:
+                x.home = x.fig.doc_id in home
+                rescore(x)
+            xs += _scored(a, [s for s in _home_candidates(sources, a, sorted(home)) if s.fig.id not in seen], home)
+            xs.sort(key=lambda x: (-x.score, x.fig.method == "table", x.fig.id))
     out = []
-    for fig, fact in article_figs(doc):
-        status, ev = judge(fig, sources.candidates(fig)) if fig.unit_norm else ("unsupported", [])
-        seen, evidence = set(), []
-        for sim, c in ev:
-            key = (c.doc_id, c.v, c.sentence)
-            if key not in seen:
-                seen.add(key)
-                evidence.append(_evidence(c, sim))
-            if len(evidence) == MAX_EVIDENCE:
-                break
-        page_index = next((i for i, p in enumerate(doc.pages) if p.number == fact.page), 0)
-        out.append(NumberResult(fig, status, evidence, fact.char_start, fact.char_end, page_index))
+    for a, xs in zip(figures, scored, strict=True):
+        siblings = [b for b in figures if b is not a and b.fact.sentence == a.fact.sentence and b.page_index == a.page_index]
+        status, deciding = judge(a, xs, siblings)
+        if status == "supported":
+            reason = reasons.supported(a, deciding[0])
+        elif status == "contradicted":
+            reason = reasons.contradicted(a, deciding[0])
+        else:
+            reason = reasons.unsupported(a, xs)
+        out.append(NumberResult(a, status, reason, _distinct(deciding, MAX_EVIDENCE), _distinct(xs, MAX_CANDIDATES)))
     return Report(doc, out)
 
 
@@ -339,21 +345,25 @@ def verify_text(conn: sqlite3.Connection, text: str, *, date: str | None = None)
 def segments(report: Report) -> list[list[dict]]:
     """The article's text by page, cut into plain runs and numbered figures:
     ``[[{"text", "n", "status"}, …], …]`` (``n`` is None for plain text)."""
-    pages: list[list[dict]] = []
-    for i, page in enumerate(report.document.pages):
-        marks = sorted(
-            ((r.start, r.end, n, r.status) for n, r in enumerate(report.numbers, 1)
-             if r.page_index == i and r.start is not None and r.end is not None),
-        )
+    return segments_of([p.text for p in report.document.pages], [r.as_dict() for r in report.numbers])
+
+
+def segments_of(pages: list[str], numbers: list[dict]) -> list[list[dict]]:
+    """:func:`segments` from page texts and figures as in the report's JSON (``n``,
+    ``page_index``, ``start``, ``end``, ``status``): what a permalink shows again."""
+    out: list[list[dict]] = []
+    for i, text in enumerate(pages):
+        marks = sorted((r["start"], r["end"], r["n"], r["status"]) for r in numbers
+                       if r.get("page_index", 0) == i and r.get("start") is not None and r.get("end") is not None)
         runs, pos = [], 0
         for start, end, n, status in marks:
             if start < pos:
                 continue
             if start > pos:
-                runs.append({"text": page.text[pos:start], "n": None, "status": None})
-            runs.append({"text": page.text[start:end], "n": n, "status": status})
+                runs.append({"text": text[pos:start], "n": None, "status": None})
+            runs.append({"text": text[start:end], "n": n, "status": status})
             pos = end
-        if pos < len(page.text):
-            runs.append({"text": page.text[pos:], "n": None, "status": None})
-        pages.append(runs)
-    return pages
+        if pos < len(text):
+            runs.append({"text": text[pos:], "n": None, "status": None})
+        out.append(runs)
+    return out

@@ -26,25 +26,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from extractor.claims.names import byline_spans, has_byline_word, name_at, valid_name
+from extractor.claims.rules import BOUNDARY, CJK, CLAUSE_BOUNDARY, Span, alternation, data
 from extractor.facts.regions import Place, gazetteer, resolve
-from extractor.patterns import load
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_LEVELS = {"province", "city", "district", "country", "macro", "national", "self_province",
                  "self_city", "self_county"}
-_BOUNDARY = "，,；;。！？!?：:“”\"‘’「」『』‚‛、（）()【】《》 \n"
-_CLAUSE_BOUNDARY = "，,；;。！？!?：:“”\"‘’「」『』‚‛\n"
-
-
-@dataclass(frozen=True)
-class Span:
-    """An entity found in a string: ``text[start:end]``, normalised ``name``."""
-
-    label: str  # PERSON | ORG | PLACE
-    text: str
-    name: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -62,177 +49,97 @@ class Designation:
     org_end: int | None = None
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
-
-
-def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(words, key=len, reverse=True))
-
-
-def load_rules(name: str) -> Any:
-    """``patterns/NAME``, parsed and checked once per process (:func:`extractor.patterns.load`)."""
-    return load(name)
-
-
-@cache
-def data() -> dict[str, Any]:
-    """The compiled rules of ``patterns/entities.yml`` (and the gazetteer's organisations)."""
-    raw, places, said = load_rules("entities.yml"), load("places.yml"), load_rules("claims.yml")["attribution"]
-    known = {surface: surface for surface in places.get("national_bodies") or {}}
-    known.update({k: v or k for k, v in (places.get("organisations") or {}).items()})
-    known.update({k: v or k for k, v in (raw.get("known_organisations") or {}).items()})
-    suffixes, titles, credits = raw["org_suffixes"], [str(t) for t in raw["titles"]], raw["bylines"]
-    return {
-        "title_re": re.compile(_alternation(titles)),
-        "title_end_re": re.compile(f"(?:{_alternation(titles)})$"),
-        "generic": _longest_first(raw["generic_speakers"]),
-        "strong_re": re.compile(_alternation(suffixes["strong"])),
-        "strong": _longest_first(suffixes["strong"]),
-        "weak": _longest_first(suffixes["weak"]),
-        "false_friends": _longest_first(suffixes["false_friends"]),
-        "not_inside": set(suffixes["not_inside"]),
-        "arms": _longest_first(suffixes["regional_arms"]),
-        "known": known,
-        "known_re": re.compile(_alternation(known)),
-        "dept_suffixes": _longest_first(raw["department_suffixes"]),
-        "dept_max": int(raw["department_max_chars"]),
-        "dept_stop": set(raw["department_stop"]),
-        "surnames": set(str(raw["surnames"]).replace(" ", "").replace("\n", "")),
-        "compound": set(raw["compound_surnames"]),
-        "not_names": set(raw["not_names"]),
-        "foreign_re": re.compile(raw["foreign_name"]),
-        "credit_res": [re.compile(p) for p in credits["spans"]],
-        "credit_quick": re.compile(credits["quick"]),
-        "credit_words": tuple(credits["words"]),
-        "ruler_patterns": raw["ruler_patterns"],
-        "followers": _longest_first(said["name_followers"]),
-        "verbs": tuple(f for f in said["name_followers"] if len(f) >= 2),
-        "lead_words": re.compile(f"^(?:{_alternation(said['lead_words'])})"),
-        "lead_dates": re.compile(said["lead_dates"]),
-        "lead_venue": re.compile(said["lead_venue"]),
-        "self_prefixes": dict(raw["self_prefixes"]),
-        "not_seats": set(raw["not_seats"]),
-        "not_places": set(raw["not_places"]),
-        "demonstratives": tuple(raw["demonstratives"]),
-    }
-
-
-# -- credits -------------------------------------------------------------------
-
-
-def byline_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` credits a reporter, photographer or editor (新华社杭州11月25日电（记者张三）,
-    本报记者 冯其予, 徐昱 摄, 责任编辑：李昂): no speaker is read there."""
-    d = data()
-    if not d["credit_quick"].search(text):
-        return []
-    return sorted((m.start(), m.end()) for r in d["credit_res"] for m in r.finditer(text) if m.end() > m.start())
-
-
-def is_byline(text: str) -> bool:
-    """A line that is nothing but credits."""
-    spans = byline_spans(text)
-    if not spans:
-        return False
-    keep = [True] * len(text)
-    for a, b in spans:
-        keep[a:b] = [False] * (b - a)
-    return len(CJK.findall("".join(c for c, k in zip(text, keep, strict=True) if k))) < 2
-
-
-def has_byline_word(text: str) -> bool:
-    return any(w in text for w in data()["credit_words"])
-
-
-# -- names -----------------------------------------------------------------------
-
-
-def valid_name(name: str, *, tagged: bool = False) -> bool:
-    """A plausible Chinese personal name (surname first; any first character when the
-    tagger says it is a name), or a foreign name with a middle dot."""
-    d = data()
-    if not name or name in d["not_names"] or has_byline_word(name):
-        return False
-    if d["foreign_re"].fullmatch(name):
-        return not any(v in name for v in d["verbs"])
-    if not all(CJK.match(c) for c in name):
-        return False
-    if name[:2] in d["compound"]:
-        if not 3 <= len(name) <= 4:
-            return False
-    elif not (2 <= len(name) <= 3 and (tagged or name[0] in d["surnames"])):
-        return False
-    # no reporting verb or title inside the name (还表示, 张主任)
-    return not any(v in name[1:] for v in d["verbs"]) and not d["title_re"].search(name[1:])
-
-
-def _follows_name(rest: str) -> bool:
-    return not rest or rest[0] in _BOUNDARY or rest[0].isdigit() or rest.startswith(data()["followers"])
-
-
-def name_at(text: str, pos: int, *, allow_tagger: bool = True) -> str | None:
-    """The personal name that starts at ``text[pos]`` (after a title), or None.
-
-    A name is 2–3 characters (3–4 with a compound surname) followed by a word
-    that can follow a name (a reporting verb, 也, 在, a comma …); failing that,
-    the tagger decides where the name ends.
-    """
-    d = data()
-    m = d["foreign_re"].match(text, pos)
-    if m:
-        dot = pos + next(i for i, c in enumerate(m.group()) if not CJK.match(c))
-        for end in range(dot + 2, m.end() + 1):
-            if _follows_name(text[end:]) and valid_name(text[pos:end]):
-                return text[pos:end]
-    head = text[pos : pos + 2]
-    if not head or not CJK.match(head[0]):
-        return None
-    known_surname = head[0] in d["surnames"] or head in d["compound"]
-    if known_surname:
-        for n in (3, 4) if head in d["compound"] else (2, 3):
-            cand = text[pos : pos + n]
-            if len(cand) == n and valid_name(cand) and _follows_name(text[pos + n :]):
-                return cand
-    if not allow_tagger:
-        return None
-    if not known_surname and not any(text.startswith(d["verbs"], pos + n) for n in (2, 3)):
-        return None  # a rare surname is tried only right before a verb (X表示)
-    for span in tag(text[pos : pos + 8]):  # the tagger: where an unknown name ends, rare surnames
-        if span.label == "PERSON" and span.start == 0 and valid_name(span.text, tagged=True):
-            if known_surname or _follows_name(text[pos + span.end :]):
-                return span.text
-    return None
-
-
 # -- organisations -------------------------------------------------------------------
 
 
-def split_designation(designation: str) -> tuple[str | None, str | None, int | None]:
-    """``(organisation, title, org_end)`` of a designation that ends with a title.
+def split_designation(designation: str, *, loose: bool = False) -> tuple[str | None, str | None, int | None, int | None]:
+    """``(organisation, title, org_start, org_end)`` of a designation that ends with a title.
 
     商务部对外贸易司副司长 → (商务部对外贸易司, 副司长); 阿里巴巴集团公共事务总裁 →
     (阿里巴巴集团, 公共事务总裁); 亚马逊全球副总裁、亚马逊全球开店亚太区执行总裁 →
-    (亚马逊, 全球副总裁、亚马逊全球开店亚太区执行总裁); 阿斯利康中国总经理 → (阿斯利康中国, 总经理).
+    (亚马逊, 全球副总裁、亚马逊全球开店亚太区执行总裁); 阿斯利康中国总经理 → (阿斯利康中国, 总经理);
+    房屋查验咨询师、名仕宜居验房公司高级工程师 → (名仕宜居验房公司, 房屋查验咨询师、高级工程师):
+    the first role that names an organisation gives it, the title is the rest (without what
+    stood before the organisation in its role). ``loose``: a name without an organisation
+    suffix before the title is the organisation too (贝莱德 | 全球首席投资官), as in an
+    interview's speaker headings.
     """
     d = data()
     designation = designation.strip()
-    first = designation.split("、", 1)[0]
-    m = d["title_end_re"].search(first)
-    if not m:
-        return None, designation or None, None
-    rest = first[: m.start()]
-    org_end = _org_prefix_end(rest)
-    if not org_end and rest:  # 杭州市副市长: the place is the organisation
-        places = find_places(rest)
-        if places and places[0].start == 0 and places[-1].end == len(rest):
-            org_end = len(rest)
-    if not org_end:
-        return None, designation.lstrip("的") or None, None  # 原副部长: no organisation named
-    title = designation[org_end:].lstrip("的") or None
-    if rest.startswith(d["demonstratives"]):  # 该公司总经理: no name for the organisation
-        return None, title, None
-    return rest[:org_end], title, org_end
+    m = d["title_end_re"].search(designation.split("、", 1)[0])
+    if m and designation.startswith(d["demonstratives"]):  # 该公司总经理: no name for the organisation
+        return None, designation[m.start() :] or None, None, None
+    pos = 0
+    for role in designation.split("、"):
+        found = _role_org(role, loose)
+        if found:
+            a, b = pos + found[0], pos + found[1]
+            gloss = _LATIN_PAREN.match(designation, b)  # 派杰(Piper Jaffray)分析师: the gloss is neither
+            title = (designation[:pos] + designation[gloss.end() if gloss else b :]).lstrip("的").strip("、") or None
+            return designation[a:b], title, a, b
+        pos += len(role) + 1
+    return None, designation.lstrip("的") or None, None, None
+
+
+def _role_org(role: str, loose: bool) -> tuple[int, int] | None:
+    """Where the organisation of one role (ORGANISATION + TITLE) stands in it."""
+    d = data()
+    m = d["title_end_re"].search(role)
+    rest = role[: m.start()] if m else ""
+    if len(rest) < 2 or rest.startswith(d["demonstratives"]) or rest in d["class_nouns"]:
+        return None  # 该公司总经理, 集团董事长: no name for the organisation
+    if rest[0] == "《" and rest[-1] == "》":  # 《咬文嚼字》主编
+        return 0, len(rest)
+    for k in d["known_re"].finditer(rest):  # 信息中国人力资源和社会保障部: a known body ends it
+        if extend_department(rest, k.end()) == len(rest) and k.start() > 0 and not _foreign(rest[: k.start()]):
+            return k.start(), len(rest)
+    end = _org_prefix_end(rest)
+    if end:
+        tail = rest[end:]
+        name = _strip_modifiers(tail)[0] if tail else ""
+        if name and rest[:end].endswith(d["class_nouns"]) and (d["known_re"].fullmatch(name) or _LATIN_PAREN.search(name)):
+            gloss = _LATIN_PAREN.search(name)  # 美国投资公司 | 派杰 | (Piper Jaffray): the name without its gloss
+            return end, end + (gloss.start() if gloss and gloss.start() >= 2 else len(name))
+        start = _foreign_prefix(rest[:end])
+        return start, end
+    places = find_places(rest)  # 杭州市副市长: the place is the organisation
+    if places and places[0].start == 0 and places[-1].end == len(rest):
+        return 0, len(rest)
+    if rest[-1] in d["admin_suffixes"] and len(rest) >= 3 and not set(rest) & d["not_inside"]:
+        return 0, len(rest)  # 佛罗里达州坦帕市市长: a place the gazetteer does not know
+    name, _ = _strip_modifiers(rest)  # 贝莱德固定收益业务全球首席投资官 → 贝莱德
+    if loose and name and (len(name) >= 3 or not CJK.match(name[0])) and not set(name) & d["not_inside"]:
+        start = _foreign_prefix(name)
+        return start, len(name)
+    return None
+
+
+def _strip_modifiers(text: str) -> tuple[str, str]:
+    """``text`` split into what stands before its trailing title modifiers and titles, and them."""
+    d = data()
+    end = len(text)
+    while end > 0:
+        part = text[:end]
+        m = d["title_end_re"].search(part)
+        word = m.group() if m else next((w for w in d["title_modifiers"] if part.endswith(w)), None)
+        if not word:
+            break
+        end -= len(word)
+    return text[:end], text[end:]
+
+
+def _foreign(prefix: str) -> bool:
+    """A foreign country right before a known body (美国商务部 is no 商务部)."""
+    entries = gazetteer().entries
+    return any(p.end == len(prefix) and entries[p.text][1] == "country" and p.name != data()["home_country"]
+               for p in find_places(prefix))
+
+
+def _foreign_prefix(org: str) -> int:
+    """How many characters of a country stand before a Latin-script name (英国M&G → M&G)."""
+    places = find_places(org)
+    after = org[places[0].end : places[0].end + 1] if places and places[0].start == 0 else ""
+    return places[0].end if after.isascii() and after.isalpha() else 0
 
 
 def _org_prefix_end(rest: str) -> int | None:
@@ -248,7 +155,7 @@ def _org_prefix_end(rest: str) -> int | None:
     return None
 
 
-def _extend_department(text: str, end: int) -> int:
+def extend_department(text: str, end: int) -> int:
     """商务部 + 对外贸易司: the department after a known organisation, when one is named."""
     d = data()
     window = text[end : end + d["dept_max"]]
@@ -274,7 +181,7 @@ def find_orgs(text: str, home: Any = None) -> list[Span]:
             out.append(Span("ORG", text[start:end], name, start, end))
 
     for m in d["known_re"].finditer(text):
-        end = _extend_department(text, m.end())
+        end = extend_department(text, m.end())
         add(m.start(), end, d["known"].get(m.group(), m.group()) if end == m.end() else text[m.start() : end])
     for m in d["strong_re"].finditer(text):
         if any(s.start <= m.start() < s.end for s in out) or text.startswith(d["false_friends"], m.start()):
@@ -283,7 +190,7 @@ def find_orgs(text: str, home: Any = None) -> list[Span]:
         if start is None:
             continue
         surface = name = text[start : m.end()]
-        prefix = d["self_prefixes"].get(surface[0]) if start == 0 or text[start - 1] in _BOUNDARY else None
+        prefix = d["self_prefixes"].get(surface[0]) if start == 0 or text[start - 1] in BOUNDARY else None
         if prefix and home is not None:  # 市商务局 → 杭州市商务局
             own = resolve(Place(surface[0], surface[0], prefix), home)
             if own and not surface.startswith(own[:2]):
@@ -304,28 +211,8 @@ def _org_start(text: str, suffix_start: int) -> int | None:
         if p.text not in d["not_seats"] and gap_ok(lo + p.end) and suffix_start - (lo + p.end) <= 8:
             return lo + p.start
     for i in range(max(0, suffix_start - 8), suffix_start):
-        if text[i] in d["self_prefixes"] and (i == 0 or text[i - 1] in _BOUNDARY) and gap_ok(i + 1):
+        if text[i] in d["self_prefixes"] and (i == 0 or text[i - 1] in BOUNDARY) and gap_ok(i + 1):
             return i
-    return None
-
-
-def org_speaker(zone: str, home: Any = None) -> Span | None:
-    """The organisation at the start of ``zone`` (商务部, 杭州海关), or None."""
-    orgs = find_orgs(zone, home)
-    return orgs[0] if orgs and orgs[0].start == 0 else None
-
-
-def generic_speaker(zone: str) -> tuple[str | None, str, int] | None:
-    """``(organisation, generic title, end)`` for 商务部有关负责人, 业内人士 …, or None."""
-    d = data()
-    for g in d["generic"]:
-        i = zone.find(g)
-        if i < 0:
-            continue
-        before = zone[:i]
-        if not before or _org_prefix_end(before) == len(before):
-            return before or None, g, i + len(g)
-        return (d["known"][before], g, i + len(g)) if before in d["known"] else None
     return None
 
 
@@ -405,34 +292,80 @@ def designations(text: str, *, allow_tagger: bool = True) -> list[Designation]:
             continue
         name = name_at(text, m.end(), allow_tagger=allow_tagger)
         if name:
-            start = max([designation_start(text, m.start())] + [b for _, b in credits if b <= m.start()])
+            start = max([designation_start(text, m.start()), _after_previous(text, out, m.start())]
+                        + [b for _, b in credits if b <= m.start()])
             start += lead_length(text[start : m.start()])  # past a dateline, then its lead words
             desig = text[start : m.end()]
             if has_byline_word(desig):
                 continue
-            org, title, org_end = split_designation(desig)
+            org, title, org_start, org_end = split_designation(desig)
             end = m.end() + len(name)
-            out.append(Designation(name, title, org, start, m.end(), end, end, start if org_end else None,
-                                   start + org_end if org_end else None))
+            out.append(Designation(name, title, org, start, m.end(), end, end,
+                                   None if org_start is None else start + org_start,
+                                   None if org_end is None else start + org_end))
             continue
-        for n in (3, 2, 4):  # NAME + TITLE: 习近平主席
+        for n in (3, 2, 4):  # NAME + TITLE: 习近平主席, 商务部郭婷婷副部长
             s = m.start() - n
             cand = text[max(s, 0) : m.start()]
-            if s >= 0 and valid_name(cand) and designation_start(text, s) == s and not any(
-                x.name_start <= s < x.name_end for x in out
-            ):
-                out.append(Designation(cand, m.group(), None, s, s, m.start(), m.end()))
+            if s < 0 or not valid_name(cand) or any(x.name_start <= s < x.name_end for x in out):
+                continue
+            ds = designation_start(text, s)
+            org = _whole_org(text[ds:s]) if not _word_freq().get(cand) else None  # a word is no name
+            if ds == s or org:
+                out.append(Designation(cand, m.group(), org, ds, s, m.start(), m.end(), ds if org else None,
+                                       s if org else None))
+                break
+    return out + _bracketed(text, out)
+
+
+def _whole_org(text: str) -> str | None:
+    """``text`` when it is all one organisation's name (商务部, 浙江大学), else None."""
+    d = data()
+    if len(text) < 2 or text.startswith(d["demonstratives"]) or text in d["class_nouns"]:
+        return None
+    known = d["known_re"].fullmatch(text)
+    return text if known or _org_prefix_end(text) == len(text) else None
+
+
+def _bracketed(text: str, found: list[Designation]) -> list[Designation]:
+    """NAME（ORGANISATION TITLE）: 付凌晖（国家统计局新闻发言人）."""
+    d = data()
+    out = []
+    for m in _BRACKET.finditer(text):
+        inner = m.group(1)
+        if not d["title_end_re"].search(inner) or any(x.start <= m.start() < x.end for x in found):
+            continue
+        for n in (3, 2, 4):
+            s = m.start() - n
+            if s >= 0 and valid_name(text[s : m.start()]) and (s == 0 or text[s - 1] in BOUNDARY or
+                                                                  designation_start(text, s) == s):
+                org, title, a, b = split_designation(inner)
+                out.append(Designation(text[s : m.start()], title, org, s, s, m.start(), m.end(),
+                                       None if a is None else m.start(1) + a, None if b is None else m.start(1) + b))
                 break
     return out
+
+
+def _after_previous(text: str, found: list[Designation], title_start: int) -> int:
+    """Where the designation before ``title_start`` ends, past a separator (公司负责人甲、主管会计
+    工作负责人乙: the second designation starts after 甲、)."""
+    end = max((x.end for x in found if x.end <= title_start), default=0)
+    while 0 < end < title_start and text[end] in data()["name_separators"]:
+        end += 1
+    return end
 
 
 def designation_start(text: str, title_start: int) -> int:
     """Where the designation ending in the title at ``title_start`` begins: the clause start,
     past lead words (据, 在 …), a date, a venue (在…会上) and a leading parenthesis."""
     i = title_start
-    while i > 0 and text[i - 1] not in _CLAUSE_BOUNDARY:
+    while i > 0 and text[i - 1] not in CLAUSE_BOUNDARY:
         i -= 1
-    return i + lead_length(text[i:title_start])
+    while i < title_start and not (CJK.match(text[i]) or text[i].isalnum() or text[i] in "《（("):
+        i += 1  # △坦帕市市长: a caption mark
+    i += lead_length(text[i:title_start])
+    cut = [m.end() for m in data()["designation_cut"].finditer(text, i, title_start)]
+    return cut[-1] if cut else i
 
 
 def lead_length(zone: str) -> int:
@@ -450,63 +383,8 @@ def lead_length(zone: str) -> int:
 
 
 _PAREN = re.compile(r"\s*[（(][^）)]{0,30}[）)]\s*")
-
-
-# -- the spaCy pipeline ---------------------------------------------------------------
-
-
-class _JiebaSegmenter:
-    """The shared jieba tokenizer (with ``patterns/userdict.txt``) in the shape spaCy calls."""
-
-    def cut(self, text: str, cut_all: bool = False):
-        from extractor.facts.segment import jieba_tokenizer
-
-        return jieba_tokenizer().cut(text, cut_all=cut_all)
-
-
-@cache
-def nlp():
-    """``spacy.blank("zh")`` segmenting with jieba, plus an EntityRuler (patterns from
-    ``patterns/entities.yml``, and the known organisations as phrases).
-
-    The tokenizer is switched to jieba after the blank pipeline is made, with
-    the project's shared jieba tokenizer as its segmenter: asking for
-    ``segmenter: jieba`` in the config would load a second copy of jieba's
-    dictionary, without the domain words.
-    """
-    import spacy
-
-    pipeline = spacy.blank("zh")
-    pipeline.tokenizer.segmenter = "jieba"
-    pipeline.tokenizer.jieba_seg = _JiebaSegmenter()
-    ruler = pipeline.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(list(data()["ruler_patterns"]) + [{"label": "ORG", "pattern": s} for s in data()["known"]])
-    _pos_tokenizer()  # the tags come from jieba's part-of-speech tagger: load it with the pipeline
-    return pipeline
-
-
-@cache
-def _pos_tokenizer():
-    import jieba.posseg
-
-    from extractor.facts.segment import jieba_tokenizer
-
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
-
-
-def tag(text: str) -> list[Span]:
-    """Entities the spaCy pipeline finds in ``text``: jieba words tagged with jieba's
-    part-of-speech flags, matched by the EntityRuler."""
-    if not text.strip():
-        return []
-    from spacy.tokens import Doc
-
-    pipeline = nlp()
-    pairs = [(w, f) for w, f in _pos_tokenizer().lcut(text) if w]
-    doc = Doc(pipeline.vocab, words=[w for w, _ in pairs], spaces=[False] * len(pairs), tags=[f for _, f in pairs])
-    for _name, proc in pipeline.pipeline:
-        doc = proc(doc)
-    return [Span(e.label_, e.text, e.text, e.start_char, e.end_char) for e in doc.ents]
+_LATIN_PAREN = re.compile(r"[（(][A-Za-z][^）)]*[）)]")
+_BRACKET = re.compile(r"[（(]([^（）()]{2,30})[）)]")
 
 
 # -- everything in one string ---------------------------------------------------------
@@ -539,4 +417,4 @@ def find_entities(text: str, home: Any = None, people: Iterable[str] = (),
 
 @lru_cache(maxsize=64)
 def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(_alternation(names))
+    return re.compile(alternation(names))

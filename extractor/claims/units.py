@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.claims import entities as ent
+from extractor.claims import names
+from extractor.claims.rules import data
 from extractor.models import Fact, Sentence
 from extractor.settings import SETTINGS
 
@@ -82,13 +83,25 @@ def _ended(text: str) -> bool:
 
 
 def _runs_on(s: Sentence, nxt: Sentence) -> bool:
-    if _ended(s.text) or ent.is_byline(s.text) or ent.is_byline(nxt.text):
+    if _ended(s.text) or names.is_byline(s.text) or names.is_byline(nxt.text):
         return False
     if s.page is None:  # web pages and plain text: paragraphs are real
         return s.paragraph == nxt.paragraph
     if heading_level(s.text) is not None and len(s.text) <= 30:  # （二）杭州强势领跑，集聚效应明显
         return _joins(s.text, nxt.text)
-    return "，" in s.text or "、" in s.text[4:] or s.paragraph == nxt.paragraph or _joins(s.text, nxt.text)
+    return ("，" in s.text or "、" in s.text[4:] or s.paragraph == nxt.paragraph or _joins(s.text, nxt.text)
+            or _name_across(s.text, nxt.text))
+
+
+def _name_across(a: str, b: str) -> bool:
+    """A name the line break splits after its title (商务部副部长郭 | 婷婷表示)."""
+    title_end = data()["title_end_re"]
+    for k in (1, 2):
+        if len(a) > k and title_end.search(a[:-k]):
+            name = names.name_at(a[-k - 1 :] + b[:6], 1, allow_tagger=False)
+            if name and len(name) > k:
+                return True
+    return False
 
 
 def _joins(a: str, b: str) -> bool:

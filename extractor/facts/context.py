@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from extractor.facts.cues import cues
 from extractor.facts.periods import find_periods, signature_date
 from extractor.facts.regions import DEFAULT_COUNTRY, document_places
 from extractor.models import NumberMention, ParsedDocument
+from extractor.patterns import alternation, load
 
 _DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 
@@ -29,12 +34,18 @@ class DocContext:
     period: str | None = None
     is_plan: bool = False
     plan_years: tuple[int, int] | None = None
+    #: the period a company report covers (2018年第一季度报告 → 2018-Q1), see :func:`report_period`
+    report_period: str | None = None
+    #: the company the document is about (东北电气), see :func:`document_subject`
+    subject: str | None = None
 
 
 def document_context(doc: ParsedDocument) -> DocContext:
     """Date, home region, default period and genre of a document."""
     text = doc.text
     ctx = DocContext()
+    ctx.report_period = report_period(doc)
+    ctx.subject = document_subject(doc)
     date = doc.published or signature_date(text)
     if date:
         ctx.year = int(date[:4])
@@ -81,3 +92,94 @@ def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContex
     if year is not None and ctx.year is not None and year > ctx.year:
         return "target"
     return "actual"
+
+
+# ------------------------------------------------------------ company reports: period and subject
+
+_CJK_NAME = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
+
+
+@cache
+def _statement_words() -> dict[str, Any]:
+    data = load("statements.yml")
+
+    def alt(words: Iterable[str]) -> str:
+        return alternation(words, longest_first=True)
+
+    genres = data["report_genres"]
+    forms = alt(data["legal_forms"])
+    return {
+        "genres": genres,
+        "report_re": re.compile(r"((?:19|20)\d{2})\s*年?\s*(" + alt(genres) + ")"),
+        "label_re": re.compile(
+            r"(?:" + alt(data["subject_labels"]) + r")\s*[:：]?\s*((?:(?!" + alt(data["subject_label_stops"])
+            + r")[\u4e00-\u9fffA-Za-z*]){2,12})"
+        ),
+        "labels": tuple(sorted(data["subject_labels"], key=len, reverse=True)),
+        "code_re": re.compile(
+            r"([\u4e00-\u9fffA-Za-z]{2,10})\s*[（(]\s*(?:\d{6}(?:\.(?:SH|SZ|BJ|sh|sz|bj))?|\d{4,5}\.(?:HK|hk))\s*[）)]"
+        ),
+        "title_re": re.compile(r"^([\u4e00-\u9fffA-Z*]{2,8})\s*[:：]"),
+        "full_re": re.compile(r"^\s*(?:关于)?(" + _CJK_NAME + r"{2,40}?(?:" + forms + r"))"),
+        "forms": tuple(sorted(data["legal_forms"], key=len, reverse=True)),
+        "tails": tuple(data["name_tails"]),
+        "company_doc": re.compile(alt(data["company_documents"])),
+    }
+
+
+def report_period(doc: ParsedDocument) -> str | None:
+    """The period a company report covers, from its title or cover:
+    ``2018年第一季度报告`` → ``2018-Q1``, ``2019年半年度报告`` → ``2019-H1``, ``2023年年度报告`` → ``2023``."""
+    words = _statement_words()
+    for source in (doc.title or "", doc.text[:1500]):
+        m = words["report_re"].search(source)
+        if m:
+            return words["genres"][m.group(2)].replace("{Y}", m.group(1))
+    return None
+
+
+def short_company_name(full: str) -> str:
+    """The name a company goes by, from its registered name: legal form and generic tail words
+    dropped (东北电气发展股份有限公司 → 东北电气, 比亚迪股份有限公司 → 比亚迪)."""
+    words = _statement_words()
+    name = full.strip()
+    for form in words["forms"]:
+        if name.endswith(form) and len(name) > len(form) + 1:
+            name = name[: -len(form)]
+            break
+    for tail in words["tails"]:
+        if name.endswith(tail) and len(name) - len(tail) >= 2:
+            name = name[: -len(tail)]
+            break
+    return name
+
+
+def document_subject(doc: ParsedDocument) -> str | None:
+    """The company a report is about: a stated short name (证券简称：东北电气), else the name
+    written with its stock code (高测股份（688556.SH）), else the registered name on the cover of
+    a company document (年度报告, 季度报告, 募集说明书 …) without its legal form."""
+    words = _statement_words()
+    head = (doc.title or "") + "\n" + doc.text[:3000]
+    cells = [c.text for t in doc.tables[:3] for c in t.cells]
+    for i, text in enumerate(cells):  # a label cell, its value in the next cell
+        if text.strip() in words["labels"] and i + 1 < len(cells) and 2 <= len(cells[i + 1].strip()) <= 12:
+            return cells[i + 1].strip()
+    m = words["label_re"].search(head)
+    if m:
+        return m.group(1)
+    coded = Counter(m.group(1) for m in words["code_re"].finditer(head))
+    if coded:  # the company in the title, or the one most of the coded names are
+        name, n = coded.most_common(1)[0]
+        if name in (doc.title or "") or (n >= 2 and n > sum(coded.values()) / 2):
+            return name
+    if not words["company_doc"].search((doc.title or "") + doc.text[:600]):
+        return None
+    m = words["title_re"].match(doc.title or "")  # 菲达环保：关于公司2015年年度报告…
+    if m:
+        return m.group(1)
+    lines = [(doc.title or "")] + doc.text[:600].split("\n")[:4]
+    for line in lines:
+        m = words["full_re"].match(line)
+        if m:
+            return short_company_name(m.group(1))
+    return None

@@ -27,8 +27,8 @@ def cues() -> dict:
     return {
         "cue_re": cue_re,
         "cue_kind": cue_kind,
-        "money": set(kind["money_units"]),
-        "physical": set(kind["physical_units"]),
+        "money": set(kind["money_units"]) | _unit_norms("currency"),
+        "physical": set(kind["physical_units"]) | _unit_norms("physical"),
         "target": alt(mod["target_strong"]),
         "forecast": alt(mod["forecast"]),
         "plan_titles": alt(mod["plan_titles"]),
@@ -37,6 +37,14 @@ def cues() -> dict:
         "scope_after": alt(data["region"]["scope_after"]),
         "programme_after": alt(data["region"]["programme_after"]),
     }
+
+
+def _unit_norms(cls: str) -> set[str]:
+    """The normalised units of one class of ``patterns/units.yml`` (currency → CNY, USD …)."""
+    out = set()
+    for word, spec in (load("units.yml").get(cls) or {}).items():
+        out.add(spec[0] if isinstance(spec, list) else spec or word)
+    return out
 
 
 _KIND = load("cues.yml")["kind"]

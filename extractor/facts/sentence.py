@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from extractor.facts.context import DocContext, document_context, modality_for
 from extractor.facts.cues import clause_start, cues, kind_for
-from extractor.facts.numbers import find_numbers
+from extractor.facts.numbers import find_numbers, range_bounds
 from extractor.facts.periods import PeriodRef, find_periods, shift_year
 from extractor.facts.regions import Place, gazetteer, resolve
-from extractor.facts.table import table_facts
-from extractor.models import Fact, NumberMention, ParsedDocument, Sentence
+from extractor.facts.segment import split_sentences
+from extractor.facts.table import cell_holder, prose_cells, row_page, table_facts
+from extractor.models import Fact, NumberMention, ParsedDocument, Sentence, Table
 from extractor.patterns import alternation, load
 
 _CUES, _PERIODS = load("cues.yml"), load("periods.yml")
@@ -54,7 +55,27 @@ def extract_facts(doc: ParsedDocument, sentences: list[Sentence]) -> list[Fact]:
         facts.extend(sentence_facts(s, ctx, carry))
     for i, table in enumerate(doc.tables):
         facts.extend(table_facts(table, i, ctx))
+        facts.extend(prose_cell_facts(table, i, ctx))
     return facts
+
+
+def prose_cell_facts(table: Table, table_index: int, ctx: DocContext) -> list[Fact]:
+    """Figures in a table's cells of running text (a 说明 column), read as sentences: the
+    company's by default, a shareholder's where the clause names one (股东“X”…持有3,789,500股)."""
+    out: list[Fact] = []
+    for row, col, text in prose_cells(table):
+        carry = _Carry(doc_region=ctx.subject or ctx.region, doc_period=ctx.report_period or ctx.period)
+        for k, (a, b) in enumerate(split_sentences(text)):
+            s = Sentence(index=k, page=row_page(table, row), paragraph=0, text=text[a:b], char_start=a, char_end=b)
+            carry.paragraph = 0
+            for f in sentence_facts(s, ctx, carry):
+                holder = cell_holder(text, f.char_start or 0)
+                named = {"region": holder, "region_source": "stated"} if holder else {}
+                out.append(f.model_copy(update={
+                    **named, "sentence_index": None, "char_start": None, "char_end": None,
+                    "method": "table", "table_index": table_index, "table_row": row, "table_col": col,
+                }))
+    return out
 
 
 def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
@@ -78,29 +99,30 @@ def sentence_facts(s: Sentence, ctx: DocContext, carry: _Carry) -> list[Fact]:
         if modality == "target" and period is None and ctx.plan_years:
             period = str(ctx.plan_years[1])
         metric, prev_subject = metric_for(m, s.text, kind, places, periods, prev_subject, carry.topic)
-        facts.append(
-            Fact(
-                page=s.page,
-                sentence_index=s.index,
-                sentence=s.text,
-                quote=m.quote,
-                value=m.value,
-                unit=m.unit,
-                value_norm=m.value_norm,
-                unit_norm=m.unit_norm,
-                kind=kind,
-                qualifier=m.qualifier,
-                modality=modality,
-                region=region,
-                period=period,
-                metric=metric,
-                low=m.low,
-                high=m.high,
-                char_start=s.char_start + m.start,
-                char_end=s.char_start + m.end,
-                method="regex",
+        for b in range_bounds(m):  # a range is two facts: its low and its high bound
+            facts.append(
+                Fact(
+                    page=s.page,
+                    sentence_index=s.index,
+                    sentence=s.text,
+                    quote=b.quote,
+                    value=b.value,
+                    unit=b.unit,
+                    value_norm=b.value_norm,
+                    unit_norm=b.unit_norm,
+                    kind=kind,
+                    qualifier=b.qualifier,
+                    modality=modality,
+                    region=region,
+                    period=period,
+                    metric=metric,
+                    low=m.low,
+                    high=m.high,
+                    char_start=s.char_start + b.start,
+                    char_end=s.char_start + b.end,
+                    method="regex",
+                )
             )
-        )
     # a company is carried to the next sentences only when it is this sentence's figures' subject,
     # not when it is named after them in passing (…，小米智能手机工厂提前投产。)
     carried = [p for p in subject_places if p.level != "org" or any(m.start >= p.end for m in mentions)]
@@ -127,19 +149,25 @@ def _read_mentions(text: str) -> list[NumberMention]:
     if not _CJK.search(text) and len(mentions) >= 2 and _evenly_spaced([m.value for m in mentions]):
         return []
     out = []
+    unit_label, prev_end = None, -1
     for m in mentions:
         if text[max(0, m.start - 1) : m.start] in "(（" and text[m.end : m.end + 1] in ")）" and not re.search(r"\d", m.quote):
             continue
         if _bare(m):
             label = _UNIT_LABEL.search(text[max(0, m.start - 12) : m.start])
-            if not label:
-                continue
-            relabelled = find_numbers(m.quote.replace(",", "") + label.group(1))
+            if label:
+                unit_label = label.group(1)
+            elif not (unit_label and prev_end >= 0 and not text[prev_end : m.start].strip()):
+                continue  # a label governs the bare numbers listed right after it: 涨幅(%) 7.18 32.88
+            relabelled = find_numbers(m.quote.replace(",", "") + unit_label)
             if len(relabelled) != 1 or relabelled[0].unit is None:
                 continue
             r = relabelled[0]
             m = m.model_copy(update={"unit": r.unit, "value_norm": r.value_norm, "unit_norm": r.unit_norm,
-                                     "kind_hint": r.kind_hint})
+                                     "kind_hint": r.kind_hint, "low_norm": r.low_norm, "high_norm": r.high_norm})
+            prev_end = m.end
+        else:
+            unit_label, prev_end = None, -1
         out.append(m)
     return out
 
@@ -261,14 +289,20 @@ def metric_for(
     (metric, subject to carry to the next figure of the sentence).
     """
     start = clause_start(text, m.start)
+    opened = max(text.rfind("（", start, m.start), text.rfind("(", start, m.start))
+    if opened >= 0 and not re.search(r"[）)]", text[opened : m.start]):
+        start = opened + 1  # 47GW产能（乐山5GW示范基地、…）: a bracket itemising opens its own clause
     pre = text[start : m.start]
     # drop earlier figures of the same clause ("4300亿元、3900亿元") and what precedes them
     pre = re.split(r"\d[\d.,]*\s*[^\s，,、]{0,4}[、和及与]", pre)[-1]
     phrase = _strip_noise(pre, places, periods, text, start)
     cue = cues()
-    if kind == "count":
+    # 165个跨境电商综试区: the counted thing follows its number; so does what a physical
+    # amount measures when nothing before it in the clause names it (（乐山5GW示范基地）
+    measured_after = kind == "amount" and m.unit_norm in cue["physical"] and not _trim_words(phrase)
+    if kind == "count" or measured_after:
         counted = _counted_noun(text[m.end :])
-        if counted:  # 165个跨境电商综试区: the counted thing follows its number
+        if counted:
             return counted, prev_subject
     cue_hits = list(cue["cue_re"].finditer(phrase))
     subject = phrase

@@ -91,6 +91,9 @@ _CJK_GAP_RE = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 _HSPACE_RE = re.compile(r"(?: [^\S\n]|[^\S\n ])[^\S\n]*")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EDGE_SPACE_RE = re.compile(r" ?\n ?")
+# A full-width comma between full-width digits groups thousands (１，１００万元); it is kept
+# as "，" elsewhere, where it separates list items.
+_FW_THOUSANDS_RE = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
 
 def _fold(m: re.Match[str]) -> str:
@@ -115,6 +118,8 @@ def normalize_text(s: str) -> str:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = s.replace("\u2028", "\n").replace("\u2029", "\n")
     s = _CONTROL_RE.sub("", s)
+    if "，" in s:
+        s = _FW_THOUSANDS_RE.sub(",", s)
     s = _FOLD_BMP_RE.sub(_fold, s)
     if _ASTRAL_RE.search(s):
         s = _FOLD_ASTRAL_RE.sub(_fold, s)

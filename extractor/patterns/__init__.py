@@ -82,8 +82,11 @@ def check_all() -> list[str]:
     return list(SCHEMAS)
 
 
-def alternation(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words``, tried in the order given."""
+def alternation(words: Iterable[str], longest_first: bool = False) -> str:
+    """A regular expression matching any of ``words``, tried in the order given (or the longest
+    first, so that 本报告期末 wins over 本期 wherever both match)."""
+    if longest_first:
+        words = sorted(words, key=len, reverse=True)
     return "|".join(re.escape(w) for w in words)
 
 

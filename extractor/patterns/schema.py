@@ -8,96 +8,20 @@ to report a broken one at load time.
 Adding a key: write it in the YAML file, declare it in the file's model below (a
 comment saying what it decides), and read it in the stage module that uses it;
 ``tests/test_patterns.py`` fails on a key that no module reads. Adding a file:
-declare its model in :data:`SCHEMAS`.
+declare its model in :data:`SCHEMAS` (the claims files' models are in :mod:`.schema_claims`, the
+number grammar's — units, qualifiers, non-facts — in :mod:`.schema_numbers`).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+import unicodedata
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, model_validator
 
-
-def _compiles(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from exc
-    return pattern
-
-
-#: A Python regular expression (checked to compile).
-Regex = Annotated[str, AfterValidator(_compiles)]
-Words = list[str]
-Qualifier = Literal["approx", "gte", "gt", "lte", "lt", "eq"]
-#: units.yml: ``NORM``, ``[NORM, FACTOR]`` or null (a count: the measure word is the norm).
-UnitNorm = str | tuple[str, float] | None
-
-
-class Section(BaseModel):
-    """A mapping whose keys are fixed: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# -- units.yml, qualifiers.yml, nonfacts.yml (the number grammar) ----------------------
-
-
-class Ranks(Section):
-    units: Words
-    first: Words
-    scopes: Words
-    cues: Words
-    clause_breaks: str
-    joiners: str
-
-
-class ChineseNumerals(Section):
-    digits: dict[str, int]
-    places: dict[str, int]
-    big: dict[str, int]
-    some: Words
-
-
-class Units(Section):
-    magnitudes: dict[str, int]
-    currency: dict[str, str]
-    percent: dict[str, UnitNorm]
-    proportion: dict[str, UnitNorm]
-    multiple: dict[str, UnitNorm]
-    physical: dict[str, UnitNorm]
-    count: dict[str, str | None]
-    #: word: [value, unit, value_norm, unit_norm, kind_hint, form, qualifier]
-    words: dict[str, tuple[float, str | None, float, str, str, str, Qualifier]]
-    range_separators: Words
-    percent_denominators: dict[int, str]
-    ranks: Ranks
-    chinese_numerals: ChineseNumerals
-
-
-class Qualifiers(Section):
-    prefix: dict[str, Qualifier]
-    infix: dict[str, Qualifier]
-    suffix: dict[str, Qualifier]
-    suffix_after_units: dict[str, Words]
-    fillers: Words
-    decline: Words
-
-
-class Enclosers(Section):
-    open: str
-    close: str
-
-
-class Nonfacts(Section):
-    time_suffixes: Words
-    ordinal_prefixes: Words
-    enclosers: Enclosers
-    year_span: tuple[int, int]
-    patterns: list[Regex]
-    title_figures: Regex
-
+from extractor.patterns.schema_base import Regex, Section, Words, ascii_key
+from extractor.patterns.schema_claims import Claims, Entities
+from extractor.patterns.schema_numbers import Nonfacts, Qualifiers, Units
 
 # -- cues.yml, periods.yml, places.yml (facts) -------------------------------------------
 
@@ -134,6 +58,9 @@ class TableCues(Section):
     percent_headers: Words
     target_captions: Words
     caption_noise: list[Regex]
+    none_cells: Words
+    not_units: Words
+    unit_prefixes: Words
 
 
 class TradeFlows(Section):
@@ -194,122 +121,67 @@ class Places(Section):
     ambiguous_short_names: Words
 
 
-# -- entities.yml, claims.yml (claims) ------------------------------------------------------
+# -- statements.yml (company reports and their statement tables) -----------------------------
 
 
-class OrgSuffixes(Section):
-    strong: Words
-    weak: Words
-    false_friends: Words
-    not_inside: str
-    regional_arms: Words
+def _has_year(template: str) -> str:
+    if "{Y}" not in template:
+        raise ValueError(f"a report period template needs {{Y}}, the year written before the genre: {template!r}")
+    return template
 
 
-class Bylines(Section):
-    quick: Regex
-    spans: list[Regex]
+class StatementColumns(Section):
+    """Statement column words by the period they stand for, against the report's period."""
+
+    report: Words
+    year_to_date: Words
+    same_last_year: Words
+    previous_year: Words
+
+
+class YearSuffix(Section):
+    forecast: Words
+    actual: Words
+
+
+class TrailingWindows(Section):
+    leads: Words
+    units: dict[str, Literal["month", "year", "week"]]
+    tails: Words
+
+
+class HeaderComparisons(Section):
     words: Words
+    not_within: Words
 
 
-class RulerPattern(Section):
-    label: Literal["PERSON", "ORG", "PLACE"]
-    pattern: list[dict[str, Any]]
+class Statements(Section):
+    report_genres: dict[str, Annotated[str, AfterValidator(_has_year)]]
+    statement_columns: StatementColumns
+    year_suffix: YearSuffix
+    subject_headers: Words
+    label_prefixes: Words
+    label_notes: Words
+    statement_scopes: Words
+    subject_labels: Words
+    subject_label_stops: Words
+    legal_forms: Words
+    name_tails: Words
+    company_documents: Words
+    ratio_items: Words
+    growth_items: Words
+    count_items: Words
+    count_units: dict[str, str]
+    holder_roles: Words
+    relative_items: Words
+    change_names: dict[str, str]
+    trailing_windows: TrailingWindows
+    balance_heads: Words
+    period_header_fillers: Words
+    comparisons: HeaderComparisons
 
 
-class Entities(Section):
-    titles: Words
-    generic_speakers: Words
-    org_suffixes: OrgSuffixes
-    self_prefixes: dict[str, Literal["self_province", "self_city", "self_county"]]
-    not_seats: Words
-    not_places: Words
-    demonstratives: Words
-    known_organisations: dict[str, str]
-    department_suffixes: Words
-    department_max_chars: int
-    department_stop: str
-    compound_surnames: Words
-    surnames: str
-    not_names: Words
-    foreign_name: Regex
-    bylines: Bylines
-    ruler_patterns: list[RulerPattern]
-
-
-class Attribution(Section):
-    verbs: Words
-    verb_followers: Regex
-    lead_words: Words
-    lead_venue: Regex
-    lead_dates: Regex
-    max_between: int
-    noun_verbs: Words
-    name_followers: Words
-    pronouns: Words
-    plural: str
-    pronoun_window: int
-    max_sentences: int
-    quote_window: int
-
-
-class Quotes(Section):
-    open: str
-    close: str
-
-
-class Target(Section):
-    deadline: list[Regex]
-    cues: Words
-    section_headings: Words
-    min_chars: int
-    not_after: Words
-    actual_markers: Words
-    not_targets: Regex
-
-
-class HeadNouns(Section):
-    strong: Words
-    weak: Words
-
-
-class FirstOrOnly(Section):
-    quick: Regex
-    cues: list[Regex]
-    need_scope: Words
-    scopes: Words
-    counted_only: Regex
-    subject_leading: Words
-    head_nouns: HeadNouns
-    subject_max_chars: int
-    copulas: Words
-
-
-class Ranking(Section):
-    quick: Regex
-    cues: list[Regex]
-    trailing: Words
-    cut_after: Words
-    leading: Words
-    leading_times: Regex
-    trailing_times: Regex
-
-
-class Statistic(Section):
-    quick: Regex
-    sources: list[Regex]
-    source_leading: Words
-    source_trailing: Regex
-    empty_sources: Words
-    abbreviations: Words
-
-
-class Claims(Section):
-    attribution: Attribution
-    quotes: Quotes
-    target: Target
-    first_or_only: FirstOrOnly
-    ranking: Ranking
-    statistic: Statistic
+# -- entities.yml, claims.yml (claims) ------------------------------------------------------
 
 
 # -- checks.yml (checks) ------------------------------------------------------------------
@@ -398,6 +270,57 @@ class Parse(Section):
     pdf: PdfWords
 
 
+# -- verify.yml, synonyms.yml (verifying an article) ----------------------------------------
+
+
+class CompanySuffixes(Section):
+    legal: Words  # a name ending with one of these anywhere is a company (…股份有限公司)
+    short: Words  # … with one of these, only at the start of a sentence or clause (龙湖集团)
+
+
+class VerifyWords(Section):
+    company_suffixes: CompanySuffixes
+    subject_ends: Words  # besides the relative periods of periods.yml
+    subject_not_starts: Words
+    securities_code: Regex
+    period_lead_chars: str
+    comparison_starts: Words
+    coordinators: Words
+    unread_periods: list[Regex]
+    base_before: Words  # besides the base_markers of periods.yml
+    rate_words: Words
+
+
+class SynonymGroup(Section):
+    key: Annotated[str, AfterValidator(ascii_key)]
+    name: str
+    variants: Words = []
+    broader: str | None = None  # the key of the group this one is a kind of
+
+
+class Synonyms(Section):
+    groups: list[SynonymGroup]
+    filler: Words
+    change_words: Words  # besides the kind words of checks.yml (metric_core.kind_words)
+    loss_words: Words
+
+    @model_validator(mode="after")
+    def _one_group_per_phrase(self) -> Synonyms:
+        keys = [g.key for g in self.groups]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"group keys {twice} are used twice")
+        unknown = sorted({g.broader for g in self.groups if g.broader and g.broader not in keys})
+        if unknown:
+            raise ValueError(f"broader keys {unknown} name no group")
+        owner: dict[str, str] = {}
+        for g in self.groups:
+            for phrase in dict.fromkeys(unicodedata.normalize("NFKC", w).casefold() for w in (g.name, *g.variants)):
+                if owner.setdefault(phrase, g.key) != g.key:
+                    raise ValueError(f"{phrase!r} is in groups {owner[phrase]} and {g.key}: a phrase belongs to one")
+        return self
+
+
 #: Every YAML pattern file and its model; loading a file not listed here is an error.
 SCHEMAS: dict[str, type[Section]] = {
     "units.yml": Units,
@@ -406,8 +329,11 @@ SCHEMAS: dict[str, type[Section]] = {
     "cues.yml": Cues,
     "periods.yml": Periods,
     "places.yml": Places,
+    "statements.yml": Statements,
     "entities.yml": Entities,
     "claims.yml": Claims,
     "checks.yml": Checks,
     "parse.yml": Parse,
+    "verify.yml": VerifyWords,
+    "synonyms.yml": Synonyms,
 }

@@ -30,7 +30,9 @@ FACT_FIELDS = tuple(
     " region region_source period period_source metric low high char_start char_end method".split()
 )
 #: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
-CLAIM_FIELDS = tuple("claim_type text speaker speaker_title organisation verb source deadline subject".split())
+CLAIM_FIELDS = tuple(
+    "claim_type text speaker speaker_title organisation verb speaker_kind source deadline subject".split()
+)
 
 #: Columns of each list of :class:`DocumentRows`, after the id and doc_id (or table_id) the
 #: writer puts first. Names ending in ``_id`` hold local ids the writer offsets.

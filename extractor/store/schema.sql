@@ -120,6 +120,8 @@ CREATE INDEX IF NOT EXISTS idx_facts_sentence_id ON facts (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_facts_table_id ON facts (table_id);
 CREATE INDEX IF NOT EXISTS idx_facts_kind ON facts (kind);
 CREATE INDEX IF NOT EXISTS idx_facts_unit_norm ON facts (unit_norm);
+CREATE INDEX IF NOT EXISTS idx_facts_unit_value ON facts (unit_norm, value_norm);  -- verify: by value
+CREATE INDEX IF NOT EXISTS idx_facts_unit_period_value ON facts (unit_norm, period, value_norm);  -- … by period
 CREATE INDEX IF NOT EXISTS idx_facts_region ON facts (region);
 CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
@@ -142,6 +144,8 @@ CREATE TABLE IF NOT EXISTS claims (
     speaker_title TEXT,
     organisation TEXT,
     verb TEXT,                           -- reporting verb: 表示, 介绍, 看来 …
+    -- who speaks: a named person, an unnamed one (业内人士), an organisation, another medium
+    speaker_kind TEXT CHECK (speaker_kind IN ('person', 'anonymous', 'organisation', 'source')),
     source TEXT,                         -- where a figure comes from: 杭州海关 …
     deadline TEXT,                       -- a target's year: 2026
     subject TEXT                         -- what a first or a ranking is about
@@ -151,6 +155,7 @@ CREATE INDEX IF NOT EXISTS idx_claims_sentence_id ON claims (sentence_id);
 CREATE INDEX IF NOT EXISTS idx_claims_claim_type ON claims (claim_type);
 CREATE INDEX IF NOT EXISTS idx_claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS idx_claims_organisation ON claims (organisation);
+CREATE INDEX IF NOT EXISTS idx_claims_speaker_kind ON claims (speaker_kind);
 CREATE INDEX IF NOT EXISTS idx_claims_deadline ON claims (deadline);
 
 -- People, organisations and places named in claims (normalised in name).
@@ -198,6 +203,22 @@ CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5 (
     sentence,
     content = '',
     tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Articles verified on the /-/verify page, kept for their permalink: the text as
+-- pasted, its date and the verdicts as JSON (what the permalink shows again).
+CREATE TABLE IF NOT EXISTS verifications (
+    id TEXT PRIMARY KEY,                 -- hash of the article, its date and the extractor version
+    created TEXT NOT NULL,               -- ISO timestamp, UTC
+    title TEXT,
+    article TEXT NOT NULL,
+    article_date TEXT,                   -- the date given or found (ISO)
+    extractor_version TEXT,
+    figures INTEGER NOT NULL DEFAULT 0,
+    supported INTEGER NOT NULL DEFAULT 0,
+    contradicted INTEGER NOT NULL DEFAULT 0,
+    unsupported INTEGER NOT NULL DEFAULT 0,
+    result TEXT NOT NULL                 -- JSON: the report, with the article's pages
 );
 
 -- Settings the store keeps about the database itself (e.g. search_version).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractor.models import Table, TableCell
 from extractor.parse.pdf.cells import (
     CAPTION_START,
@@ -14,10 +16,15 @@ from extractor.parse.pdf.cells import (
 )
 from extractor.parse.pdf.layout import Row, Seg
 
+_KV_VALUE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?(?:\s*[-—–~至]\s*[-+]?\d[\d,]*(?:\.\d+)?%?)?")
+
+
+_UNIT_TAIL = re.compile(r"[（(][^（）()\d]{1,8}[）)]\s*$")
+
 
 def _num_segs(row: Row) -> list[Seg]:
     """Numbers standing apart in a row (not glued to the words around them)."""
-    live = [s for s in row.segs if not s.used]
+    live = [s for s in _visible(row.segs) if not s.used]
     out = []
     for i, s in enumerate(live):
         if is_numeric(s.text):
@@ -71,10 +78,162 @@ def aligned_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
         ):
             j += 1
         group = rows[i:j]
-        dt = _build_aligned(rows, i, group, page_number) if len(group) >= 3 else None
+        dt = _build_aligned(rows, i, group, page_number) if len(group) >= 3 else _short_table(rows, i, group, page_number)
         if dt:
-            out.append(dt)
+            out.extend(side_by_side(dt))
         i = j
+    return out
+
+
+def _visible(segs: list[Seg]) -> list[Seg]:
+    """Segments drawn at a readable size (not a hidden marker in 1-pt type or squeezed into a point)."""
+    if not segs:
+        return []
+    body = sorted(s.size for s in segs)[len(segs) // 2]
+    return [s for s in segs if s.size >= 0.35 * body and s.x1 - s.x0 >= 0.25 * s.size * len(s.text)]
+
+
+def _short_table(rows: list[Row], start: int, group: list[Row], page_number: int) -> DetectedTable | None:
+    """One or two rows of figures under a header line whose labels stand right over them
+    (沪深300对比 | 1M | 2M | 3M, or a row of years): a table too short to show alignment alone."""
+    if start == 0:
+        return None
+    head, size = rows[start - 1], group[0].size
+    if group[0].top - head.bottom > 2.0 * size:
+        return None
+    nums = [_num_segs(r) for r in group]
+    n = len(nums[0])
+    if n < 2 or any(len(x) != n for x in nums):
+        return None
+    right = max(s.x1 for x in nums for s in x) + 0.5 * size
+    lo = min(s.x0 for x in nums for s in x)
+    hsegs = [s for s in _visible(head.segs) if not s.used and s.x0 < right]
+    over = [h for h in hsegs if h.x1 > lo - 0.5 * size]
+    if len(over) != n or any(is_value(h.text) for h in hsegs):
+        return None
+    for k, h in enumerate(over):
+        col = [x[k] for x in nums]
+        if not (all(abs(h.x1 - s.x1) <= 0.7 * size for s in col)
+                or all(abs((h.x0 + h.x1) - (s.x0 + s.x1)) <= 1.4 * size for s in col)):
+            return None
+    body = []
+    for r, x in zip(group, nums, strict=True):
+        labels = [s for s in _visible(r.segs) if not s.used and s.x1 <= lo and s not in x]
+        if len([s for s in _visible(r.segs) if not s.used and s.x0 < right]) != len(labels) + n:
+            return None
+        body.append((labels, x))
+    head_label = [h for h in hsegs if h not in over]
+    cells = [TableCell(row=0, col=0, text=" ".join(s.text for s in head_label))] if head_label else []
+    cells += [TableCell(row=0, col=k + 1, text=h.text) for k, h in enumerate(over)]
+    for ri, (labels, x) in enumerate(body, start=1):
+        if labels:
+            cells.append(TableCell(row=ri, col=0, text="".join(s.text for s in labels)))
+        cells += [TableCell(row=ri, col=k + 1, text=s.text) for k, s in enumerate(x)]
+    used = hsegs + [s for labels, x in body for s in labels + x]
+    for s in used:
+        s.used = True
+    bbox = (min(s.x0 for s in used), min(s.top for s in used), max(s.x1 for s in used), max(s.bottom for s in used))
+    table = Table(page=page_number, pages=[page_number], header_rows=1, n_rows=len(group) + 1, n_cols=n + 1,
+                  cells=cells, bbox=bbox, method="aligned")
+    edges = [bbox[0]] + [x[0].x0 - 0.5 * size for x in zip(*nums, strict=True)] + [bbox[2]]
+    return DetectedTable(table, edges)
+
+
+def side_by_side(dt: DetectedTable) -> list[DetectedTable]:
+    """Tables printed next to each other and read as one (主要财务指标 | 2021 … | 利润表 | 2021 …):
+    a column of labels to the right of figure columns starts another table."""
+    t = dt.table
+    grid, h = t.grid(), t.header_rows
+    body = grid[h:]
+
+    def texty(c: int) -> bool:
+        filled = [r[c] for r in body if r[c].strip()]
+        return len(filled) >= 3 and sum(is_numeric(x) for x in filled) <= len(filled) // 3
+
+    def numeric(c: int) -> bool:
+        filled = [r[c] for r in body if r[c].strip()]
+        return bool(filled) and sum(is_numeric(x) for x in filled) > len(filled) // 2
+
+    def labels(c: int) -> bool:  # item names, not a column of units (亿元, %, 个)
+        filled = [r[c] for r in body if r[c].strip()]
+        return sum(len(x) for x in filled) >= 3 * len(filled)
+
+    cuts = [c for c in range(1, t.n_cols) if texty(c) and labels(c)
+            and sum(numeric(k) for k in range(c)) >= 2 and sum(numeric(k) for k in range(c + 1, t.n_cols)) >= 2]
+    if not cuts or len(dt.col_edges) != t.n_cols + 1:
+        return [dt]
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, t.n_cols], strict=True):
+        cells = []
+        for c in t.cells:
+            lo, hi = max(c.col, a), min(c.col + c.col_span, b)
+            if lo < hi and c.text:
+                cells.append(c.model_copy(update={"col": lo - a, "col_span": hi - lo}))
+        keep = sorted({c.row for c in cells} | set(range(h)))
+        renum = {r: i for i, r in enumerate(keep)}
+        cells = [c.model_copy(update={"row": renum[c.row]}) for c in cells if c.row in renum]
+        edges = dt.col_edges[a : b + 1]
+        x0, top, x1, bottom = t.bbox
+        table = t.model_copy(update={"cells": cells, "n_cols": b - a, "n_rows": len(keep),
+                                     "bbox": (edges[0], top, edges[-1], bottom)})
+        out.append(DetectedTable(table, edges))
+    return out
+
+
+def key_value_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
+    """Blocks of "label： figure" lines, labels flush left and figures flush right
+    (总股本(百万股)： 227.92 / 总市值(百万元)： 18,785.44), one or more side by side: two-column tables."""
+    out: list[DetectedTable] = []
+    open_runs: list[list[tuple[Seg, Seg]]] = []
+
+    def keyed(label: Seg, value: Seg) -> bool:
+        text = label.text.rstrip()
+        if "…" in text or ".." in text:  # a contents entry and its page number
+            return False
+        return (text.endswith(("：", ":")) or bool(_UNIT_TAIL.search(text))) and bool(
+            _KV_VALUE.fullmatch(value.text.replace(" ", "")))
+
+    def close(run: list[tuple[Seg, Seg]]) -> None:
+        if len(run) < 3:
+            return
+        cells = [TableCell(row=i, col=k, text=s.text) for i, p in enumerate(run) for k, s in enumerate(p)]
+        segs = [s for p in run for s in p]
+        for s in segs:
+            s.used = True
+        bbox = (min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs))
+        table = Table(page=page_number, pages=[page_number], header_rows=0, n_rows=len(run), n_cols=2,
+                      cells=cells, bbox=bbox, method="aligned")
+        out.append(DetectedTable(table, [bbox[0], min(p[1].x0 for p in run), bbox[2]]))
+
+    for r in rows:
+        live = sorted((s for s in _visible(r.segs) if not s.used), key=lambda s: s.x0)
+        pairs, i = [], 0
+        while i + 1 < len(live):
+            more = i + 2 < len(live) and is_numeric(live[i + 2].text) and (
+                live[i + 2].x0 - live[i + 1].x1 < 4 * live[i + 1].size)
+            if keyed(live[i], live[i + 1]) and not more:  # a key and one figure, not a row of figures
+                pairs.append((live[i], live[i + 1]))
+                i += 2
+            else:
+                i += 1
+        extended = []
+        for p in pairs:
+            size = p[0].size
+            run = next((run for run in open_runs if run not in extended and abs(run[-1][0].x0 - p[0].x0) <= size
+                        and abs(run[-1][1].x1 - p[1].x1) <= 0.7 * size and p[0].top - run[-1][0].bottom <= 2.5 * size),
+                       None)
+            if run is None:
+                run = []
+                open_runs.append(run)
+            run.append(p)
+            extended.append(run)
+        for run in [run for run in open_runs if run not in extended]:
+            lo, hi = run[-1][0].x0, run[-1][1].x1
+            if any(min(s.x1, hi) > max(s.x0, lo) for s in r.segs if not s.used):
+                close(run)  # a line across the block ends it; lines beside it (another column) do not
+                open_runs.remove(run)
+    for run in open_runs:
+        close(run)
     return out
 
 
@@ -215,6 +374,12 @@ def extend_header(dt: DetectedTable, rows: list[Row]) -> None:
         t.header_rows = header_row_count(t.cells, t.n_rows, t.n_cols)
 
 
+#: lines between a statement's title and its table: the balance date, the preparer
+_STATEMENT_META = re.compile(
+    r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}[-—–至]\d{1,2}月|度)?(?:止?年度|止)?|编制单位[:：].{0,60}"
+)
+
+
 def attach_caption(dt: DetectedTable, rows: list[Row], text_width: float) -> None:
     """Take the caption and unit lines just above the table into it."""
     t = dt.table
@@ -225,9 +390,12 @@ def attach_caption(dt: DetectedTable, rows: list[Row], text_width: float) -> Non
     for r in reversed(above[-4:]):
         lo, hi = x0 - 0.1 * width, x1 + 0.1 * width
         segs = [s for s in r.segs if not s.used and min(s.x1, hi) - max(s.x0, lo) >= 0.5 * (s.x1 - s.x0)]
-        if not segs or ref - r.bottom > 1.8 * max(r.size, 6.0):
+        if not segs or ref - r.bottom > 2.0 * max(r.size, 6.0):
             break
         text = " ".join(s.text for s in segs)
+        if t.caption is None and _STATEMENT_META.fullmatch(text.replace(" ", "")):
+            ref = r.top  # a statement's date or preparer line between its title and the table
+            continue
         unit = unit_of(text)
         if unit and t.unit is None:
             t.unit = unit

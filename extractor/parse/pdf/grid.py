@@ -39,7 +39,8 @@ def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     "lines" strategy finds, computed on the grid of line positions instead of corners)."""
     from pdfplumber.table import merge_edges
 
-    edges = merge_edges(page.edges, tol, tol, tol, tol)
+    # a curve's slanted segments have no orientation and are no rules
+    edges = merge_edges([e for e in page.edges if e.get("orientation") in ("h", "v")], tol, tol, tol, tol)
     hs = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= tol]
     vs = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= tol]
     parent = list(range(len(hs) + len(vs)))
@@ -115,12 +116,30 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
     return boxes
 
 
+def side_by_side(boxes: list[Box], gap: float = 2.0) -> list[list[Box]]:
+    """The blocks of a grid that stand side by side with a gap between them (two tables drawn
+    next to each other, joined only by a shared rule or background), left to right."""
+    spans = sorted((b[0], b[2]) for b in boxes)
+    cuts: list[float] = []
+    right = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 > right + gap:
+            cuts.append((right + x0) / 2)
+        right = max(right, x1)
+    if not cuts:
+        return [boxes]
+    parts: list[list[Box]] = [[] for _ in range(len(cuts) + 1)]
+    for b in boxes:
+        parts[bisect.bisect_left(cuts, (b[0] + b[2]) / 2)].append(b)
+    return [p for p in parts if p]
+
+
 def ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[DetectedTable]:  # noqa: C901
     objs = len(page.rects) + len(page.lines) + len(page.curves)
     if objs < 3:
         return []
     out: list[DetectedTable] = []
-    for boxes in _grid_boxes(page):
+    for boxes in (part for grid in _grid_boxes(page) for part in side_by_side(grid)):
         if len(boxes) < 2:
             continue
         snap = SETTINGS.layout.grid_snap_pt

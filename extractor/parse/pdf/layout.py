@@ -8,6 +8,7 @@ across the whole page width); :func:`page_chars` reads a page's glyphs into
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -207,7 +208,20 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
         size = size or (bottom - top)
         out.append(Ch(text, x0, x1, top, bottom, max(size, 1.0), space))
         space = False
-    return out
+    return _drop_template_tags(out)
+
+
+#: layout tags that report templates leave, unprinted, in the text layer ([Table_Main], [Table_Finance])
+_TEMPLATE_TAG = re.compile(r"\[Table_[A-Za-z]+\]")
+
+
+def _drop_template_tags(chars: list[Ch]) -> list[Ch]:
+    joined = "".join(c.text for c in chars)
+    if "[Table_" not in joined:
+        return chars
+    owner = [i for i, c in enumerate(chars) for _ in c.text]  # character offset → glyph
+    drop = {owner[k] for m in _TEMPLATE_TAG.finditer(joined) for k in range(m.start(), m.end())}
+    return [c for i, c in enumerate(chars) if i not in drop]
 
 
 def _seg(chars: list[Ch], order: int) -> Seg:

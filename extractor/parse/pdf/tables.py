@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from extractor.models import Table
-from extractor.parse.pdf.aligned import aligned_tables, attach_caption, extend_header
+from extractor.parse.pdf.aligned import aligned_tables, attach_caption, extend_header, key_value_tables
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.grid import ruled_tables
 from extractor.parse.pdf.layout import Ch, PageGeometry, Row, build_rows, page_chars
@@ -36,8 +36,10 @@ def detect_tables(
                 if x0 <= (s.x0 + s.x1) / 2 <= x1 and top <= (s.top + s.bottom) / 2 <= bottom:
                     s.used = True
     for dt in found:
-        extend_header(dt, rows)
+        if dt.table.caption is None:  # a table under its own title bar has no header above it
+            extend_header(dt, rows)
     found += aligned_tables(rows, page_number)
+    found += key_value_tables(rows, page_number)
     found.sort(key=lambda d: d.top)
     if found:
         segs = [s for r in rows for s in r.segs]
