@@ -239,6 +239,7 @@ def test_a_worker_killed_mid_document_loses_no_document(tmp_path: Path, dask_clu
         deadline = time.monotonic() + 60
         while not busy and time.monotonic() < deadline:  # a worker reading a document
             busy = [w for w, keys in client.processing().items() if any(str(k).startswith("extract-") for k in keys)]
+            time.sleep(0.02)
         assert busy, "no worker was reading a document"
         pids = client.run(os.getpid, workers=busy[:1])
     os.kill(pids[busy[0]], signal.SIGKILL)  # its nanny starts a new one; the scheduler runs its tasks elsewhere
