@@ -321,6 +321,28 @@ def test_a_batch_keeps_each_document_atomic(tmp_path: Path, store) -> None:
     assert store.document("again.txt") is None and (summary.ok, summary.failed) == (2, 1)
 
 
+def test_an_interruption_just_after_a_commit_keeps_its_counts(tmp_path: Path, store) -> None:
+    """Ctrl-C that lands as COMMIT returns: the batch is stored, so the summary keeps counting it."""
+    summary = Summary()
+    writer = store_stage.Writer(store, summary, max_docs=2, max_age=60)
+    real_execute = store.db.execute
+
+    def execute(sql, *args):
+        result = real_execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt  # after the commit, before commit() returns
+        return result
+
+    store.db.execute = execute
+    docs = [extract_file(text_doc(tmp_path / f"{n}.txt", n), f"{n}.txt", str(n) * 64, 10) for n in (1, 2)]
+    writer.write(docs[0])
+    with pytest.raises(KeyboardInterrupt):
+        writer.write(docs[1])
+    writer.rollback()
+    store.db.execute = real_execute
+    assert summary.ok == 2 == store.db.execute("select count(*) from documents").fetchone()[0]
+
+
 def test_inconsistent_extraction_fails_that_file_only(store) -> None:
     s = Sentence(index=0, page=None, paragraph=0, text="增长5%。", char_start=0, char_end=5)
     bad = Extraction(path="bad.txt", sha256="x", size_bytes=3,

@@ -127,7 +127,9 @@ class Writer:
         self._began, self._docs, self._saved = None, 0, None
 
     def rollback(self) -> None:
-        if self._began is not None:
+        # a batch still open; not one whose COMMIT went through just before an interruption
+        # (Ctrl-C lands after the C call returns, before commit() could note it)
+        if self._began is not None and self.store.db.conn.in_transaction:
             self.store.db.rollback()
             counts, n_problems = self._saved or ((), 0)
             for k, v in zip(self._COUNTS, counts, strict=True):
