@@ -143,14 +143,43 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--metadata", default="datasette-metadata.yml", show_default=True, type=click.Path(path_type=Path))
-def serve(db_path, host, port, metadata) -> None:
-    """Serve the database with Datasette."""
+@click.option("--public", is_flag=True,
+              help="for the open web: arbitrary SQL off (pages, facets and canned queries stay), the database "
+                   "opened immutable (nothing written: /-/verify shows verdicts without a permalink)")
+@click.option("--upgrade", is_flag=True, help="first bring a database written by an older policy-facts to this schema")
+@click.option("--sql-time-limit-ms", type=click.IntRange(min=1), default=SETTINGS.web.sql_time_limit_ms,
+              show_default=True, help="longest a SQL query may run (pages, facets, canned and typed queries)")
+def serve(db_path, host, port, metadata, public, upgrade, sql_time_limit_ms) -> None:
+    """Serve the database with Datasette and the metadata, whatever the database file is called.
+
+    The metadata (datasette-metadata.yml describes the database as "facts") is applied
+    to the file served (real.db is served as /real) after checking it against the
+    database's schema: a table or column described but missing, or present but not
+    described, and canned queries that do not run stop the command (exit code 1).
+    """
+    import tempfile
+
+    from extractor.datasette.metadata import MetadataMismatch, prepare
+
     if not db_path.exists():
         raise click.ClickException(f"no database at {db_path}: run `policy-facts ingest corpus/` first")
-    args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host, "--port", str(port),
-            "--setting", "suggest_facets", "off"]
-    if metadata.exists():
-        args += ["--metadata", str(metadata)]
+    if upgrade:
+        from extractor.store.database import Store
+
+        with Store(db_path):
+            pass
+    try:
+        meta = prepare(db_path, metadata if metadata.exists() else None, public=public)
+    except MetadataMismatch as exc:
+        raise click.ClickException(f"{exc} (a database from an older policy-facts: add --upgrade)") from exc
+    fd, meta_file = tempfile.mkstemp(prefix=f"policy-facts-{db_path.stem}-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, ensure_ascii=False)
+    args = [sys.executable, "-m", "datasette", "serve", *(["-i"] if public else []), str(db_path),
+            "--host", host, "--port", str(port), "--metadata", meta_file,
+            "--setting", "suggest_facets", "off",
+            "--setting", "sql_time_limit_ms", str(sql_time_limit_ms),
+            "--setting", "facet_time_limit_ms", str(SETTINGS.web.facet_time_limit_ms)]
     os.execvp(args[0], args)
 
 
@@ -158,21 +187,45 @@ def serve(db_path, host, port, metadata) -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
-def export(db_path, fmt, output) -> None:
-    """Export every fact with its document, as JSON lines or CSV."""
+@click.option("--query", "-q", default="", help="words, as on /-/search (杭州 跨境电商, 外贸 OR 进出口)")
+@click.option("--region", multiple=True, help="a region, by any of its names (杭州 = 杭州市); repeat for several")
+@click.option("--period", multiple=True, help="a period and those within it (2020 includes 2020-H1); repeatable")
+@click.option("--kind", multiple=True, help="amount, growth, share, pp_change, count, rank, multiple, other")
+@click.option("--modality", multiple=True, help="actual, target or forecast")
+@click.option("--metric-key", multiple=True, help="a canonical metric (trade, gdp, cross_border_ecommerce.trade)")
+@click.option("--doc", multiple=True, help="a document: its id, stored path or file name; repeatable")
+@click.option("--bom", is_flag=True, help="start the CSV with a UTF-8 byte order mark (Excel then reads it as UTF-8)")
+def export(db_path, fmt, output, query, region, period, kind, modality, metric_key, doc, bom) -> None:
+    """Export facts with their document, as JSON lines or CSV: every fact, or those the
+    query and filters find (as /-/search does), in fact order."""
     import csv
+    import sqlite3
 
-    import sqlite_utils
+    from extractor.store import search
 
-    db = sqlite_utils.Database(db_path)
-    rows = db.query(
-        "select facts.*, documents.path as document, documents.title as document_title "
-        "from facts join documents on documents.id = facts.doc_id order by facts.id"
-    )
+    if bom and fmt != "csv":
+        raise _InputError("--bom is for --format csv (a JSON line does not start with a byte order mark)")
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        filters = search.Filters(region=region, period=period, kind=kind, modality=modality, metric_key=metric_key,
+                                 doc=tuple(_document_ids(conn, doc)) if doc else ())
+        where, params = search.where_sql(query, filters) if query or filters else ("1", {})
+        rows = conn.execute(
+            "select f.*, d.path as document, d.title as document_title, d.label as document_label "
+            f"from {search.FROM_SQL} where {where} order by f.id", params)
+        _write_rows(output, fmt, (dict(r) for r in rows), bom, csv)
+    finally:
+        conn.close()
+
+
+def _write_rows(output, fmt: str, rows, bom: bool, csv) -> None:
     if fmt == "jsonl":
         for row in rows:
             output.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
+    if bom:
+        output.write("\ufeff")
     writer = None
     for row in rows:
         if writer is None:

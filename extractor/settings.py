@@ -36,6 +36,7 @@ class Store(_Group):
     commit_seconds: float = Field(2.0, gt=0, description="… or this many seconds")
     writer_cache_mb: int = Field(64, ge=1, description="page cache of the writer's connection")
     busy_timeout_ms: int = Field(5000, ge=0, description="wait this long for another writer's lock")
+    max_heading_chars: int = Field(60, ge=1, description="a longer first line is no heading to label a document by")
 
 
 class Segment(_Group):
@@ -98,6 +99,12 @@ class Web(_Group):
     """The Datasette pages."""
 
     max_page_size: int = Field(1000, ge=1, description="rows one search page may ask for")
+    max_search_forms: int = Field(12, ge=1, description="forms (synonyms, region names) one search word is looked for by")
+    max_export_rows: int = Field(100_000, ge=1, description="rows a search's CSV or JSON export gives at most")
+    facet_values: int = Field(12, ge=1, description="values each facet of the search page lists")
+    chart_max_rows: int = Field(2000, ge=1, description="facts one chart draws at most")
+    sql_time_limit_ms: int = Field(1000, ge=1, description="Datasette's limit on one SQL query (serve --setting)")
+    facet_time_limit_ms: int = Field(200, ge=1, description="Datasette's limit on one facet's query")
 
 
 class Settings(_Group):

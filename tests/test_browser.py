@@ -6,6 +6,7 @@ browser download does not work here).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -42,15 +43,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(request, tmp_path_factory):
-    db = corpus_db(request.config.cache.mkdir("policy-facts-corpus"), tmp_path_factory.mktemp("browser") / "facts.db")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(db), "--host", "127.0.0.1", "--port", str(port),
-         "--metadata", str(ROOT / "datasette-metadata.yml")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+@contextlib.contextmanager
+def running(args: list[str], what: str = "datasette"):
+    """Start a server with ``args`` (a port in them), wait until it answers, yield its URL,
+    stop it afterwards."""
+    port = args[args.index("--port") + 1]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -62,7 +60,7 @@ def server(request, tmp_path_factory):
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     out = proc.stdout.read().decode("utf-8", "replace") if proc.poll() is not None else ""
-                    pytest.fail(f"datasette did not start: {out}")
+                    pytest.fail(f"{what} did not start: {out}")
                 time.sleep(0.2)
         yield url
     finally:
@@ -71,6 +69,14 @@ def server(request, tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory):
+    db = corpus_db(request.config.cache.mkdir("policy-facts-corpus"), tmp_path_factory.mktemp("browser") / "facts.db")
+    with running([sys.executable, "-m", "datasette", "serve", str(db), "--host", "127.0.0.1", "--port",
+                  str(free_port()), "--metadata", str(ROOT / "datasette-metadata.yml")]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,9 @@ def test_serve_runs_datasette_from_this_python_with_the_metadata(tmp_path, monke
     assert seen["prog"] == sys.executable
     assert seen["args"][1:4] == ["-m", "datasette", "serve"]
     assert str(db) in seen["args"] and "8123" in seen["args"]
-    assert seen["args"][seen["args"].index("--metadata") + 1] == str(meta)
+    served = json.loads(Path(seen["args"][seen["args"].index("--metadata") + 1]).read_text(encoding="utf-8"))
+    assert served["title"] == "t" and served["plugins"]["policy-facts"]["database"] == "facts"
+    assert seen["args"][seen["args"].index("sql_time_limit_ms") + 1] == "1000"
 
 
 def test_serve_without_a_database_says_what_to_do(tmp_path):

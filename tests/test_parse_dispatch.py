@@ -145,3 +145,32 @@ def test_rules_around_text_are_not_front_matter(tmp_path: Path) -> None:
     assert doc.doc_type == "text" and "2.26万亿元" in doc.pages[0].text
     doc = parse_file(_write(tmp_path, "r.md", "---\n浙江省进出口2.26万亿元。\n---\n同比增长17.3%。\n"))
     assert "2.26万亿元" in doc.pages[0].text and "17.3%" in doc.pages[0].text
+
+
+@pytest.mark.parametrize("name", ["SOURCES.tsv", "list.csv", "config.yml", "sources.yaml", "meta.json"])
+def test_data_files_beside_documents_are_not_documents(tmp_path: Path, name: str) -> None:
+    rows = "local_name\tbytes\tdescription\nreport.pdf\t1234\t浙江省进出口2.26万亿元，同比增长17.3%\n"
+    with pytest.raises(UnsupportedFileType, match="not a document"):
+        parse_file(_write(tmp_path, name, rows))
+
+
+def test_a_web_page_saved_under_a_data_suffix_is_still_read(tmp_path: Path, fake_pdf) -> None:
+    assert parse_file(_write(tmp_path, "page.xml", HTML)).doc_type == "html"
+    assert parse_file(_write(tmp_path, "report.json", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")).doc_type == "pdf"
+
+
+def test_a_data_file_in_an_ingested_folder_is_skipped(tmp_path: Path) -> None:
+    from extractor.ingest.pipeline import ingest
+    from extractor.store.database import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "SOURCES.tsv").write_text("name\tbytes\na.txt\t10\n", encoding="utf-8")
+    (folder / "a.txt").write_text("浙江省进出口2.26万亿元，同比增长17.3%。", encoding="utf-8")
+    (folder / "manifest.yml").write_text("documents:\n  a.txt:\n    title: 浙江外贸\n", encoding="utf-8")
+    summary = ingest([folder], tmp_path / "facts.db", workers=0)
+    assert (summary.ok, summary.skipped) == (1, 1)
+    with Store(tmp_path / "facts.db") as store:
+        rows = {r["path"]: r for r in store.db.query("select path, status, error, label from documents")}
+    assert rows["SOURCES.tsv"]["status"] == "skipped" and "not a document" in rows["SOURCES.tsv"]["error"]
+    assert rows["a.txt"]["status"] == "ok" and rows["a.txt"]["label"] == "浙江外贸"

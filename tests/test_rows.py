@@ -36,13 +36,14 @@ def test_rows_have_their_columns_and_local_links(sample):
     for got, columns in widths:
         assert got and all(len(r) == len(columns) for r in got)
     assert len(rows.fts) == len(rows.facts) == len(sample["facts"])
-    sentence_col = FACT_COLUMNS.index("sentence")
+    col = FACT_COLUMNS.index
     for fact, row, fts in zip(sample["facts"], rows.facts, rows.fts, strict=True):
         s, t, _claim = row[:3]
         if s is not None:  # the local sentence holds the fact's quote
             assert fact.quote in rows.sentences[s][SENTENCE_COLUMNS.index("text")]
         assert t == fact.table_index
-        assert fts == search.index_text(row[sentence_col])
+        assert fts == search.index_row([row[col("sentence")], row[col("metric")], row[col("region")],
+                                        rows.document["label"], None])
     # each cell a fact was read from points at that fact, and its text is the fact's quote
     linked = [(c[1], c[2 + CELL_COLUMNS.index("text")]) for c in rows.cells if c[1] is not None]
     assert linked and all(rows.facts[f][3 + FACT_COLUMNS[3:].index("quote")] == text for f, text in linked)

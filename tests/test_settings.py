@@ -19,7 +19,7 @@ def test_the_cli_takes_its_defaults_from_the_settings() -> None:
 
 def test_the_stage_modules_read_their_group() -> None:
     from extractor.checks import conflicts, match, verify
-    from extractor.datasette import plugin
+    from extractor.datasette import chart_view, common, search_view
     from extractor.facts import segment
     from extractor.ingest import job, pipeline, workers
     from extractor.store import database
@@ -35,7 +35,8 @@ def test_the_stage_modules_read_their_group() -> None:
     assert segment.MAX_SENTENCE == SETTINGS.segment.max_sentence_chars
     assert (verify.MAX_ARTICLE_CHARS, verify.MAX_ARTICLE_BYTES) == (
         SETTINGS.verify.max_article_chars, SETTINGS.verify.max_article_bytes)
-    assert plugin.MAX_PAGE_SIZE == SETTINGS.web.max_page_size
+    assert common.MAX_PAGE_SIZE == SETTINGS.web.max_page_size
+    assert (search_view.MAX_EXPORT_ROWS, chart_view.MAX_ROWS) == (SETTINGS.web.max_export_rows, SETTINGS.web.chart_max_rows)
 
 
 def test_the_text_size_limit_is_in_bytes_where_a_file_is_read() -> None:

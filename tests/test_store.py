@@ -209,13 +209,14 @@ def test_save_failure_and_delete(store, sample):
 
 def test_search_version_change_rebuilds_index(store, sample, tmp_path):
     save(store, sample)
-    tokens = fts_tokens(store)
+    tokens, found = fts_tokens(store), store.search("杭州")
+    assert len(found) == 5  # three name 杭州, all are of a document titled 杭州市…
     store.db.execute("insert into facts_fts(facts_fts) values ('delete-all')")
     store.db.execute("update meta set value = 'old' where key = 'search_version'")
     assert store.search("杭州") == []
     with Store(tmp_path / "facts.db") as again:
         assert fts_tokens(again) == tokens
-        assert len(again.search("杭州")) == 3
+        assert again.search("杭州") == found
 
 
 def test_doc_unchanged_uses_the_path_index(store):
@@ -242,15 +243,17 @@ def test_index_text(text, expected):
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("杭州", '"杭州"'),
+    ("数字服务", '"数字 字服 服务"'),
     ("杭", '"杭"*'),
-    ("跨境电商", '"跨境 境电 电商"'),
-    ("数字服务贸易进出口", '"数字 字服 服务 务贸 贸易 易进 进出 出口"'),
-    ("杭州 跨境电商", '"杭州" "跨境 境电 电商"'),
+    ("杭州", '("杭州" OR "杭州 州市")'),  # and its full name
+    ("外汇 数字服务", '"外汇" AND "数字 字服 服务"'),
+    ("外汇 OR 数字服务", '("外汇") OR ("数字 字服 服务")'),
+    ("跨境电商", '("跨境 境电 电商" OR "跨境 境电 电子 子商 商务" OR "跨境 境电 电商 商贸 贸易")'),  # synonyms
     ('"跨境 电商"', '"跨境 境 电商"'),
+    ('"杭州"', '"杭州"'),  # quoted: as typed, no other forms
     ("23.8%", '"23 3 8"*'),
     ("浙江，杭", '"浙江 江 杭"*'),
-    ('unbalanced "quote', '"un nb ba al la an nc ce ed" "qu uo ot te"'),
+    ('unbalanced "quote', '"un nb ba al la an nc ce ed" AND "qu uo ot te"'),
     ("%", None),
     ("", None),
 ])
@@ -260,11 +263,13 @@ def test_match_expression(query, expected):
 
 def test_escape_fts_never_empty():
     assert search.escape_fts("") == '""' and search.escape_fts("。") == '""'
-    assert search.escape_fts("杭州") == '"杭州"'
+    assert search.escape_fts("数字") == '"数字"'
 
 
-def test_split_terms_and_highlight():
-    assert search.split_terms(' 杭州  "跨境 电商" GDP ') == ["杭州", "跨境 电商", "GDP"]
+def test_query_words_and_highlight():
+    from extractor.store.query import parse_query
+
+    assert [t.text for t in parse_query(' 杭州  "跨境 电商" GDP ').terms] == ["杭州", "跨境 电商", "GDP"]
     assert search.highlight("Gdp杭州gdp", "GDP 州") == [("Gdp", True), ("杭", False), ("州gdp", True)]
     assert search.highlight("<b>", "杭州") == [("<b>", False)]
 

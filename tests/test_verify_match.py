@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.checks import synonyms
 from extractor.checks.article import (
     companies,
     compares_only,
@@ -22,6 +21,7 @@ from extractor.checks.article import (
 from extractor.checks.figures import Fig, precision
 from extractor.checks.match import near_miss, significant, specificity
 from extractor.checks.metrics import coverage, similarity, terms
+from extractor.facts import synonyms
 from extractor.patterns import load
 
 # -- synonyms -----------------------------------------------------------------------------

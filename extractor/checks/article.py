@@ -453,7 +453,7 @@ def article_figures(doc: ParsedDocument) -> list[ArticleFigure]:
     by_index = {s.index: s.text for s in sents}
     out: list[ArticleFigure] = []
     for i, (g, f) in enumerate(zip(figs, facts, strict=True), 1):
-        from extractor.checks.synonyms import says_decline, says_loss
+        from extractor.facts.synonyms import says_decline, says_loss
 
         sentence = f.sentence
         offset = g.offset

@@ -1,7 +1,7 @@
 """Metrics by meaning: the canonical words of a metric phrase and how alike two are.
 
 A phrase is read in three steps: the synonym groups it names become their
-canonical names (:mod:`extractor.checks.synonyms`: 经济总量 → 地区生产总值,
+canonical names (:mod:`extractor.facts.synonyms`: 经济总量 → 地区生产总值,
 营收 → 营业收入); places and periods are blanked out; what is left is
 segmented with jieba, dropping filler (公司, 实现, 本报告期), the words that
 say how a figure changes (同比增长, 占比: the figure's kind says that) and lone
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from extractor.checks.synonyms import broader_steps, norm, phrases, table
+from extractor.facts.synonyms import broader_steps, norm, phrases, table
 from extractor.settings import SETTINGS
 
 _PUNCT = re.compile(r"[\s的了“”‘’\"'、，,。：:；;《》〈〉!！?？·\-—_/()（）\[\]【】%]")

@@ -39,7 +39,7 @@ from extractor.checks.figures import Fig
 from extractor.checks.match import Scored, contradicts, rescore, score, specificity, supports
 from extractor.checks.metrics import terms
 from extractor.checks.sources import Source, Sources
-from extractor.checks.synonyms import metric_key, variants
+from extractor.facts.synonyms import metric_key, variants
 from extractor.models import ParsedDocument
 from extractor.settings import SETTINGS
 

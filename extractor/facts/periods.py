@@ -194,3 +194,49 @@ def signature_date(text: str) -> str | None:
         if best:
             return best[1]
     return None
+
+
+# ------------------------------------------------------------ the period hierarchy
+
+_PERIOD_RE = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?")
+
+
+def _months(part: str) -> tuple[int, int, int] | None:
+    """(year, first month, last month) of one period part: 2020, 2020-H1, 2020-Q2, 2020-07."""
+    m = _PERIOD_RE.fullmatch(part)
+    if m is None:
+        return None
+    year, sub = int(m.group(1)), m.group(2)
+    if sub is None:
+        return year, 1, 12
+    if sub[0] == "H":
+        h = int(sub[1])
+        return year, 6 * h - 5, 6 * h
+    if sub[0] == "Q":
+        q = int(sub[1])
+        return year, 3 * q - 2, 3 * q
+    month = int(sub)
+    return (year, month, month) if 1 <= month <= 12 else None
+
+
+def period_parts(period: str | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(year, half, quarter, grain)`` of a period string: the year, half year and quarter it
+    lies within (None where it spans more than one) and how long it is (year, half, quarter,
+    month, months, years). So ``2020-H1`` lies within ``2020``; ``2023-07`` within ``2023``,
+    ``2023-H2`` and ``2023-Q3``; ``2005/2022`` within no year."""
+    if not period:
+        return None, None, None, None
+    first, _, last = period.partition("/")
+    a, b = _months(first), _months(last or first)
+    if a is None or b is None or (b[0], b[2]) < (a[0], a[1]):
+        return None, None, None, None
+    if a[0] != b[0]:
+        return None, None, None, "years"
+    year, m0, m1 = a[0], a[1], b[2]
+    half = f"{year}-H{(m0 - 1) // 6 + 1}" if (m0 - 1) // 6 == (m1 - 1) // 6 else None
+    quarter = f"{year}-Q{(m0 - 1) // 3 + 1}" if (m0 - 1) // 3 == (m1 - 1) // 3 else None
+    span = m1 - m0 + 1
+    # six months across two halves (2023-04/2023-09) are no half year: "months"
+    grain = ("year" if span == 12 else "half" if span == 6 and half else "quarter" if span == 3 and quarter
+             else "month" if span == 1 else "months")
+    return str(year), half, quarter, grain

@@ -165,3 +165,36 @@ def resolve(place: Place, home) -> str | None:
     if place.level == "national" and place.name == DEFAULT_COUNTRY and place.surface in _OWN_COUNTRY:
         return home.country
     return place.name
+
+
+#: Levels whose short and full names are one place (杭州 = 杭州市); 全国 is not 中国 in a search.
+_DIVISIONS = ("province", "city", "district")
+
+
+@cache
+def _forms_by_name() -> dict[str, tuple[str, ...]]:
+    """Every surface of each division's normalised name, the name first: 杭州市 → (杭州市, 杭州)."""
+    forms: dict[str, list[str]] = {}
+    for surface, (name, level, _province) in gazetteer().entries.items():
+        if level in _DIVISIONS:
+            forms.setdefault(name, [name])
+            if surface != name:
+                forms[name].append(surface)
+    return {name: tuple(found) for name, found in forms.items()}
+
+
+def region_forms(text: str) -> tuple[str, ...]:
+    """The ways to write the division ``text`` names, its normalised name first (杭州 →
+    (杭州市, 杭州)); ``(text,)`` for anything else (a country, a company, a word)."""
+    text = text.strip()
+    hit = gazetteer().entries.get(text)
+    if hit is None or hit[1] not in _DIVISIONS:
+        return (text,)
+    return _forms_by_name().get(hit[0], (hit[0],))
+
+
+def canonical_region(text: str | None) -> str | None:
+    """``text`` as facts store a region: 杭州 → 杭州市, 北京 → 北京市, else unchanged."""
+    if text is None:
+        return None
+    return region_forms(text)[0]

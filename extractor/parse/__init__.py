@@ -17,11 +17,17 @@ from extractor.parse.html import parse_html
 from extractor.parse.markdown import parse_markdown
 from extractor.parse.text import parse_text, sniff_bom
 
-__all__ = ["PDF_HEADER_WINDOW", "SUPPORTED_SUFFIXES", "is_pdf", "parse_file", "sniff_kind"]
+__all__ = ["NOT_DOCUMENT_SUFFIXES", "PDF_HEADER_WINDOW", "SUPPORTED_SUFFIXES", "is_pdf", "parse_file", "sniff_kind"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (
     ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".md", ".markdown", ".txt", ".text",
 )
+#: Data, configuration and code files that sit beside documents (a SOURCES.tsv, a config.yml): not
+#: documents, even though they are text. A manifest (manifest.yml, manifest.csv) is read as one.
+NOT_DOCUMENT_SUFFIXES = frozenset({
+    ".csv", ".tsv", ".yml", ".yaml", ".json", ".jsonl", ".ndjson", ".toml", ".ini", ".cfg", ".xml", ".sql",
+    ".py", ".js", ".css", ".sh",
+})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -91,7 +97,8 @@ def sniff_kind(data: bytes, suffix: str = "") -> str:
     """What ``data`` is: "pdf", "html", "markdown" or "text".
 
     Raises :class:`EmptyDocument` for blank content and
-    :class:`UnsupportedFileType` for binary content that is not a PDF.
+    :class:`UnsupportedFileType` for binary content that is not a PDF, and for a data or
+    configuration file (:data:`NOT_DOCUMENT_SUFFIXES`) that is not a PDF or web page inside.
     """
     if is_pdf(data[: PDF_HEADER_WINDOW + 8]):
         return "pdf"
@@ -109,6 +116,8 @@ def sniff_kind(data: bytes, suffix: str = "") -> str:
     head = head.removeprefix(b"\xef\xbb\xbf")
     if _HTML_SIGNATURE_RE.match(head):
         return "html"
+    if suffix in NOT_DOCUMENT_SUFFIXES:
+        raise UnsupportedFileType(f"not a document: a {suffix[1:]} file (data or configuration, not read)")
     if _FRONT_MATTER_RE.match(head) or suffix in _MARKDOWN_SUFFIXES:
         return "markdown"
     if suffix in _HTML_SUFFIXES:

@@ -321,6 +321,14 @@ class Synonyms(Section):
         return self
 
 
+# -- labels.yml (the Datasette pages) ---------------------------------------------------------
+
+
+class Labels(Section):
+    columns: dict[str, str]  # a column's Chinese label (its English is the column name)
+    values: dict[str, dict[str, str]]  # a column's coded values in Chinese (growth: 增长)
+
+
 #: Every YAML pattern file and its model; loading a file not listed here is an error.
 SCHEMAS: dict[str, type[Section]] = {
     "units.yml": Units,
@@ -336,4 +344,5 @@ SCHEMAS: dict[str, type[Section]] = {
     "parse.yml": Parse,
     "verify.yml": VerifyWords,
     "synonyms.yml": Synonyms,
+    "labels.yml": Labels,
 }

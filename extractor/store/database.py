@@ -12,6 +12,7 @@ wheel has it; ``POLICY_FACTS_SCHEMA`` points elsewhere) and is applied on every 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ import sqlite_utils
 
 from extractor import __version__
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
+from extractor.patterns import patterns_dir
 from extractor.settings import SETTINGS
 from extractor.store import search
 from extractor.store.migrate import migrate
@@ -29,12 +31,15 @@ from extractor.store.rows import (
     CELL_COLUMNS,
     CLAIM_COLUMNS,
     CLAIM_FIELDS,
+    DERIVED_FACT_COLUMNS,
     ENTITY_COLUMNS,
     FACT_COLUMNS,
     FACT_FIELDS,
     SENTENCE_COLUMNS,
     TABLE_COLUMNS,
     DocumentRows,
+    derived_fact,
+    document_label,
     document_row,
     header_labels,
     prepare_document,
@@ -45,6 +50,15 @@ __all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "he
 #: The tables a document's rows live in.
 TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
 BUSY_TIMEOUT_MS = SETTINGS.store.busy_timeout_ms
+#: Bump when what :func:`~extractor.store.rows.derived_fact` computes changes; a change of
+#: ``patterns/synonyms.yml`` also makes the store compute the derived columns again.
+DERIVED_VERSION = "1"
+
+
+def derived_version() -> str:
+    """The version of the derived columns a database should have (code and synonym table)."""
+    data = (patterns_dir() / "synonyms.yml").read_bytes()
+    return f"{DERIVED_VERSION}:{hashlib.sha256(data).hexdigest()[:16]}"
 
 
 def schema_path() -> Path:
@@ -53,6 +67,11 @@ def schema_path() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parent / "schema.sql"
+
+
+#: Each fact with what the search index holds of it (see :data:`extractor.store.search.FTS_COLUMNS`).
+_INDEXED = ("select f.id, f.sentence, f.metric, f.region, d.label, c.text from facts f"
+            " join documents d on d.id = f.doc_id left join claims c on c.id = f.claim_id")
 
 
 def _now() -> str:
@@ -73,9 +92,11 @@ class Store:
             self.db.enable_wal()
         schema = schema_path().read_text(encoding="utf-8")
         migrate(self.db.conn, schema)
+        self._drop_stale_search()
         self.db.executescript(schema)
         self._backfill_files()
-        if self._meta("search_version") != search.SEARCH_VERSION:
+        relabelled = self._refresh_derived()
+        if relabelled or self._meta("search_version") != search.SEARCH_VERSION:
             self.rebuild_search()
 
     # -- lifecycle -------------------------------------------------------------
@@ -121,6 +142,33 @@ class Store:
                     "insert or ignore into document_files (root, path, doc_id, size_bytes, stored_at) "
                     f"select root, path, id, size_bytes, ingested_at from documents where id in ({missing})")
 
+    def _drop_stale_search(self) -> None:
+        """Drop a ``facts_fts`` of other columns (from an older version): the schema makes it anew
+        and :meth:`rebuild_search` fills it."""
+        cols = [r[1] for r in self.db.execute(f"pragma table_info({search.FTS_TABLE})")]
+        if cols and tuple(cols) != search.FTS_COLUMNS:
+            with self.transaction():
+                self.db.execute(f"drop table {search.FTS_TABLE}")
+                self.db.execute("delete from meta where key = 'search_version'")
+
+    def _refresh_derived(self) -> bool:
+        """Compute the derived columns (a fact's metric_key and period hierarchy, a document's
+        label where it has none) when the code or the synonym table changed since they were;
+        True when a label was filled (the search index holds labels)."""
+        version = derived_version()
+        if self._meta("derived_version") == version:
+            return False
+        with self.transaction():
+            rows = self.db.execute("select id, metric, period from facts").fetchall()
+            sets = ", ".join(f"{c} = ?" for c in DERIVED_FACT_COLUMNS)
+            self.db.conn.executemany(f"update facts set {sets} where id = ?",
+                                     ((*derived_fact(metric, period), i) for i, metric, period in rows))
+            docs = self.db.execute("select id, title, path from documents where label is null").fetchall()
+            self.db.conn.executemany("update documents set label = ? where id = ?",
+                                     ((document_label(title, None, path), i) for i, title, path in docs))
+            self.db.execute("insert or replace into meta (key, value) values ('derived_version', ?)", [version])
+        return bool(docs)
+
     def doc_unchanged(self, path: str, sha256: str) -> bool:
         """True if ``path`` was stored (ok or not) from a file with this ``sha256``."""
         row = self.db.execute(
@@ -153,10 +201,11 @@ class Store:
         out["facts_fts"] = self.db.execute(f"select count(*) from {search.FTS_TABLE}").fetchone()[0]
         return out
 
-    def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[dict]:
-        """Facts whose sentence contains ``query`` (see :mod:`extractor.store.search`)."""
+    def search(self, query: str, filters: search.Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[dict]:
+        """Facts ``query`` finds within ``filters``, best first (see :mod:`extractor.store.search`)."""
         try:
-            sql, _count, params = search.search_sql(query, limit=limit, offset=offset)
+            sql, _count, params = search.search_sql(query, filters, limit=limit, offset=offset)
         except ValueError:
             return []
         return list(self.db.query(sql, params))
@@ -309,7 +358,7 @@ class Store:
         fts = search.FTS_TABLE
         with self.transaction():
             self.db.execute(f"insert into {fts}({fts}) values ('delete-all')")
-            self._index_facts(self.db.execute("select id, sentence from facts"))
+            self._index_facts(self.db.execute(_INDEXED + " order by f.id"))
             self.db.execute(
                 "insert or replace into meta (key, value) values ('search_version', ?)",
                 [search.SEARCH_VERSION],
@@ -330,17 +379,21 @@ class Store:
         sql = "select " + ", ".join(f"(select coalesce(max(id), 0) + 1 from [{t}])" for t in tables)
         return tuple(self.db.conn.execute(sql).fetchone())
 
-    def _index_facts(self, rows: Iterable[tuple[int, str]], command: str | None = None, *,
+    def _index_facts(self, rows: Iterable[tuple], command: str | None = None, *,
                      tokenized: bool = False) -> None:
-        """Add (or with ``command="delete"``, remove) ``(fact id, sentence)`` entries of the search
-        index; ``tokenized``: the sentences are already :func:`~extractor.search.index_text`."""
-        fts = search.FTS_TABLE
+        """Add (or with ``command="delete"``, remove) ``(fact id, *search.FTS_COLUMNS)`` entries of
+        the search index (a delete must give what was indexed); ``tokenized``: the
+        values are already :func:`~extractor.store.search.index_row`."""
+        fts, cols = search.FTS_TABLE, ", ".join(search.FTS_COLUMNS)
+        marks = ", ".join("?" for _ in search.FTS_COLUMNS)
         if command:
-            sql = f"insert into {fts}({fts}, rowid, sentence) values ('{command}', ?, ?)"
+            sql = f"insert into {fts}({fts}, rowid, {cols}) values ('{command}', ?, {marks})"
         else:
-            sql = f"insert into {fts}(rowid, sentence) values (?, ?)"
-        if not tokenized:
-            rows = ((i, search.index_text(s)) for i, s in rows)
+            sql = f"insert into {fts}(rowid, {cols}) values (?, {marks})"
+        if tokenized:
+            rows = ((i, *values) for i, values in rows)
+        else:
+            rows = ((i, *search.index_row(values)) for i, *values in rows)
         self.db.conn.executemany(sql, rows)
 
     def _by_sha(self, sha256: str) -> int | None:
@@ -403,7 +456,7 @@ class Store:
     def _delete_rows(self, doc_id: int) -> None:
         """Delete what was read from a document (not its documents row nor its files)."""
         table_ids = "select id from tables where doc_id = ?"
-        old = self.db.execute("select id, sentence from facts where doc_id = ?", [doc_id]).fetchall()
+        old = self.db.execute(_INDEXED + " where f.doc_id = ?", [doc_id]).fetchall()
         self._index_facts(old, command="delete")
         self.db.execute(f"delete from table_cells where table_id in ({table_ids})", [doc_id])
         self.db.execute("delete from claim_entities where claim_id in (select id from claims where doc_id = ?)",

@@ -16,12 +16,17 @@ pydantic models they are made from.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from extractor import __version__
+from extractor.facts.periods import period_parts
+from extractor.facts.synonyms import metric_key
 from extractor.models import Claim, Fact, ParsedDocument, Sentence, Table
+from extractor.settings import SETTINGS
 from extractor.store import search
 
 #: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
@@ -39,7 +44,9 @@ CLAIM_FIELDS = tuple(
 SENTENCE_COLUMNS = ("page", "idx", "paragraph", "text", "char_start", "char_end")
 TABLE_COLUMNS = ("idx", "page", "pages", "caption", "unit", "header_rows", "n_rows", "n_cols", "method", "bbox")
 CELL_COLUMNS = ("row", "col", "row_span", "col_span", "text", "row_header", "col_header")
-FACT_COLUMNS = ("sentence_id", "table_id", "claim_id", *FACT_FIELDS)
+#: facts columns derived from others (:func:`derived_fact`): the canonical metric and the period hierarchy.
+DERIVED_FACT_COLUMNS = ("metric_key", "period_year", "period_half", "period_quarter", "period_grain")
+FACT_COLUMNS = ("sentence_id", "table_id", "claim_id", *FACT_FIELDS, *DERIVED_FACT_COLUMNS)
 CLAIM_COLUMNS = ("sentence_id", "sentence_end_id", "page", *CLAIM_FIELDS)
 ENTITY_COLUMNS = ("sentence_id", "label", "text", "name", "char_start", "char_end")
 
@@ -54,8 +61,8 @@ class DocumentRows:
     #: (table, fact or None, *CELL_COLUMNS)
     cells: list[tuple] = field(default_factory=list)
     facts: list[tuple] = field(default_factory=list)
-    #: the search-index text of each fact's sentence (see :mod:`extractor.store.search`)
-    fts: list[str] = field(default_factory=list)
+    #: the search-index columns of each fact (see :func:`extractor.store.search.index_row`)
+    fts: list[tuple[str, ...]] = field(default_factory=list)
     claims: list[tuple] = field(default_factory=list)
     entities: list[tuple] = field(default_factory=list)
     #: (claim, entity) pairs
@@ -89,6 +96,35 @@ def header_labels(table: Table) -> tuple[list[str | None], list[str | None]]:
     return row_headers, col_headers
 
 
+def derived_fact(metric: str | None, period: str | None) -> tuple[str | None, ...]:
+    """The :data:`DERIVED_FACT_COLUMNS` of a fact of this metric and period."""
+    return (metric_key(metric or ""), *period_parts(period))
+
+
+#: A line that says more than a heading: sentence punctuation inside, or a colon at its end (各位代表：).
+_NOT_HEADING = re.compile(r"[。；，！？!?]|[：:]\s*$")
+_HAS_WORD = re.compile(r"[^\W\d_]")
+
+
+def first_heading(doc: ParsedDocument | None) -> str | None:
+    """The first line of the first page when it reads as a heading: short, with a word in it,
+    no sentence punctuation (安徽省建设用地使用标准（2020年版）); else None."""
+    if doc is None or not doc.pages:
+        return None
+    line = next((ln.strip() for ln in doc.pages[0].text.splitlines() if ln.strip()), "")
+    if not 2 <= len(line) <= SETTINGS.store.max_heading_chars or _NOT_HEADING.search(line):
+        return None
+    return line if _HAS_WORD.search(line) else None
+
+
+def document_label(title: str | None, heading: str | None, path: str) -> str:
+    """What pages call a document: its title, else its first heading, else its file name."""
+    for text in (title, heading):
+        if text and text.strip():
+            return text.strip()
+    return PurePosixPath(path).name or path
+
+
 def document_row(doc: ParsedDocument | None, **fields: Any) -> dict[str, Any]:
     """The ``documents`` row (without id and ingested_at) of ``doc`` plus ``fields``."""
     row: dict[str, Any] = {"extractor_version": __version__}
@@ -96,6 +132,7 @@ def document_row(doc: ParsedDocument | None, **fields: Any) -> dict[str, Any]:
         row.update(title=doc.title, doc_type=doc.doc_type, published=doc.published, page_count=doc.page_count,
                    author=doc.author, publisher=doc.publisher, source_url=doc.source_url)
     row.update(fields)
+    row.setdefault("label", document_label(row.get("title"), first_heading(doc), str(row.get("path") or "")))
     return row
 
 
@@ -124,7 +161,14 @@ def prepare_document(
     cells = _tables(out, doc.tables)
     claims = list(claims)
     claim_of = _claims(out, claims, sentence_at, len(facts))
-    index_text: dict[str, str] = {}
+    index_text: dict[str | None, str] = {}
+
+    def indexed(text: str | None) -> str:
+        if text not in index_text:
+            index_text[text] = search.index_text(text)
+        return index_text[text]
+
+    claim_text = [c.text for c in claims]
     for n, fact in enumerate(facts):
         if fact.sentence_index is not None and fact.sentence_index not in sentence_at:
             raise ValueError(f"fact {n} ({fact.quote!r}): no sentence {fact.sentence_index}")
@@ -135,11 +179,11 @@ def prepare_document(
             fact.table_index,
             claim_of.get(n),
             *(getattr(fact, name) for name in FACT_FIELDS),
+            *derived_fact(fact.metric, fact.period),
         ))
-        text = fact.sentence
-        if text not in index_text:
-            index_text[text] = search.index_text(text)
-        out.fts.append(index_text[text])
+        claim = claim_of.get(n)
+        out.fts.append(tuple(indexed(v) for v in (fact.sentence, fact.metric, fact.region, out.document["label"],
+                                                  None if claim is None else claim_text[claim])))
     _link_cells(cells, doc.tables, facts)
     out.cells = [tuple(c) for c in cells.values()]
     return out

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS documents (
     root TEXT NOT NULL DEFAULT '',       -- that ingest root, absolute and canonical ('' in older databases)
     sha256 TEXT NOT NULL,                -- '' for a file that was not read (a link, a FIFO)
     title TEXT,
+    label TEXT,                          -- what pages call it: title, else first heading, else file name
     doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')),
     published TEXT,                      -- ISO date
     page_count INTEGER,
@@ -106,7 +107,14 @@ CREATE TABLE IF NOT EXISTS facts (
     period TEXT,
     period_source TEXT                   -- how period was decided
         CHECK (period_source IN ('stated', 'carried', 'document', 'table')),
+    -- the period hierarchy (derived from period): the year, half and quarter it lies within
+    period_year TEXT,                    -- 2020 for 2020, 2020-H1, 2020-Q2, 2020-07, 2020-01/2020-09
+    period_half TEXT,                    -- 2020-H1 for 2020-H1, 2020-Q2, 2020-05
+    period_quarter TEXT,                 -- 2020-Q2 for 2020-Q2, 2020-05
+    period_grain TEXT                    -- how long the period is
+        CHECK (period_grain IN ('year', 'half', 'quarter', 'month', 'months', 'years')),
     metric TEXT,
+    metric_key TEXT,                     -- the canonical metric (patterns/synonyms.yml keys): cross_border_ecommerce.trade
     low REAL,
     high REAL,
     char_start INTEGER,                  -- offsets of quote in the page text
@@ -125,6 +133,8 @@ CREATE INDEX IF NOT EXISTS idx_facts_unit_period_value ON facts (unit_norm, peri
 CREATE INDEX IF NOT EXISTS idx_facts_region ON facts (region);
 CREATE INDEX IF NOT EXISTS idx_facts_period ON facts (period);
 CREATE INDEX IF NOT EXISTS idx_facts_metric ON facts (metric);
+CREATE INDEX IF NOT EXISTS idx_facts_metric_key ON facts (metric_key, region, period);  -- a series
+CREATE INDEX IF NOT EXISTS idx_facts_period_year ON facts (period_year);
 CREATE INDEX IF NOT EXISTS idx_facts_modality ON facts (modality);
 CREATE INDEX IF NOT EXISTS idx_facts_claim_id ON facts (claim_id);
 
@@ -197,10 +207,16 @@ CREATE TABLE IF NOT EXISTS table_cells (
 CREATE INDEX IF NOT EXISTS idx_table_cells_table_id ON table_cells (table_id, row, col);
 CREATE INDEX IF NOT EXISTS idx_table_cells_fact_id ON table_cells (fact_id);
 
--- Full-text index of facts.sentence as CJK bigrams (see extractor/search.py).
--- Contentless: rowid = facts.id; the store writes and deletes its entries.
+-- Full-text index of each fact as CJK bigrams (see extractor/store/search.py): its
+-- sentence, metric, region, its document's label and its claim's text.
+-- Contentless: rowid = facts.id; the store writes and deletes its entries (a table of
+-- other columns, from an older version, is dropped and rebuilt when the store opens).
 CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5 (
     sentence,
+    metric,
+    region,
+    title,
+    claim,
     content = '',
     tokenize = 'unicode61 remove_diacritics 2'
 );

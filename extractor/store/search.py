@@ -1,4 +1,9 @@
-"""Chinese full-text search on SQLite FTS5, shared by the store and the Datasette plugin.
+"""Chinese full-text search on SQLite FTS5, shared by the store, the CLI and the Datasette plugin.
+
+Each fact is indexed by its sentence, metric, region, its document's label and its
+claim's text (:data:`FTS_COLUMNS`); a query (:mod:`extractor.store.query`: words
+AND-ed, ``OR``, synonyms and region names) matches a fact when every word of one of
+its groups is in one of those.
 
 SQLite's ``unicode61`` tokenizer keeps a run of Chinese characters as one token,
 so ``杭州`` cannot be found inside ``杭州数字服务贸易``; the ``trigram`` tokenizer
@@ -26,16 +31,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+
+from extractor.store.query import Query, Term, parse_query
 
 #: Bump when the indexed form changes: the store then rebuilds ``facts_fts``.
-SEARCH_VERSION = "1"
+SEARCH_VERSION = "2"
 
-#: The FTS5 table, its indexed column and the table/column it indexes.
+#: The FTS5 table and its columns: what each fact is found by.
 FTS_TABLE = "facts_fts"
-FTS_COLUMN = "sentence"
+FTS_COLUMNS = ("sentence", "metric", "region", "title", "claim")
 
 _RUN_RE = re.compile(r"[^\W_]+")
-_TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_LIST_SEP = re.compile(r"[,，、]")
 
 
 def normalize(text: str) -> str:
@@ -66,20 +76,13 @@ def index_text(text: str | None) -> str:
     return " ".join(index_tokens(text or ""))
 
 
-def split_terms(query: str) -> list[str]:
-    """Whitespace-separated terms of ``query``; ``"double quotes"`` keep a phrase."""
-    if query.count('"') % 2:
-        query += '"'
-    terms = []
-    for quoted, bare in _TERM_RE.findall(query):
-        term = (quoted if quoted else bare).strip()
-        if term:
-            terms.append(term)
-    return terms
+def index_row(values: Sequence[str | None]) -> tuple[str, ...]:
+    """The :data:`FTS_COLUMNS` of one fact as indexed: (sentence, metric, region, title, claim)."""
+    return tuple(index_text(v) for v in values)
 
 
 def term_phrase(term: str) -> str | None:
-    """One term as an FTS5 phrase over the bigram index, or None if it has no runs."""
+    """One word as an FTS5 phrase over the bigram index, or None if it has no runs."""
     term_runs = runs(term)
     if not term_runs:
         return None
@@ -93,10 +96,29 @@ def term_phrase(term: str) -> str | None:
     return '"{}"'.format(" ".join([*tokens, *_bigrams(last)]))
 
 
-def match_expression(query: str) -> str | None:
-    """FTS5 MATCH expression for ``query`` (all terms must match), None if empty."""
-    phrases = [p for p in (term_phrase(t) for t in split_terms(query)) if p]
-    return " ".join(phrases) or None
+def _term_match(term: Term) -> str | None:
+    found = list(dict.fromkeys(p for p in (term_phrase(f) for f in term.forms) if p))
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
+
+
+def _query(query: str | Query) -> Query:
+    return parse_query(query) if isinstance(query, str) else query
+
+
+def match_expression(query: str | Query) -> str | None:
+    """FTS5 MATCH expression for ``query``: every word of a group (any of its forms), any group;
+    None when a group has no word the index can look up (only punctuation)."""
+    groups = []
+    for group in _query(query).groups:
+        parts = [_term_match(t) for t in group]
+        if not all(parts):
+            return None
+        groups.append(" AND ".join(p for p in parts if p))
+    if not groups:
+        return None
+    return groups[0] if len(groups) == 1 else " OR ".join(f"({g})" for g in groups)
 
 
 def escape_fts(query: str) -> str:
@@ -107,34 +129,98 @@ def escape_fts(query: str) -> str:
     return match_expression(query or "") or '""'
 
 
-def contains_sql(column: str, n_terms: int, prefix: str = "term") -> str:
-    """SQL requiring ``column`` to contain each term (ASCII case-insensitive).
-
-    Parameters are named ``:{prefix}0``, ``:{prefix}1`` …; see :func:`term_params`.
-    """
-    return " and ".join(f"instr(lower({column}), lower(:{prefix}{i})) > 0" for i in range(n_terms))
+# ---------------------------------------------------------------- literal containment
 
 
-def term_params(query: str, prefix: str = "term") -> dict[str, str]:
-    """Named parameters for :func:`contains_sql`, one per term of ``query``."""
-    return {f"{prefix}{i}": term for i, term in enumerate(split_terms(query))}
+def haystack_sql(fact: str = "f", title: str = "d.label", claim: str = "c.text") -> str:
+    """SQL for the text a fact is searched in: its sentence, metric, region, ``title`` and
+    ``claim`` (SQL expressions), separated by a control character no word holds."""
+    parts = [f"{fact}.sentence", f"{fact}.metric", f"{fact}.region", title, claim]
+    return "(" + " || char(31) || ".join(f"coalesce({p}, '')" for p in parts) + ")"
 
 
-def _ascii_lower(text: str) -> str:
-    # SQLite's lower() only folds ASCII: mirror it so highlights match results
-    return "".join(c.lower() if c.isascii() else c for c in text)
+class _Params:
+    """Named parameters ``:{prefix}N`` for the SQL built here."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.values: dict[str, object] = {}
+
+    def add(self, value: object) -> str:
+        name = f"{self.prefix}{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
 
 
-def highlight(text: str, query: str) -> list[tuple[str, bool]]:
-    """Split ``text`` into ``(segment, is_match)`` pieces for every term of ``query``."""
-    haystack = _ascii_lower(text)
+def _contains(column: str, text: str, params: _Params) -> str:
+    """``column`` holds ``text`` (ASCII letters in any case)."""
+    if _ASCII_LETTER.search(text):
+        return f"instr(lower({column}), {params.add(text.lower())}) > 0"
+    return f"instr({column}, {params.add(text)}) > 0"
+
+
+def _any_form(term: Term, column: str, params: _Params, typed_only: bool = False) -> str:
+    forms = (term.text,) if typed_only else term.forms
+    return "(" + " or ".join(_contains(column, f, params) for f in forms) + ")"
+
+
+def _phrase(group: Sequence[Term]) -> str:
+    """The words of a group written together: 杭州 跨境电商 → 杭州跨境电商; digital trade as typed."""
+    out = group[0].text
+    for term in group[1:]:
+        out += (" " if out[-1].isascii() and term.text[0].isascii() else "") + term.text
+    return out
+
+
+def needs_literal(query: str | Query) -> bool:
+    """Whether the bigram index can over-match ``query``: a form with more than one run
+    (``23.8`` matches 23-8; ``"跨境 电商"`` matches 跨境，电商). A form of one run matches
+    exactly where the text holds it (the index is as case- and width-blind as the test)."""
+    return any(runs(form) != [normalize(form)] for term in _query(query).terms for form in term.forms)
+
+
+def literal_sql(query: str | Query, haystack: str, prefix: str = "pf_") -> tuple[str, dict]:
+    """SQL requiring ``haystack`` to hold every word (in one of its forms) of one group of
+    ``query``: the exact test after the bigram index has narrowed the facts down."""
+    params = _Params(prefix)
+    groups = ["(" + " and ".join(_any_form(t, "h", params) for t in g) + ")" for g in _query(query).groups]
+    if not groups:
+        return "0", params.values
+    # the haystack is built once per fact (a subquery), not once per form tested
+    return f"(select {' or '.join(groups)} from (select {haystack} as h))", params.values
+
+
+def rank_sql(query: str | Query, fact: str = "f", prefix: str = "pr_") -> tuple[str, dict]:
+    """SQL ranking a match: 0 when the sentence holds a group's words as one phrase, 1 when it
+    holds them as typed, 2 in other forms (synonyms, region names), 3 when the fact's own
+    metric and region make up the rest, 4 when its document or claim is needed."""
+    params = _Params(prefix)
+    q = _query(query)
+    if not q:
+        return "4", {}
+    sentence = f"{fact}.sentence"
+    own = haystack_sql(fact, "null", "null")
+
+    def every(column: str, typed_only: bool = False) -> str:
+        return " or ".join("(" + " and ".join(_any_form(t, column, params, typed_only) for t in g) + ")"
+                           for g in q.groups)
+
+    tiers = [" or ".join(_contains(sentence, _phrase(g), params) for g in q.groups),
+             every(sentence, True), every(sentence), every(own)]
+    return "(case " + " ".join(f"when {t} then {n}" for n, t in enumerate(tiers)) + " else 4 end)", params.values
+
+
+def highlight(text: str, query: str | Query) -> list[tuple[str, bool]]:
+    """Split ``text`` into ``(segment, is_match)`` pieces for every form of every word of ``query``."""
+    haystack = text.lower()
     marked = [False] * len(text)
-    for term in split_terms(query):
-        needle = _ascii_lower(term)
-        start = haystack.find(needle)
-        while start != -1:
-            marked[start : start + len(needle)] = [True] * len(needle)
-            start = haystack.find(needle, start + 1)
+    for term in _query(query).terms:
+        for form in term.forms:
+            needle = form.lower()
+            start = haystack.find(needle) if needle else -1
+            while start != -1:
+                marked[start : start + len(needle)] = [True] * len(needle)
+                start = haystack.find(needle, start + 1)
     pieces: list[tuple[str, bool]] = []
     for char, flag in zip(text, marked, strict=True):
         if pieces and pieces[-1][1] == flag:
@@ -144,27 +230,119 @@ def highlight(text: str, query: str) -> list[tuple[str, bool]]:
     return pieces
 
 
-def search_sql(query: str, *, limit: int = 50, offset: int = 0) -> tuple[str, str, dict]:
-    """``(select_sql, count_sql, params)`` finding facts whose sentence contains ``query``.
+# ---------------------------------------------------------------- filters
 
-    Rows are facts joined to their document (``title``, ``path``), in ``facts.id``
-    order (documents in ingest order, facts in reading order); ranking by
-    ``bm25`` costs 10× more and means little for bigrams. Raises ValueError if
-    ``query`` has nothing to search for.
-    """
-    match = match_expression(query)
-    if match is None:
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; several values of one filter are OR-ed, filters AND-ed.
+    A region is any of its names (杭州 = 杭州市); a period includes the periods within it
+    (2020 includes 2020-H1, 2020-Q3 and 2020-07)."""
+
+    region: tuple[str, ...] = ()
+    period: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    modality: tuple[str, ...] = ()
+    doc: tuple[int, ...] = ()
+    metric_key: tuple[str, ...] = ()
+    unit_norm: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, get) -> Filters:
+        """Filters from ``get(name) -> list of values`` (a request's query string): a value may
+        list several, comma-separated (杭州,宁波); blanks dropped."""
+        values: dict[str, tuple] = {
+            f.name: tuple(dict.fromkeys(v.strip() for text in get(f.name) for v in _LIST_SEP.split(text or "")
+                                        if v.strip())) for f in fields(cls)}
+        values["doc"] = tuple(int(v) for v in values["doc"] if v.isdigit())
+        return cls(**values)
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def items(self) -> list[tuple[str, str]]:
+        """(name, value) pairs, as a query string gives them."""
+        return [(f.name, str(v)) for f in fields(self) for v in getattr(self, f.name)]
+
+    def sql(self, fact: str = "f", prefix: str = "pq_") -> tuple[str, dict]:
+        from extractor.facts.regions import region_forms
+
+        params = _Params(prefix)
+        wheres = []
+
+        def one_of(column: str, values: Iterable[object]) -> str:
+            return f"{fact}.{column} in (" + ", ".join(params.add(v) for v in values) + ")"
+
+        if self.region:
+            wheres.append(one_of("region", dict.fromkeys(f for r in self.region for f in region_forms(r))))
+        if self.period:
+            cols = ("period", "period_year", "period_half", "period_quarter")
+            wheres.append("(" + " or ".join(one_of(c, self.period) for c in cols) + ")")
+        for name in ("kind", "modality", "metric_key", "unit_norm"):
+            if getattr(self, name):
+                wheres.append(one_of(name, getattr(self, name)))
+        if self.doc:
+            wheres.append(one_of("doc_id", self.doc))
+        return " and ".join(wheres) or "1", params.values
+
+
+# ---------------------------------------------------------------- the queries
+
+#: The columns a search result has.
+RESULT_COLUMNS = (
+    "f.id, f.doc_id, f.page, f.quote, f.value, f.unit, f.value_norm, f.unit_norm, f.kind, f.qualifier, f.modality,"
+    " f.region, f.region_source, f.period, f.period_source, f.metric, f.metric_key, f.sentence, f.method,"
+    " f.table_id, f.claim_id, d.title, d.label, d.path"
+)
+FROM_SQL = "facts f join documents d on d.id = f.doc_id left join claims c on c.id = f.claim_id"
+
+
+def where_sql(query: str | Query, filters: Filters | None = None) -> tuple[str, dict]:
+    """The WHERE clause (over ``facts f``, ``documents d``, ``claims c``) of a search; raises
+    ValueError when there is neither a word nor a filter."""
+    q = _query(query)
+    if not q and not filters:
         raise ValueError(f"nothing to search for in {query!r}")
-    params: dict = {"match": match, "limit": limit, "offset": offset, **term_params(query)}
-    where = (
-        f"f.id in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :match) and "
-        + contains_sql("f.sentence", len(split_terms(query)))
-    )
-    select = (
-        "select f.id, f.doc_id, f.page, f.quote, f.value, f.unit, f.value_norm, f.unit_norm,"
-        " f.kind, f.modality, f.region, f.period, f.metric, f.sentence, f.method, d.title, d.path"
-        f" from facts f join documents d on d.id = f.doc_id where {where}"
-        " order by f.id limit :limit offset :offset"
-    )
-    count = f"select count(*) from facts f where {where}"
-    return select, count, params
+    wheres, params = [], {}
+    if q:
+        match = match_expression(q)
+        if match is not None:  # else a group is only punctuation: no index to narrow by
+            wheres.append(f"f.id in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :match)")
+            params["match"] = match
+        if match is None or needs_literal(q):
+            literal, more = literal_sql(q, haystack_sql())
+            wheres.append(literal)
+            params.update(more)
+    if filters:
+        where, more = filters.sql()
+        wheres.append(where)
+        params.update(more)
+    return " and ".join(wheres), params
+
+
+def search_sql(query: str | Query, filters: Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> tuple[str, str, dict]:
+    """``(select_sql, count_sql, params)`` of the facts ``query`` finds within ``filters``:
+    the best matches first (see :func:`rank_sql`), then in ``facts.id`` order (documents in
+    ingest order, facts in reading order). Raises ValueError when there is nothing to search for."""
+    q = _query(query)
+    where, params = where_sql(q, filters)
+    rank, more = rank_sql(q)
+    params.update(more, limit=limit, offset=offset)
+    select = (f"select {RESULT_COLUMNS}, {rank} as rank from {FROM_SQL} where {where}"
+              " order by rank, f.id limit :limit offset :offset")
+    return select, f"select count(*) from {FROM_SQL} where {where}", params
+
+
+#: The columns the search page counts values of.
+FACET_COLUMNS = ("region", "period_year", "kind", "modality", "metric_key", "doc_id")
+
+
+def facets_sql(query: str | Query, filters: Filters | None = None,
+               columns: Sequence[str] = FACET_COLUMNS) -> tuple[str, dict]:
+    """One query giving ``(column, value, count)`` for each value of each of ``columns`` among
+    the facts a search finds."""
+    where, params = where_sql(query, filters)
+    hits = f"with hits as materialized (select {', '.join('f.' + c for c in columns)} from {FROM_SQL} where {where})"
+    parts = [f"select '{c}', {c}, count(*) from hits group by {c}" for c in columns]
+    return hits + " " + " union all ".join(parts), params
