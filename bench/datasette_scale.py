@@ -6,7 +6,7 @@
 Builds a synthetic database from ``--source`` (an ingest of the synthetic corpus, as
 ``bench/cluster_bench.py`` leaves it): the source itself, then more copies of all its rows —
 documents (another sha256 and path each), files, sentences, tables, cells, facts, claims,
-entities and their full-text entries — with ids moved past the source's, so every link holds,
+entities (the store then rebuilds the full-text index) — with ids moved past the source's, so every link holds,
 until the database holds each number of copies asked for. At each size it times, in process
 (Datasette's own ASGI client, the project's plugin and metadata loaded, the median of 5 after
 one warm-up; a page that fails, e.g. a query over Datasette's 1 s time limit, is shown
@@ -66,8 +66,6 @@ def add_copy(con: sqlite3.Connection, k: int, top: dict[str, int]) -> None:
             first = "doc_id" if "doc_id" in cols else "claim_id"
             where = f"{first} <= {top[refs[first]]}"
         con.execute(f"insert into {table} ({', '.join(cols)}) select {', '.join(exprs)} from {table} where {where}")
-    con.execute(f"insert into facts_fts (rowid, sentence) select id + {k * top['facts']}, index_text(sentence) "
-                f"from facts where id <= {top['facts']}")
 
 
 PAGES = [
@@ -112,7 +110,7 @@ async def time_pages(db: Path, repeat: int = 5) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from extractor.store.search import index_text
+    from extractor.store.database import Store
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", type=Path, default=HERE / "out" / "bench-pool.db")
@@ -124,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "facts.db"  # the name the metadata and the pages use
     shutil.copyfile(args.source, db)
+    Store(db).close()  # an older database is brought to the current schema first
     con = sqlite3.connect(db, isolation_level=None)
-    con.create_function("index_text", 1, index_text, deterministic=True)
     con.execute("pragma journal_mode = wal")
     con.execute("pragma synchronous = off")
     top = {t: con.execute(f"select coalesce(max(rowid), 0) from {t}").fetchone()[0] for t in ORDER}
@@ -139,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                 add_copy(con, have, top)
                 con.execute("commit")
                 have += 1
+            with Store(db) as store:  # the search index of the copies, as the store writes it
+                store.rebuild_search()
             con.execute("pragma wal_checkpoint(truncate)")
             con.execute("analyze")
             built = time.perf_counter() - t
