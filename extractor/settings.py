@@ -26,6 +26,7 @@ class Ingest(_Group):
     max_text_mb: float = Field(10.0, ge=0, description="largest text/HTML/Markdown file read (0: no limit)")
     lookahead_per_worker: int = Field(16, ge=1, description="files each worker may run ahead of the writer")
     problems_listed: int = Field(40, ge=0, description="failed files listed by name in the summary")
+    cluster_wait_s: float = Field(60.0, gt=0, description="--cluster: wait this long for the scheduler and a worker")
 
 
 class Store(_Group):
