@@ -19,6 +19,12 @@ Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multi
 Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
 Modality = Literal["actual", "target", "forecast"]
 RegionSource = Literal["stated", "carried", "document", "table"]
+#: where a document's own date was read: the ingest manifest, the file's metadata (HTML meta
+#: tags, front matter), a news page's dateline, a bare date line on the cover or at the
+#: signature, the report period the title or cover names (2018年第一季度报告), a year or
+#: date stamp in the title, or the PDF's creation date
+DateSource = Literal["manifest", "metadata", "dateline", "cover", "signature", "report_period", "title",
+                     "file_metadata"]
 
 
 class Page(BaseModel):
@@ -88,6 +94,10 @@ class ParsedDocument(BaseModel):
     doc_type: DocType
     title: str | None = None
     published: str | None = None  # ISO date
+    #: the document's own date (YYYY-MM-DD, YYYY-MM or YYYY), which relative time words resolve
+    #: against, and where it was read (set by the parser when it knows, else at ingest)
+    date: str | None = None
+    date_source: DateSource | None = None
     author: str | None = None
     publisher: str | None = None
     source_url: str | None = None

@@ -39,6 +39,7 @@ class Ingest(_Group):
         20_000, ge=700, description="a worker's young-generation collection threshold (Python's default: 700): "
         "an extraction makes hundreds of thousands of short-lived containers that reference counting frees, and "
         "at 700 the collector took a fifth of a worker's time on the seed and real PDFs; at 20,000 about 1%")
+    cluster_wait_s: float = Field(60.0, gt=0, description="--cluster: wait this long for the scheduler and a worker")
 
 
 class Store(_Group):

@@ -127,8 +127,8 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
     identity (``root``, ``rel``, ``sha``) and the settings. Never raises for a bad file: the
     returned :class:`Extraction` carries the status and error instead."""
     from extractor.claims.statements import extract_claims
+    from extractor.facts.context import document_date
     from extractor.facts.ocr import mark_ocr_facts
-    from extractor.facts.periods import signature_date
     from extractor.facts.segment import sentences as split
     from extractor.facts.sentence import extract_facts
     from extractor.parse import parse_file
@@ -142,8 +142,9 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
         doc = parse_file(path, password=password, pdf_engine=pdf_engine, ocr=ocr, ocr_deadline=deadline)
         doc.path = rel
         apply_manifest(doc, meta or {})
-        if not doc.published:  # the document's own date: signature / 印发 date
-            doc.published = signature_date(doc.text)
+        doc.date, doc.date_source = document_date(doc)  # what relative time words resolve against
+        if not doc.published:
+            doc.published = doc.date
         if doc.title and doc.pages and doc.doc_type != "pdf" and doc.title not in doc.pages[0].text[:500]:
             doc.pages[0].text = doc.title + "\n" + doc.pages[0].text
         sents = split(doc.pages)

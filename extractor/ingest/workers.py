@@ -21,14 +21,14 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from extractor.errors import PolicyFactsError
 from extractor.ingest.discover import display, hash_file
 from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
 from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "Pool", "WorkerPoolError", "Workers"]
 
 DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
 DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
@@ -153,6 +153,23 @@ class Job:
     root: str = ""
 
 
+class Pool(Protocol):
+    """What the run asks of its workers: :class:`Workers` here, or
+    :class:`~extractor.ingest.cluster.ClusterWorkers` on a Dask cluster. A future is anything
+    with ``done()``; ``hashed``, ``ready`` and ``result`` take the futures the same pool made."""
+
+    n: int
+
+    def start(self, jobs: int) -> None: ...
+    def submit(self, job: Job) -> Any: ...
+    def known(self, value: Any) -> Any: ...
+    def hash(self, file: Path) -> Any: ...
+    def hashed(self, future: Any) -> tuple[tuple[str, int] | None, str, str]: ...
+    def ready(self, future: Any, timeout: float) -> bool: ...
+    def result(self, job: Job, future: Any) -> Extraction: ...
+    def close(self, *, cancel: bool = False) -> None: ...
+
+
 class _Done:
     """A finished result (or error) for a job run in the main process (workers=0)."""
 
@@ -195,16 +212,24 @@ class Workers:
         if self.size is None:
             self.size = max(1, min(self.n, jobs))
 
-    def _run(self, fn, args: tuple, kwargs: dict | None = None):
-        if self.n == 0:
-            return _Done(fn, *args, **(kwargs or {}))
-        if self._pool is None:
+    def open(self) -> None:
+        """Start the worker processes now (else on the first job)."""
+        if self._pool is None and self.n > 0:
             from pebble import ProcessPool
 
             self.start(self.n)
             self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
+
+    def _run(self, fn, args: tuple, kwargs: dict | None = None):
+        if self.n == 0:
+            return _Done(fn, *args, **(kwargs or {}))
+        self.open()
         return self._pool.schedule(fn, args=args, kwargs=kwargs or {}, timeout=self.timeout or None)
+
+    def call(self, fn, *args: Any):
+        """Run ``fn(*args)`` in a worker, under the time limit of one document (a picklable, module-level ``fn``)."""
+        return self._run(fn, args)
 
     def submit(self, job: Job):
         """Read the file of ``job`` in a worker (see :meth:`result`)."""

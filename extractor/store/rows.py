@@ -141,7 +141,8 @@ def document_row(doc: ParsedDocument | None, **fields: Any) -> dict[str, Any]:
     """The ``documents`` row (without id and ingested_at) of ``doc`` plus ``fields``."""
     row: dict[str, Any] = {"extractor_version": __version__}
     if doc is not None:
-        row.update(title=doc.title, doc_type=doc.doc_type, published=doc.published, page_count=doc.page_count,
+        row.update(title=doc.title, doc_type=doc.doc_type, published=doc.published, date=doc.date,
+                   date_source=doc.date_source, page_count=doc.page_count,
                    author=doc.author, publisher=doc.publisher, source_url=doc.source_url, pdf_engine=doc.pdf_engine,
                    fallback_pages=_json(doc.fallback_pages) if doc.fallback_pages else None,
                    ocr_mode=doc.ocr_mode if doc.doc_type == "pdf" else None,

@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS documents (
     label TEXT,                          -- what pages call it: title, else first heading, else file name
     doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')),
     published TEXT,                      -- ISO date
+    date TEXT,                           -- the document's own date: YYYY-MM-DD, YYYY-MM or YYYY
+    date_source TEXT,                    -- manifest | metadata | dateline | cover | signature |
+                                         -- report_period | title | file_metadata
     page_count INTEGER,
     author TEXT,
     publisher TEXT,
