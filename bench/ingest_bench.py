@@ -67,6 +67,18 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size: each shared page divided among the processes that map it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _cpu(pid: int) -> float:
     """User + system CPU seconds of a process so far."""
     try:
@@ -101,6 +113,7 @@ class TreeRSS:
     def __init__(self, pid: int, interval: float = 0.05):
         self.pid, self.interval = pid, interval
         self.peak = 0
+        self.peak_pss = 0
         self.peak_one = 0
         self.peak_main = 0  # the process started (the client), alone
         self.peak_procs = 0
@@ -135,6 +148,7 @@ class TreeRSS:
         return max(0.0, self.machine_cpu - self.main_cpu - self.worker_cpu) / self.wall if self.wall else 0.0
 
     def _run(self) -> None:
+        n = 0
         while not self._stop.is_set():
             kids = _children()
             todo, tree = [self.pid], []
@@ -148,6 +162,9 @@ class TreeRSS:
                 if c:
                     self.cpu[p] = c
             self.peak = max(self.peak, sum(sizes))
+            if n % 10 == 0:  # every half second: reading smaps costs more than statm
+                self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in tree))
+            n += 1
             self.peak_one = max(self.peak_one, max(sizes, default=0))
             self.peak_main = max(self.peak_main, sizes[0] if sizes else 0)
             self.peak_procs = max(self.peak_procs, len(tree))
@@ -195,7 +212,8 @@ def run_ingest(corpus: Path | list[Path], db: Path, workers: int, extra: list[st
         sys.exit(f"ingest failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
     summary = json.loads(out)
     summary.pop("problems", None)
-    return {**summary, "wall": wall, "peak_rss": mem.peak, "peak_rss_one": mem.peak_one, "peak_rss_main": mem.peak_main,
+    return {**summary, "wall": wall, "peak_rss": mem.peak, "peak_pss": mem.peak_pss, "peak_rss_one": mem.peak_one,
+            "peak_rss_main": mem.peak_main,
             "processes": mem.peak_procs, "exit": proc.returncode, "cpu_main": mem.main_cpu,
             "cpu_workers": mem.worker_cpu, "other_load": mem.other_load, "steal": mem.steal}
 
@@ -213,8 +231,10 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
 
-def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, workers: int) -> dict:
-    """One round: bare extraction, ingest with 1 and ``workers`` workers, re-ingest; printed as a table."""
+def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, workers: int,
+            extra: list[str] = ()) -> dict:
+    """One round: bare extraction, ingest with 1 and ``workers`` workers, re-ingest; printed as a table.
+    ``extra``: more ``policy-facts ingest`` options (``--pdf-engine pdfplumber``)."""
     dbs = {k: out / f"bench-{k}.db" for k in ("w1", f"w{workers}", "w1-pdf")}
     for db in dbs.values():
         for suffix in ("", "-wal", "-shm"):
@@ -222,22 +242,22 @@ def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, worker
     print("pdfplumber bare text extraction …", file=sys.stderr, flush=True)
     bare = bare_pdfplumber(pdfs)
     print("ingest, 1 worker …", file=sys.stderr, flush=True)
-    w1 = run_ingest(corpus, dbs["w1"], 1)
+    w1 = run_ingest(corpus, dbs["w1"], 1, extra)
     w1_pdf = w1
     if len(pdfs) < len(files):  # the issue's comparison: ingest of the same PDFs the bare run reads
         print("ingest, 1 worker, the PDFs only …", file=sys.stderr, flush=True)
-        w1_pdf = run_ingest(sorted(pdfs), dbs["w1-pdf"], 1)
+        w1_pdf = run_ingest(sorted(pdfs), dbs["w1-pdf"], 1, extra)
     print(f"ingest, {workers} workers …", file=sys.stderr, flush=True)
-    wn = run_ingest(corpus, dbs[f"w{workers}"], workers)
+    wn = run_ingest(corpus, dbs[f"w{workers}"], workers, extra)
     print("re-ingest, unchanged …", file=sys.stderr, flush=True)
-    again = run_ingest(corpus, dbs[f"w{workers}"], workers)
+    again = run_ingest(corpus, dbs[f"w{workers}"], workers, extra)
 
     c1, cn = db_counts(dbs["w1"]), db_counts(dbs[f"w{workers}"])
     print(f"{'run':34} {'seconds':>8} {'pages/s':>8} {'facts/s':>8} {'files/s':>8} {'CPU s main+workers':>19} "
-          f"{'others':>7} {'steal':>6} {'peak RSS':>9}")
+          f"{'others':>7} {'steal':>6} {'peak RSS':>9} {'peak PSS':>9}")
     print(f"{'pdfplumber extract_text (PDFs)':34} {bare['wall']:8.2f} {bare['pages'] / bare['wall']:8.1f} "
           f"{'-':>8} {len(pdfs) / bare['wall']:8.1f} {bare['cpu']:19.1f} {bare['other_load']:7.2f} "
-          f"{bare['steal']:6.2f} {'-':>9}")
+          f"{bare['steal']:6.2f} {'-':>9} {'-':>9}")
     runs = [("ingest, 1 worker", w1), (f"ingest, {workers} workers", wn), ("re-ingest unchanged", again)]
     if w1_pdf is not w1:
         runs.insert(0, ("ingest, 1 worker, PDFs only", w1_pdf))
@@ -245,7 +265,7 @@ def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, worker
         rates = (f"{r['pages'] / r['wall']:8.1f} {r['facts'] / r['wall']:8.0f}" if r["pages"] else f"{'-':>8} {'-':>8}")
         cpu = f"{r['cpu_main']:.1f} + {r['cpu_workers']:.1f}"
         print(f"{name:34} {r['wall']:8.2f} {rates} {r['files'] / r['wall']:8.1f} {cpu:>19} {r['other_load']:7.2f} "
-              f"{r['steal']:6.2f} {_mb(r['peak_rss']):>9}")
+              f"{r['steal']:6.2f} {_mb(r['peak_rss']):>9} {_mb(r['peak_pss']):>9}")
     print(f"1 worker : {w1['ok']} ok, {w1['failed']} failed, {w1['facts']} facts, {w1['pages']} pages; rows {c1}")
     print(f"{workers} workers: {wn['ok']} ok, {wn['failed']} failed, {wn['facts']} facts; same rows as 1 worker: "
           f"{c1 == cn}; re-ingest: {again['unchanged']} of {again['files']} files unchanged")
@@ -257,6 +277,7 @@ def measure(corpus: Path, files: list[Path], pdfs: list[Path], out: Path, worker
                        "speedup": w1["wall"] / wn["wall"],
                        "reingest": wn["wall"] / again["wall"]},
             "peak_rss": max(w1["peak_rss"], wn["peak_rss"], again["peak_rss"]),
+            "peak_pss": max(w1["peak_pss"], wn["peak_pss"], again["peak_pss"]),
             "peak_rss_one": max(w1["peak_rss_one"], wn["peak_rss_one"])}
 
 
@@ -267,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "out", help="where databases go [bench/out]")
     ap.add_argument("--workers", type=int, default=2, help="the parallel run's workers [2]")
     ap.add_argument("--rounds", type=int, default=1, help="measure this many times; checks use the medians [1]")
+    ap.add_argument("--pdf-engine", choices=("pdfium", "pdfplumber"), default="pdfium",
+                    help="what reads the PDFs in the ingest runs [pdfium]")
     args = ap.parse_args(argv)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -282,14 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     pdfs = sorted(p for p in files if p.suffix.lower() == ".pdf")
     size = sum(p.stat().st_size for p in files)
     print(f"corpus: {corpus}: {len(files)} files ({len(pdfs)} PDF, {len(files) - len(pdfs)} other), "
-          f"{size / 2**20:.1f} MB; {os.cpu_count()} cores", flush=True)
+          f"{size / 2**20:.1f} MB; {os.cpu_count()} cores; PDF engine {args.pdf_engine}", flush=True)
     print("(others: cores busy outside the run; steal: cores the hypervisor gave to other machines; "
           "figures are comparable only when both are near 0)")
 
     rounds = []
     for k in range(args.rounds):
         print(f"\nround {k + 1} of {args.rounds}" if args.rounds > 1 else "")
-        rounds.append(measure(corpus, files, pdfs, args.out, args.workers))
+        rounds.append(measure(corpus, files, pdfs, args.out, args.workers, ["--pdf-engine", args.pdf_engine]))
 
     def median(key: str) -> float:
         return statistics.median(r["ratios"][key] for r in rounds)
@@ -307,13 +330,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:40} {value:8.2f}×  target {target:7}  {'PASS' if ok else 'FAIL'}{each}")
     print(f"{'peak RSS (whole process tree)':40} {_mb(peak):>9}  target < 1 GB  "
           f"{'PASS' if peak < 2**30 else 'FAIL'}   (largest single process "
-          f"{_mb(max(r['peak_rss_one'] for r in rounds))})")
+          f"{_mb(max(r['peak_rss_one'] for r in rounds))}; proportional, shared pages counted once: "
+          f"{_mb(max(r['peak_pss'] for r in rounds))})")
     if len(pdfs) < len(files):
         print(f"(1-worker ingest of the whole corpus, {len(files) - len(pdfs)} non-PDF files included, / bare: "
               f"{median('w1_all_over_bare'):.2f}×)")
     results = {"corpus": str(corpus), "files": len(files), "pdfs": len(pdfs), "cores": os.cpu_count(),
+               "pdf_engine": args.pdf_engine,
                "rounds": rounds, "checks": {name: {"value": v, "target": t, "ok": ok} for name, v, t, ok in checks}}
-    (args.out / "ingest-bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (args.out / f"ingest-bench-{args.pdf_engine}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     shutil.rmtree(args.out / "__pycache__", ignore_errors=True)
     return 0 if all(ok for *_, ok in checks) and peak < 2**30 else 1
 

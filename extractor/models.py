@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from extractor.settings import PdfEngine
+
 DocType = Literal["pdf", "html", "text"]
 Kind = Literal["amount", "growth", "share", "pp_change", "count", "rank", "multiple", "other"]
 Qualifier = Literal["eq", "approx", "gte", "gt", "lte", "lt"]
@@ -70,6 +72,21 @@ class Table(BaseModel):
         return out
 
 
+class OcrPage(BaseModel):
+    """A page read by OCR: why, how it was turned and straightened, and what was recognised
+    (each character with the recogniser's confidence, for the facts read from it)."""
+
+    number: int = 0  # 1-based
+    reason: str  # why the page was read by OCR (no text layer, a poor OCR layer, garbage glyphs, forced)
+    turned: int = 0  # degrees the page was turned clockwise to stand upright
+    skew: float = 0.0  # degrees it was straightened by
+    confidence: float | None = None  # the mean confidence of its lines (0..1)
+    #: the recognised characters, line after line, without spaces
+    text: str = ""
+    #: the confidence of each character of ``text``, in percent
+    conf: list[int] = Field(default_factory=list)
+
+
 class ParsedDocument(BaseModel):
     """What a parser returns: the document's text by page, its tables and metadata."""
 
@@ -90,6 +107,10 @@ class ParsedDocument(BaseModel):
     metadata: dict[str, str] = Field(default_factory=dict)
     #: pages that could not be read (1-based number → why): the document is stored as ``partial``
     page_errors: dict[int, str] = Field(default_factory=dict)
+    pdf_engine: PdfEngine | None = None  # the engine that read a PDF's pages
+    fallback_pages: list[int] = Field(default_factory=list)  # pages the engine could not read: pdfplumber read them
+    ocr_mode: str | None = None  # a PDF's OCR mode when read: off | auto | force
+    ocr_pages: list[OcrPage] = Field(default_factory=list)  # the pages read by OCR
 
     @property
     def text(self) -> str:
@@ -155,7 +176,11 @@ class Fact(BaseModel):
     high: float | None = None
     char_start: int | None = None  # offsets of quote in the page text
     char_end: int | None = None
-    method: str = "regex"  # regex | table
+    method: str = "regex"  # regex | table | ocr (running text recognised in a page image)
+    #: for a figure read by OCR: the lowest confidence (0..1) of its characters, and "low" when
+    #: that is under ``SETTINGS.ocr.low_confidence`` (else "ok")
+    ocr_confidence: float | None = None
+    ocr_flag: Literal["ok", "low"] | None = None
     table_index: int | None = None  # position of the table in ParsedDocument.tables
     table_row: int | None = None
     table_col: int | None = None

@@ -10,7 +10,16 @@ need an extractor version bump, like a pattern change (see CONTRIBUTING.md).
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from pydantic import BaseModel, ConfigDict, Field
+
+#: When pages are read by OCR: never, when a page has no (usable) text layer, or always.
+OcrMode = Literal["off", "auto", "force"]
+OCR_MODES: tuple[str, ...] = get_args(OcrMode)
+#: What can read a PDF's pages: PDFium, or pdfplumber (the reference reader).
+PdfEngine = Literal["pdfium", "pdfplumber"]
+PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
 
 
 class _Group(BaseModel):
@@ -26,6 +35,10 @@ class Ingest(_Group):
     max_text_mb: float = Field(10.0, ge=0, description="largest text/HTML/Markdown file read (0: no limit)")
     lookahead_per_worker: int = Field(16, ge=1, description="files each worker may run ahead of the writer")
     problems_listed: int = Field(40, ge=0, description="failed files listed by name in the summary")
+    worker_gc_threshold: int = Field(
+        20_000, ge=700, description="a worker's young-generation collection threshold (Python's default: 700): "
+        "an extraction makes hundreds of thousands of short-lived containers that reference counting frees, and "
+        "at 700 the collector took a fifth of a worker's time on the seed and real PDFs; at 20,000 about 1%")
     cluster_wait_s: float = Field(60.0, gt=0, description="--cluster: wait this long for the scheduler and a worker")
 
 
@@ -45,6 +58,38 @@ class Segment(_Group):
     max_sentence_chars: int = Field(600, ge=50, description="a longer run without an end mark is split")
     max_unit_sentences: int = Field(8, ge=1, description="sentences one claim unit may join")
     min_html_paragraph: int = Field(8, ge=0, description="shorter text blocks of a web page are not paragraphs")
+
+
+class Pdf(_Group):
+    """Reading PDF pages."""
+
+    engine: PdfEngine = Field("pdfium", description="what reads PDF pages: PDFium, or pdfplumber (the slower "
+                              "reference reader); a page PDFium cannot read is read by pdfplumber")
+
+
+class Ocr(_Group):
+    """Reading scanned pages: when, at what resolution, and what counts as a doubtful reading."""
+
+    mode: OcrMode = Field("auto", description="off: a page without a text layer is not read (needs_ocr); auto: "
+                          "pages without a usable text layer are read by OCR; force: every page is")
+    dpi: float = Field(150.0, ge=50, le=600, description="pages are rendered at this resolution for OCR")
+    max_pixels: int = Field(12_000_000, ge=1_000_000, description="… lowered for a large page to this many pixels")
+    threads: int | None = Field(None, ge=1, description="threads of each ONNX session (None: 1, as workers run one per core)")
+    min_line_score: float = Field(0.5, ge=0, le=1, description="recognised lines with a lower confidence are dropped")
+    low_confidence: float = Field(0.9, ge=0, le=1, description="a figure with a character read with less "
+                                  "confidence than this is flagged (ocr_flag 'low')")
+    min_image_cover: float = Field(0.5, ge=0, le=1, description="a page whose largest image covers this share of it is a scan")
+    max_garbage: float = Field(0.1, ge=0, le=1, description="a text layer with this share of private-use or "
+                               "unmapped glyphs is garbage: OCR")
+    min_dictionary: float = Field(0.55, ge=0, le=1, description="a scan's text layer whose Chinese is less "
+                                  "covered by dictionary words than this is a poor OCR layer")
+    max_suspect: int = Field(1, ge=0, description="a scan's text layer with more figures than this that mix "
+                             "digits and look-alike letters (ZOq5, 20I6) or stray characters is a poor OCR layer")
+    max_skew: float = Field(5.0, ge=0, description="a page tilted more than this (degrees) is not straightened")
+    time_share: float = Field(0.8, gt=0, le=1, description="OCR stops when a document has used this share of "
+                              "its time limit; the pages left are named as not read (partial)")
+    min_ink: float = Field(0.001, ge=0, description="a page without a text layer whose image has less ink than "
+                           "this share of its pixels is blank: not read")
 
 
 class Layout(_Group):
@@ -113,6 +158,8 @@ class Settings(_Group):
     ingest: Ingest = Ingest()
     store: Store = Store()
     segment: Segment = Segment()
+    pdf: Pdf = Pdf()
+    ocr: Ocr = Ocr()
     layout: Layout = Layout()
     checks: Checks = Checks()
     verify: Verify = Verify()

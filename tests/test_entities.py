@@ -149,3 +149,21 @@ def test_data_is_in_patterns_not_code(module):
     for word in ("副部长", "总经理", "海关总署", "商务部", "记者", "编辑", "集团", "人士", "专家", "方面", "报道",
                  "化名", "上述", "表示"):
         assert not any(word in lit for lit in literals), word
+
+
+def test_tagger_shares_the_dictionary_tags_and_tags_domain_words_as_jieba_does():
+    """The tagger reuses the tags jieba.posseg read for its default tagger instead of reading the
+    dictionary again, and tags the user dictionary's words as a tagger of its own would."""
+    import jieba
+    import jieba.posseg
+
+    from extractor.patterns import patterns_dir
+
+    tagger = names._pos_tokenizer()
+    own_tk = jieba.Tokenizer()
+    own_tk.load_userdict(str(patterns_dir() / "userdict.txt"))
+    own = jieba.posseg.POSTokenizer(own_tk)
+    assert tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab
+    texts = ["杭州跨境电商综试区数字贸易进出口额达到1234.5亿元", "商务部副部长郭婷婷表示，前三季度国内生产总值增长5.2%。"]
+    for text in texts:
+        assert [tuple(p) for p in tagger.lcut(text)] == [tuple(p) for p in own.lcut(text)]

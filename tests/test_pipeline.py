@@ -161,11 +161,24 @@ def test_needs_reading() -> None:
     assert needs_reading(_row(status="failed"), "s", {}, retry_failed=True)
     assert not needs_reading(_row(status="encrypted"), "s", {})
     assert needs_reading(_row(status="encrypted"), "s", {}, password="pw")
-    assert not needs_reading(_row(status="needs_ocr"), "s", {}, retry_failed=True)
+    # a PDF that needed OCR is read again once OCR is on, not again after OCR found nothing in it
+    assert needs_reading(_row(status="needs_ocr"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr"), "s", {}, ocr="off", retry_failed=True)
+    assert needs_reading(_row(status="needs_ocr", ocr_mode="off"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr", ocr_mode="auto"), "s", {}, ocr="auto", retry_failed=True)
+    # a PDF read with another OCR mode is read again
+    assert needs_reading(_row(ocr_mode="auto"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode="force"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode=None, doc_type="html"), "s", {}, ocr="force")
     # a manifest entry that differs from what is stored
     assert not needs_reading(_row(), "s", {"publisher": "P", "published": "2024-01-02"})
     assert needs_reading(_row(), "s", {"publisher": "Q"})
     assert needs_reading(_row(), "s", {"source_url": "https://example.cn"})
+    # a PDF stored from the other engine is read again; rows without an engine (HTML) are not
+    assert not needs_reading(_row(pdf_engine="pdfium"), "s", {})
+    assert needs_reading(_row(pdf_engine="pdfplumber"), "s", {})
+    assert not needs_reading(_row(pdf_engine="pdfplumber"), "s", {}, pdf_engine="pdfplumber")
+    assert not needs_reading(_row(pdf_engine=None), "s", {}, pdf_engine="pdfplumber")
 
 
 # ---------------------------------------------------------------- the worker's job
@@ -386,6 +399,26 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)
     assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0
+
+
+def test_forkserver_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
+    """What the forkserver imports before forking: the models loaded, the heap frozen, and — with the
+    environment the forkserver is started with — no BLAS threads."""
+    import os
+    import subprocess
+
+    from extractor.ingest.workers import _mp_context
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    _mp_context()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    code = ("import os, gc, extractor.ingest.preload\n"
+            "from extractor.claims.names import nlp\n"
+            "from extractor.facts.segment import jieba_tokenizer\n"
+            "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
+            " len(os.listdir('/proc/self/task')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "True", "True", "1"]
 
 
 def test_files_as_they_were_when_hashed_are_not_hashed_again(tmp_path: Path, corpus: Path, monkeypatch) -> None:

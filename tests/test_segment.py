@@ -53,6 +53,24 @@ def test_words_keep_numbers_whole_and_use_the_user_dictionary():
     assert "3.5" in w
 
 
+def test_jieba_dictionary_read_whole_from_its_cache_is_jiebas_own(tmp_path):
+    """The shared tokenizer loads jieba's cache from bytes read at once: the same dictionary as
+    jieba's own loading; with no cache (or another main dictionary) jieba loads it itself."""
+    import jieba
+
+    from extractor.facts.segment import _load_cached_dictionary, jieba_tokenizer
+
+    jieba_tokenizer()  # jieba has written its cache by now
+    own, fast = jieba.Tokenizer(), jieba.Tokenizer()
+    own.initialize()
+    _load_cached_dictionary(fast)
+    assert fast.initialized and fast.total == own.total and fast.FREQ == own.FREQ
+    nothing = jieba.Tokenizer()
+    nothing.tmp_dir = str(tmp_path)  # an empty temp folder: no cache there
+    _load_cached_dictionary(nothing)
+    other = jieba.Tokenizer(str(tmp_path / "dict.txt"))
+    _load_cached_dictionary(other)
+    assert not nothing.initialized and not other.initialized
 def test_the_part_of_speech_tagger_knows_the_domain_words_whichever_tagger_came_first():
     import jieba.posseg
 

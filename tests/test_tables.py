@@ -243,6 +243,29 @@ def test_header_rows_and_merge() -> None:
     assert table_text(m).split("\n") == ["任务分解表", "序号 指标 2024年", "1 产值 35", "2 税收 7.5"]
 
 
+def test_a_chart_beside_a_ruled_table_does_not_hide_it(tmp_path: Path) -> None:
+    """A curve with slanted segments (a chart line, a logo) has no ruling orientation: the ruled
+    table on the same page is still found, with both readers."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "chart.pdf"
+    c = canvas.Canvas(str(path), pagesize=(fx.W, fx.H))
+    fx.paragraph(c, fx.BODY, 780)
+    rows = [["城市", "进出口额", "同比增长%"], ["杭州", "578.06", "64.15"], ["宁波", "32.78", "-34.77"]]
+    fx.grid_table(c, rows, 600, [130, 120, 120], left=110)
+    chart = c.beginPath()
+    chart.moveTo(100, 200)
+    for x, y in ((200, 260), (300, 230), (400, 320)):
+        chart.lineTo(x, y)
+    c.drawPath(chart, stroke=1, fill=0)
+    c.showPage()
+    c.save()
+    for engine in ("pdfium", "pdfplumber"):
+        tables = parse_pdf(path, engine=engine).tables
+        assert [(t.method, t.n_rows, t.n_cols) for t in tables] == [("ruled", 3, 3)], engine
+        assert tables[0].cells[4].text == "578.06"
+
+
 def test_realdoc_statement_tables(shared_dir: Path) -> None:
     realdocs = shared_dir / "realdocs" / "pdf"
     nedc = parse_pdf(realdocs / "nedc_2018q1_report.pdf")

@@ -68,6 +68,8 @@ class Limits:
     memory_mb: int
     password: str | None
     max_text_bytes: int | None
+    pdf_engine: str | None = None
+    ocr: str | None = None
     version: str = __version__
 
 
@@ -98,7 +100,8 @@ def _pool(limits: Limits) -> Workers:
             if multiprocessing.current_process().daemon:
                 raise WorkerPoolError(DAEMON_HELP)
             pool = Workers(_threads(), timeout=limits.timeout, memory_mb=limits.memory_mb,
-                           password=limits.password, max_text_bytes=limits.max_text_bytes)
+                           password=limits.password, max_text_bytes=limits.max_text_bytes,
+                           pdf_engine=limits.pdf_engine, ocr=limits.ocr)
             pool.open()
             _POOLS[limits] = pool
         return pool
@@ -194,9 +197,10 @@ class ClusterWorkers:
     """
 
     def __init__(self, address: str, *, timeout: float | None, memory_mb: int, password: str | None,
-                 max_text_bytes: int | None, ship_bytes: bool = False, worker_paths: Sequence[str] = ()):
+                 max_text_bytes: int | None, ship_bytes: bool = False, worker_paths: Sequence[str] = (),
+                 pdf_engine: str | None = None, ocr: str | None = None):
         self.address, self.ship_bytes = address, ship_bytes
-        self.limits = Limits(timeout, memory_mb, password, max_text_bytes)
+        self.limits = Limits(timeout, memory_mb, password, max_text_bytes, pdf_engine, ocr)
         self.worker_paths = _parse_worker_paths(worker_paths)
         # hashing for --ship-bytes, in this process: the client reads the bytes anyway
         self._here = Workers(0, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)

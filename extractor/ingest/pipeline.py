@@ -66,7 +66,14 @@ from extractor.ingest.discover import (
     load_manifest,
     sha256_file,
 )
-from extractor.ingest.job import DEFAULT_MAX_TEXT_MB, STATUSES, STORED, Extraction, extract_file, extract_rows
+from extractor.ingest.job import (
+    DEFAULT_MAX_TEXT_MB,
+    STATUSES,
+    Extraction,
+    extract_file,
+    extract_rows,
+    needs_reading,
+)
 from extractor.ingest.workers import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
@@ -107,7 +114,8 @@ class _Known:
 
     @classmethod
     def load(cls, store) -> _Known:
-        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", *MANIFEST_FIELDS)
+        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", "pdf_engine", "ocr_mode",
+                *MANIFEST_FIELDS)
         rows = store.db.execute(f"select {', '.join(cols)} from documents order by id").fetchall()
         docs = {r[0]: dict(zip(cols, r, strict=True)) for r in rows}
         by_sha: dict[str, int] = {}
@@ -117,21 +125,6 @@ class _Known:
         files = {(r, p): (d, fp) for r, p, d, fp in
                  store.db.execute("select root, path, doc_id, fingerprint from document_files")}
         return cls(docs, by_sha, files)
-
-
-def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
-                  retry_failed: bool = False, password: str | None = None) -> bool:
-    """Whether a file must be (re-)read, given what is stored for its content."""
-    if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__:
-        return True
-    status = row["status"]
-    if status == "encrypted" and password:
-        return True
-    if status in ("failed", "too_large", "partial") and retry_failed:
-        return True
-    if status in STORED:  # the manifest changed since the file was read
-        return any(meta.get(k) and row.get(k) != meta[k] for k in MANIFEST_FIELDS)
-    return False
 
 
 class _Entry:
@@ -163,6 +156,8 @@ def ingest(
     cluster: str | None = None,
     ship_bytes: bool = False,
     worker_paths: Sequence[str] = (),
+    pdf_engine: str | None = None,
+    ocr: str | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
@@ -170,6 +165,9 @@ def ingest(
     this process, no limits).
     ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget
     the files of the folders ingested that are gone (and documents left without files).
+    ``pdf_engine``: what reads PDF pages, "pdfium" (default ``SETTINGS.pdf.engine``) or "pdfplumber";
+    ``ocr``: which PDF pages OCR reads, "auto" (default ``SETTINGS.ocr.mode``: those without a usable
+    text layer), "force" (all) or "off" (none: a PDF without a text layer is ``needs_ocr``).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
     stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -192,10 +190,12 @@ def ingest(
     if on_total:
         on_total(summary.files)
     limits: dict[str, Any] = {"timeout": timeout, "memory_mb": memory_mb, "password": password,
-                              "max_text_bytes": int(max_text_mb * 2**20) if max_text_mb else None}
+                              "max_text_bytes": int(max_text_mb * 2**20) if max_text_mb else None,
+                              "pdf_engine": pdf_engine or SETTINGS.pdf.engine, "ocr": ocr or SETTINGS.ocr.mode}
     store = Store(db_path)
     writer = Writer(store, summary, max_docs=COMMIT_DOCS, max_age=COMMIT_SECONDS)
-    opts = {"force": force, "retry_failed": retry_failed, "password": password}
+    opts = {"force": force, "retry_failed": retry_failed, "password": password, "pdf_engine": limits["pdf_engine"],
+            "ocr": limits["ocr"]}
     cancel = True
     pool: Pool | None = None
     try:

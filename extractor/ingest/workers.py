@@ -1,16 +1,20 @@
 """The worker processes: a pebble pool with a time limit per document and a memory cap per worker.
 
-Workers fork from a forkserver that has imported the parsers, load the pattern
-files once (warm-up), load heavy models (jieba, spaCy) lazily and once, and
-exit when the main process is gone (``kill -9``).
+Workers fork from a forkserver that has imported the parsers and loaded, once,
+the pattern files and the heavy models (jieba's dictionary and part-of-speech
+tags, the spaCy pipeline: :mod:`extractor.ingest.preload`), so every worker —
+and a worker restarted after a timeout — starts with them, sharing their pages.
+Workers exit when the main process is gone (``kill -9``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import resource
+import signal
 import tempfile
 import threading
 import time
@@ -22,15 +26,20 @@ from typing import Any, Protocol
 from extractor.errors import PolicyFactsError
 from extractor.ingest.discover import display, hash_file
 from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
-from extractor.settings import SETTINGS
+from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "Pool", "WorkerPoolError", "Workers"]
 
 DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
 DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
-#: Modules the worker processes import once, before forking (forkserver start method).
-WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
-                  "extractor.claims.statements", "extractor.claims.entities"]
+#: Modules the worker processes import once, before forking (forkserver start method); the last
+#: one loads the models.
+WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
+                  "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
+                  "extractor.facts.sentence", "extractor.facts.segment",
+                  "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
+#: The collector's thresholds in a worker (see ``SETTINGS.ingest.worker_gc_threshold``).
+GC_THRESHOLDS = (SETTINGS.ingest.worker_gc_threshold, 20, 20)
 
 
 class WorkerPoolError(PolicyFactsError):
@@ -40,17 +49,35 @@ class WorkerPoolError(PolicyFactsError):
 _WARM_TEXT = "杭州市人民政府办公厅\n2024年，全市数字贸易进出口额达到1234.5亿元，同比增长12.5%。\n2024年4月23日\n"
 
 
-def _warm_up() -> None:
-    """Import the parsers and load the pattern files once, before the first document's clock starts.
+_warm = False
 
-    Heavy models (jieba's dictionary, the spaCy pipeline) stay lazy: each worker loads them, once,
-    when a document first needs them (the extractors cache them per process)."""
+
+def _warm_up() -> None:
+    """Import the parsers and load the pattern files once, before the first document's clock starts
+    (once per process: a worker forked from the forkserver finds it done)."""
+    global _warm
+    if _warm:
+        return
     with contextlib.suppress(Exception):
-        import extractor.parse.pdf.document  # noqa: F401  (pdfplumber)
+        import extractor.parse.pdf.document  # noqa: F401  (the PDF engines)
     with contextlib.suppress(Exception), tempfile.TemporaryDirectory(prefix="policy-facts-warm-") as tmp:
         p = Path(tmp) / "warm.txt"
         p.write_text(_WARM_TEXT, encoding="utf-8")
         extract_file(p, "warm.txt", "", p.stat().st_size)
+    _warm = True
+
+
+def preload_models() -> None:
+    """Warm up, then load the heavy models the extractors cache per process — jieba's dictionary,
+    its part-of-speech tags, the spaCy pipeline (about 1 s of CPU) — and freeze the heap, so that
+    the collector leaves these long-lived objects alone (and pages shared after a fork stay shared).
+    Run by the forkserver before it forks any worker; never raises."""
+    _warm_up()
+    with contextlib.suppress(Exception):
+        from extractor.claims.names import nlp
+
+        nlp()  # loads jieba's dictionary and tagger too
+    gc.freeze()
 
 
 def _vm_size() -> int | None:
@@ -93,6 +120,8 @@ def _worker_init(memory_mb: int) -> None:
     try:
         _watch_parent()
         _warm_up()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         _limit_memory(memory_mb)
     except Exception:  # an initializer that fails makes pebble restart the worker forever
         pass
@@ -102,6 +131,9 @@ def _mp_context():
     """forkserver where available: workers fork from a clean single-threaded process that has
     already imported the parsers (fork from a threaded process is unsafe)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
+        # numpy (under sqlite-utils and spaCy) would start a pool of BLAS threads in the forkserver;
+        # nothing here uses BLAS, and a process that forks should have one thread
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(WORKER_PRELOAD)
         return ctx
@@ -165,9 +197,13 @@ class Workers:
     and profiling)."""
 
     def __init__(self, n: int, *, timeout: float | None, memory_mb: int, password: str | None,
-                 max_text_bytes: int | None):
+                 max_text_bytes: int | None, pdf_engine: str | None = None, ocr: str | None = None):
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
-        self.password, self.max_text_bytes = password, max_text_bytes
+        if pdf_engine is not None and pdf_engine not in PDF_ENGINES:
+            raise ValueError(f"unknown PDF engine {pdf_engine!r}: one of {', '.join(PDF_ENGINES)}")
+        if ocr is not None and ocr not in OCR_MODES:
+            raise ValueError(f"unknown OCR mode {ocr!r}: one of {', '.join(OCR_MODES)}")
+        self.password, self.max_text_bytes, self.pdf_engine, self.ocr = password, max_text_bytes, pdf_engine, ocr
         self.size: int | None = None
         self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
@@ -198,7 +234,10 @@ class Workers:
     def submit(self, job: Job):
         """Read the file of ``job`` in a worker (see :meth:`result`)."""
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
-        return self._run(extract_rows, args, {"root": job.root})
+        # OCR stops at a share of the time limit, so a long scan is stored partial rather than lost
+        ocr_seconds = self.timeout * SETTINGS.ocr.time_share if self.timeout and self.n else None
+        return self._run(extract_rows, args, {"root": job.root, "pdf_engine": self.pdf_engine, "ocr": self.ocr,
+                                              "ocr_seconds": ocr_seconds})
 
     @staticmethod
     def known(value):
@@ -244,6 +283,8 @@ class Workers:
             return "too_large", (f"Timeout: gave up after {self.timeout:g} s (--timeout): the document is too "
                                  "large or pathological")
         if isinstance(exc, ProcessExpired):
+            if exc.exitcode == -signal.SIGABRT and self.memory_mb > 0:  # C code (PDFium) out of memory aborts
+                return "too_large", MEMORY_ERROR + " (the worker was ended: it ran out of memory in C code)"
             how = f"was killed by signal {-exc.exitcode}" if (exc.exitcode or 0) < 0 else f"exited ({exc.exitcode})"
             return "failed", f"WorkerCrashed: the worker reading this file {how}; out of memory?"
         if isinstance(exc, MemoryError):

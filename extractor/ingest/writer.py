@@ -39,6 +39,7 @@ class Summary:
     facts: int = 0
     sentences: int = 0
     pages: int = 0
+    ocr_pages: int = 0  # of which read by OCR
     seconds: float = 0.0
     store_seconds: float = 0.0  # of which the writer spent storing results
     interrupted: bool = False
@@ -95,7 +96,7 @@ class Writer:
     """
 
     _COUNTS = ("ok", "partial", "duplicates", "skipped", "failed", "too_large", "needs_ocr", "encrypted", "facts",
-               "sentences", "pages")
+               "sentences", "pages", "ocr_pages")
 
     def __init__(self, store, summary: Summary, *, max_docs: int | None = None, max_age: float | None = None):
         self.store, self.summary = store, summary
@@ -165,6 +166,7 @@ def store_result(store, result: Extraction | Link, summary: Summary) -> None:
             summary.facts += len(rows.facts)
             summary.sentences += len(rows.sentences)
             summary.pages += rows.pages
+            summary.ocr_pages += rows.document.get("ocr_pages") or 0
             if result.status != "ok":
                 summary.problems.append({"path": result.path, "status": result.status, "error": result.error or ""})
             return
@@ -181,6 +183,7 @@ def store_result(store, result: Extraction | Link, summary: Summary) -> None:
         extractor_version=__version__,
         root=result.root,
         fingerprint=result.fingerprint,
+        ocr_mode=doc.ocr_mode if doc and doc.doc_type == "pdf" else None,
     )
     summary.count(status)
     if status == "needs_ocr" and doc and doc.page_count:

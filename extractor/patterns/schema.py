@@ -306,9 +306,16 @@ class PdfWords(Section):
     notice_types: Words
 
 
+class OcrWords(Section):
+    digit_lookalikes: Words
+    figure_ends: Words
+    before_dates: Words
+
+
 class Parse(Section):
     html: HtmlWords
     pdf: PdfWords
+    ocr: OcrWords
 
 
 # -- verify.yml, synonyms.yml (verifying an article) ----------------------------------------

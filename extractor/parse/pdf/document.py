@@ -12,17 +12,15 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
-
-from extractor.errors import CorruptDocument, EmptyDocument, EncryptedDocument, NeedsOCR, out_of_memory
+from extractor.errors import CorruptDocument, DocumentTooLarge, EmptyDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
 from extractor.parse.pdf.layout import build_rows, normalize_text, page_chars
-from extractor.parse.pdf.objects import read_page
+from extractor.parse.pdf.objects import PageObjects
+from extractor.parse.pdf.pages import DEFAULT_PDF_ENGINE, open_pages
 from extractor.parse.pdf.reading import (
     HEADING,
     Line,
@@ -35,6 +33,9 @@ from extractor.parse.pdf.reading import (
 from extractor.parse.pdf.tables import detect_tables
 from extractor.patterns import alternation, load
 from extractor.settings import SETTINGS
+
+#: ``SETTINGS.ocr.mode``, read once
+DEFAULT_OCR = SETTINGS.ocr.mode
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -81,31 +82,7 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
     return None
 
 
-def _open(path: Path, password: str | None) -> pdfplumber.PDF:
-    try:
-        return pdfplumber.open(path, password=password or "")
-    except PdfminerException as exc:
-        inner = exc.args[0] if exc.args else exc
-        if isinstance(inner, PDFEncryptionError):
-            msg = "wrong password" if password else "encrypted; a password is needed"
-            raise EncryptedDocument(f"{path.name}: {msg}") from exc
-        raise CorruptDocument(f"{path.name}: cannot be read as PDF ({inner})") from exc
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise CorruptDocument(f"{path.name}: cannot be read as PDF ({exc})") from exc
-
-
-def _close(obj: pdfplumber.PDF | pdfplumber.page.Page) -> None:
-    """Close a PDF or page even when pdfminer chokes on the damaged file again."""
-    try:
-        obj.close()
-    except Exception:
-        stream = getattr(obj, "stream", None)
-        if stream is not None:
-            stream.close()
-
-
-def _page_items(page: pdfplumber.page.Page, number: int) -> tuple[list[Line | DetectedTable], int]:
-    objs = read_page(page)
+def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTable], int]:
     chars = page_chars(objs)
     rows = build_rows(chars)
     try:
@@ -118,47 +95,67 @@ def _page_items(page: pdfplumber.page.Page, number: int) -> tuple[list[Line | De
     return reading_order(rows, tables), len(chars)
 
 
-def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[ParsedDocument, list[list[str | Table]]]:
+def _open(path: Path, password: str | None, engine: str, ocr: str, ocr_deadline: float | None) -> Any:
+    """The document's pages: read by ``engine``, and by OCR where needed unless ``ocr`` is off."""
+    pages = open_pages(path, password, engine)
+    if ocr == "off":
+        return pages
+    from extractor.parse.ocr.source import OcrPages
+
+    return OcrPages(pages, path, password, ocr, ocr_deadline)
+
+
+def _no_text(path: Path, n_pages: int, pages: Any) -> NeedsOCR:
+    """What a document without a character on any page is: it needs OCR, or OCR found nothing."""
+    why = f"{path.name}: {n_pages} page(s) without a text layer"
+    if getattr(pages, "unavailable", None):
+        why += f"; {pages.unavailable}"
+    elif hasattr(pages, "ocr_pages"):
+        why += "; OCR found no text in their images"
+    return NeedsOCR(why, page_count=n_pages)
+
+
+def parse_pdf_blocks(
+    path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE, ocr: str = DEFAULT_OCR,
+    ocr_deadline: float | None = None,
+) -> tuple[ParsedDocument, list[list[str | Table]]]:
     """Like :func:`parse_pdf`, also returning each page's paragraphs and tables in reading order."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise EmptyDocument(f"{path.name}: empty file")
-    pdf = _open(path, password)
-    try:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise CorruptDocument(f"{path.name}: page tree unreadable ({exc})") from exc
-        if not pages:
+    with _open(path, password, engine, ocr, ocr_deadline) as pages:
+        n_pages = len(pages)
+        if not n_pages:
             raise CorruptDocument(f"{path.name}: no pages")
-        meta = {str(k): str(v) for k, v in pdf.metadata.items() if isinstance(v, str | int | float)}
+        meta = pages.metadata
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
         n_chars = 0
         page_errors: dict[int, str] = {}
-        for number, page in enumerate(pages, start=1):
+        for number in range(1, n_pages + 1):
             height = 842.0
             try:
-                height = float(page.height)
-                items, n = _page_items(page, number)
+                objs = pages.read(number - 1)
+                height = objs.height
+                items, n = _page_items(objs, number)
                 n_chars += n
             except Exception as exc:  # one unreadable page does not sink the document: it is named
                 if out_of_memory(exc):  # a decompression bomb: the document is too large, not a page error
                     raise MemoryError(str(exc)) from exc
                 items = []
                 page_errors[number] = f"{type(exc).__name__}: {exc}"[:300]
-            finally:
-                _close(page)
             page_items.append(items)
             heights.append(height)
-    finally:
-        _close(pdf)
-    n_pages = len(pages)
-    if n_chars == 0:
-        if len(page_errors) == n_pages:
-            first = next(iter(page_errors.values()))
-            raise CorruptDocument(f"{path.name}: no page could be read ({first})")
-        raise NeedsOCR(f"{path.name}: {n_pages} page(s) without a text layer", page_count=n_pages)
+        fallback_pages = pages.fallback_pages
+        ocr_pages = list(getattr(pages, "ocr_pages", ()))
+        if n_chars == 0:
+            if page_errors and all(e.startswith("OcrTimeUp") for e in page_errors.values()):
+                raise DocumentTooLarge(f"{path.name}: the OCR time was spent before any page was read "
+                                       f"({SETTINGS.ocr.time_share:.0%} of --timeout)")
+            if len(page_errors) == n_pages:
+                first = next(iter(page_errors.values()))
+                raise CorruptDocument(f"{path.name}: no page could be read ({first})")
+            raise _no_text(path, n_pages, pages)
     drop_furniture(page_items, heights)
     merge_continued(page_items)
     single = [it for items in page_items if not any(isinstance(x, Line) and x.col > 0 for x in items)
@@ -175,16 +172,21 @@ def parse_pdf_blocks(path: Path | str, password: str | None = None) -> tuple[Par
     author = _clean_title(meta.get("Author"))
     doc = ParsedDocument(
         path=str(path), doc_type="pdf", title=title, author=author, page_count=n_pages,
-        pages=doc_pages, tables=tables, metadata=meta, page_errors=page_errors,
+        pages=doc_pages, tables=tables, metadata=meta, page_errors=page_errors, pdf_engine=engine,
+        fallback_pages=fallback_pages, ocr_mode=ocr, ocr_pages=ocr_pages,
     )
     return doc, blocks
 
 
-def parse_pdf(path: Path | str, password: str | None = None) -> ParsedDocument:
-    """Parse a PDF into pages of clean text (tables cut out) and :class:`Table` objects.
+def parse_pdf(path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE,
+              ocr: str = DEFAULT_OCR, ocr_deadline: float | None = None) -> ParsedDocument:
+    """Parse a PDF into pages of clean text (tables cut out) and :class:`Table` objects, reading
+    its pages with ``engine`` ("pdfium", the default, or "pdfplumber", the reference reader), and
+    by OCR the pages without a usable text layer (``ocr``: "auto", the default; "force": every
+    page; "off": none), OCR stopping at ``ocr_deadline`` (:func:`time.monotonic`).
 
     Raises EncryptedDocument, CorruptDocument, EmptyDocument or NeedsOCR.
     """
-    return parse_pdf_blocks(path, password)[0]
+    return parse_pdf_blocks(path, password, engine, ocr, ocr_deadline)[0]
 
 

@@ -84,12 +84,12 @@ def chars_text(chars: list[Ch]) -> str:
     """Join characters (left to right, one baseline), keeping spaces only between Latin words."""
     if not chars:
         return ""
-    gaps = sorted(max(0.0, c.x0 - p.x1) for p, c in zip(chars, chars[1:], strict=False))
-    letter = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+    gaps = sorted([g if (g := c.x0 - p.x1) > 0.0 else 0.0 for p, c in zip(chars, chars[1:], strict=False)])
+    letter = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0  # ≥ 0: a space needs a gap over letter + 0.2 em
     out = [chars[0].text]
     prev = chars[0]
     for c in chars[1:]:
-        if c.sp or c.x0 - prev.x1 > max(0.2 * c.size, letter + 0.2 * c.size):
+        if c.sp or c.x0 - prev.x1 > letter + 0.2 * c.size:
             if is_latin(prev.text[-1]) and is_latin(c.text[0]) and not (
                     prev.text in "-−" and c.text[0].isdigit() and (len(out) < 2 or out[-2] == " ")):
                 out.append(" ")
@@ -176,7 +176,10 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
     x_lo, y_lo, x_hi, y_hi = objs.bbox
     rotated = sum(1 for c in raw if not c.upright)
     drop_rotated = 0 < rotated < 0.2 * len(raw)
-    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    # glyphs seen, by text and line (a point high): a glyph drawn again within a point lies on
+    # its line or on one beside it
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    get = seen.get
     out: list[Ch] = []
     space = False
     for text, x0, x1, top, bottom, size, upright in raw:
@@ -190,23 +193,24 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
             continue
         if x0 > x_hi or x1 < x_lo or top > y_hi or bottom < y_lo:
             continue
-        kx, ky = int(x0), int(top)
+        ky = int(top)
         dup = False
-        for dx in (0, -1, 1):
-            for dy in (0, -1, 1):
-                for px, py in seen.get((text, kx + dx, ky + dy), ()):
-                    if abs(px - x0) <= 1.0 and abs(py - top) <= 1.0:
-                        dup = True
-                        break
-                if dup:
+        for key in ((text, ky), (text, ky - 1), (text, ky + 1)):
+            for px, py in get(key, ()):
+                if -1.0 <= px - x0 <= 1.0 and -1.0 <= py - top <= 1.0:
+                    dup = True
                     break
             if dup:
                 break
-        seen.setdefault((text, kx, ky), []).append((x0, top))
+        line = get((text, ky))
+        if line is None:
+            seen[text, ky] = [(x0, top)]
+        else:
+            line.append((x0, top))
         if dup:
             continue
         size = size or (bottom - top)
-        out.append(Ch(text, x0, x1, top, bottom, max(size, 1.0), space))
+        out.append(Ch(text, x0, x1, top, bottom, size if size > 1.0 else 1.0, space))
         space = False
     return _drop_template_tags(out)
 
