@@ -147,6 +147,7 @@ class Web(_Group):
     max_search_forms: int = Field(12, ge=1, description="forms (synonyms, region names) one search word is looked for by")
     max_export_rows: int = Field(100_000, ge=1, description="rows a search's CSV or JSON export gives at most")
     facet_values: int = Field(12, ge=1, description="values each facet of the search page lists")
+    search_count_cap: int = Field(10_000, ge=1, description="facts a search counts at most (more: 'more than N')")
     chart_max_rows: int = Field(2000, ge=1, description="facts one chart draws at most")
     sql_time_limit_ms: int = Field(1000, ge=1, description="Datasette's limit on one SQL query (serve --setting)")
     facet_time_limit_ms: int = Field(200, ge=1, description="Datasette's limit on one facet's query")

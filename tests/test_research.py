@@ -200,6 +200,42 @@ def test_search_filters_and_facets(get):
     assert "region__in=" in page.text  # "open in the facts table" keeps the filter
 
 
+def test_a_broad_search_is_counted_up_to_the_cap(get, monkeypatch):
+    from extractor.datasette import search_view
+
+    everything = get(f"/-/search.json?q={q('杭州')}").json()
+    assert everything["count"] > 2 and not everything["count_is_lower_bound"]
+    monkeypatch.setattr(search_view, "COUNT_CAP", 2)
+    data = get(f"/-/search.json?q={q('杭州')}&_size=1").json()
+    assert (data["count"], data["count_is_lower_bound"], data["next_offset"]) == (2, True, 1)
+    assert "more than 2</strong>" in get(f"/-/search?q={q('杭州')}").text
+
+
+def test_a_search_past_the_time_limit_says_what_to_do(get, monkeypatch):
+    """Counts by facet that take too long are left out with a note; a search whose rows take
+    too long is a 400 that says how to narrow it, never a 500."""
+    from datasette.database import Database, QueryInterrupted
+
+    real = Database.execute
+
+    def slow_on(marker: str):
+        async def execute(self, sql, *args, **kwargs):
+            if marker in sql:
+                raise QueryInterrupted(Exception("interrupted"), sql, args[0] if args else None)
+            return await real(self, sql, *args, **kwargs)
+        return execute
+
+    monkeypatch.setattr(Database, "execute", slow_on("with hits as materialized"))
+    data = get(f"/-/search.json?q={q('杭州')}").json()
+    assert data["rows"] and data["facets"] == {} and "too long" in data["notes"][0]
+    page = get(f"/-/search?q={q('杭州')}")
+    assert page.status_code == 200 and 'class="pf-note"' in page.text and 'class="pf-facets"' not in page.text
+    monkeypatch.setattr(Database, "execute", slow_on("order by rank"))
+    for fmt in (".json", ""):
+        answer = get(f"/-/search{fmt}?q={q('杭州')}")
+        assert answer.status_code == 400 and "narrow" in answer.text
+
+
 def test_csv_with_a_bom_opens_as_utf8(get):
     for url in (f"/-/search.csv?q={q('杭州')}&_bom=1", "/real/facts.csv?_bom=1", "/real/facts.csv?_bom=1&_dl=1"):
         body = get(url).content

@@ -13,6 +13,7 @@ import io
 from urllib.parse import urlencode
 
 from datasette import Response
+from datasette.database import QueryInterrupted
 
 from extractor.datasette import labels
 from extractor.datasette.common import MAX_PAGE_SIZE, config, int_arg, number, viewable_database
@@ -22,6 +23,9 @@ from extractor.store.query import parse_query
 
 MAX_EXPORT_ROWS = SETTINGS.web.max_export_rows
 FACET_VALUES = SETTINGS.web.facet_values
+COUNT_CAP = SETTINGS.web.search_count_cap
+TOO_BROAD = ("The search took longer than the server allows (a broad search on a large database): "
+             "add a word or a filter (region, period, kind, metric) to narrow it.")
 #: facet column → the filter it sets
 FACET_FILTERS = {"region": "region", "period_year": "period", "kind": "kind", "modality": "modality",
                  "metric_key": "metric_key", "doc_id": "doc"}
@@ -96,6 +100,15 @@ def _csv(rows: list[dict]) -> Response:
                     headers={"content-disposition": 'attachment; filename="facts-search.csv"'})
 
 
+def _too_broad(fmt: str | None, q: str) -> Response:
+    """The answer to a search that ran past the server's time limit: what to do about it (400, as
+    Datasette answers a query that takes too long)."""
+    if fmt in ("json", "csv"):
+        return Response.json({"ok": False, "q": q, "error": TOO_BROAD}, status=400)
+    return Response.html(f"<!DOCTYPE html><html lang=\"zh\"><meta charset=\"utf-8\"><title>Search too broad</title>"
+                         f"<p>{TOO_BROAD}</p><p><a href=\"javascript:history.back()\">Back</a></p></html>", status=400)
+
+
 async def search_view(datasette, request) -> Response:
     """``/-/search`` as HTML, ``.json`` or ``.csv`` (see the module doc)."""
     database = await viewable_database(datasette, request, "facts")
@@ -109,22 +122,37 @@ async def search_view(datasette, request) -> Response:
     base = ([("q", q)] if q else []) + filters.items()
     rows: list[dict] = []
     count, facets, searched = 0, [], bool(query or filters)
+    more_than = False  # the count stopped at COUNT_CAP
+    notes: list[str] = []  # what was left out, and why
     if searched:
         limit = MAX_EXPORT_ROWS if fmt == "csv" else page_size
-        select, count_sql, params = search.search_sql(query, filters, limit=limit, offset=offset)
-        rows = [dict(r) for r in (await db.execute(select, params)).rows]
-        count = (await db.execute(count_sql, params)).rows[0][0]
+        select, count_sql, params = search.search_sql(query, filters, limit=limit, offset=offset, count_cap=COUNT_CAP)
+        try:
+            rows = [dict(r) for r in (await db.execute(select, params)).rows]
+        except QueryInterrupted:
+            return _too_broad(fmt, q)
+        try:
+            count = (await db.execute(count_sql, params)).rows[0][0]
+        except QueryInterrupted:
+            count = COUNT_CAP + 1
+        if count > COUNT_CAP:
+            count, more_than = COUNT_CAP, True
         if fmt != "csv":
-            facets = await _facets(datasette, db, query, filters, base)
+            try:
+                facets = await _facets(datasette, db, query, filters, base)
+            except QueryInterrupted:
+                notes.append("Counts by region, period, kind and metric took too long for this many facts: "
+                             "narrow the search to see them.")
     if fmt == "csv":
         return _csv(rows)
     for row in rows:
         row["fact_url"] = datasette.urls.row(database, "facts", str(row["id"]))
         row["document_url"] = datasette.urls.row(database, "documents", str(row["doc_id"]))
-    next_offset = offset + page_size if offset + len(rows) < count else None
+    next_offset = offset + page_size if len(rows) == page_size and (more_than or offset + len(rows) < count) else None
     if fmt == "json":
         return Response.json({"q": q, "filters": dict(filters.items()), "database": database,
                               "match": search.match_expression(query) if query else None, "count": count,
+                              "count_is_lower_bound": more_than, "notes": notes,
                               "offset": offset, "next_offset": next_offset, "rows": rows,
                               "facets": {f["column"]: [{k: v[k] for k in ("value", "count", "label")}
                                                        for v in f["values"]] for f in facets}}, default=repr)
@@ -139,7 +167,8 @@ async def search_view(datasette, request) -> Response:
     if len(filters.metric_key) == 1:
         chart = _url(datasette, "/-/chart", [p for p in filters.items() if p[0] != "period"])
     return Response.html(await datasette.render_template("policy_facts_search.html", {
-        "q": q, "database": database, "count": count, "rows": rows, "offset": offset, "page_size": page_size,
+        "q": q, "database": database, "count": count, "more_than": more_than, "notes": notes, "rows": rows,
+        "offset": offset, "page_size": page_size,
         "next_offset": next_offset, "searched": searched, "facets": facets,
         "filters": [(name, value, labels.value_label(name, value), _url(datasette, "/-/search",
                      [p for p in base if p != (name, value)])) for name, value in filters.items()],

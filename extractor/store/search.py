@@ -321,17 +321,22 @@ def where_sql(query: str | Query, filters: Filters | None = None) -> tuple[str, 
 
 
 def search_sql(query: str | Query, filters: Filters | None = None, *, limit: int = 50,
-               offset: int = 0) -> tuple[str, str, dict]:
+               offset: int = 0, count_cap: int | None = None) -> tuple[str, str, dict]:
     """``(select_sql, count_sql, params)`` of the facts ``query`` finds within ``filters``:
     the best matches first (see :func:`rank_sql`), then in ``facts.id`` order (documents in
-    ingest order, facts in reading order). Raises ValueError when there is nothing to search for."""
+    ingest order, facts in reading order). ``count_cap``: the count stops at that many + 1
+    (a broad search on a large database is not counted to the end). Raises ValueError when
+    there is nothing to search for."""
     q = _query(query)
     where, params = where_sql(q, filters)
     rank, more = rank_sql(q)
     params.update(more, limit=limit, offset=offset)
     select = (f"select {RESULT_COLUMNS}, {rank} as rank from {FROM_SQL} where {where}"
               " order by rank, f.id limit :limit offset :offset")
-    return select, f"select count(*) from {FROM_SQL} where {where}", params
+    if count_cap is None:
+        return select, f"select count(*) from {FROM_SQL} where {where}", params
+    params["count_cap"] = count_cap + 1
+    return select, f"select count(*) from (select 1 from {FROM_SQL} where {where} limit :count_cap)", params
 
 
 #: The columns the search page counts values of.
