@@ -27,7 +27,7 @@ from extractor.models import Fact, ParsedDocument, Sentence
 sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_bad import html_doc, markdown_doc, policy_pdf, policy_sentences, text_doc  # noqa: E402
 
-TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
+TABLES = ("documents", "sentences", "paragraphs", "tables", "table_cells", "facts")
 
 
 def rows(db: Path, table: str, drop: tuple[str, ...] = ("ingested_at",)) -> list[tuple]:

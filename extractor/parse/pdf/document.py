@@ -10,14 +10,16 @@ headers/footers are dropped.
 from __future__ import annotations
 
 import logging
+import math
 import re
+from array import array
 from pathlib import Path
 
 from extractor.errors import CorruptDocument, EmptyDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
-from extractor.parse.pdf.layout import build_rows, normalize_text, page_chars
+from extractor.parse.pdf.layout import Ch, build_rows, normalize_text, page_chars
 from extractor.parse.pdf.objects import PageObjects
 from extractor.parse.pdf.pages import DEFAULT_PDF_ENGINE, open_pages
 from extractor.parse.pdf.reading import (
@@ -78,6 +80,23 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
     return None
 
 
+_NO_GLYPH = (math.nan,) * 4
+
+
+def glyph_boxes(paras: list[list[Ch | None]], length: int) -> bytes:
+    """:attr:`Page.boxes` of a page whose text is its paragraphs joined by ``"\\n"``: each
+    paragraph character's glyph box (see :meth:`Page.box`), empty when no glyph is known."""
+    flat = array("f")
+    for k, glyphs in enumerate(paras):
+        if k:
+            flat.extend(_NO_GLYPH)
+        for g in glyphs:
+            flat.extend(_NO_GLYPH if g is None else (g.x0, g.top, g.x1, g.bottom))
+    if len(flat) != 4 * length or all(math.isnan(v) for v in flat[::4]):
+        return b""
+    return flat.tobytes()
+
+
 def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTable], int]:
     chars = page_chars(objs)
     rows = build_rows(chars)
@@ -132,9 +151,13 @@ def parse_pdf_blocks(
     single = [it for items in page_items if not any(isinstance(x, Line) and x.col > 0 for x in items)
               for it in items if isinstance(it, Line) and it.col == 0]
     fallback = geometry(single, None) if len(single) >= 6 else None
-    blocks = [paragraphs(items, fallback) for items in page_items]
-    doc_pages = [Page(number=i, text="\n".join(b for b in bl if isinstance(b, str)))
-                 for i, bl in enumerate(blocks, start=1)]
+    blocks: list[list[str | Table]] = []
+    doc_pages: list[Page] = []
+    for number, items in enumerate(page_items, start=1):
+        glyphs: list[list[Ch | None]] = []
+        blocks.append(paragraphs(items, fallback, glyphs))
+        text = "\n".join(b for b in blocks[-1] if isinstance(b, str))
+        doc_pages.append(Page(number=number, text=text, boxes=glyph_boxes(glyphs, len(text))))
     tables = [b for bl in blocks for b in bl if isinstance(b, Table)]
     first_lines = [it for it in page_items[0] if isinstance(it, Line)] if page_items else []
     all_lines = [it for items in page_items for it in items if isinstance(it, Line)]
