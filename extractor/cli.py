@@ -69,11 +69,14 @@ def cli() -> None:
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=SETTINGS.pdf.engine, show_default=True,
               help="what reads PDF pages: PDFium, or pdfplumber (the slower reference reader); a page PDFium "
                    "cannot read is read by pdfplumber")
+@click.option("--keep-sources/--no-keep-sources", default=True, show_default=True,
+              help="keep each document's source file beside the database (DB folder/sources/SHA256.EXT, hard-linked "
+                   "when possible) for the evidence pages")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
-           follow_symlinks, prune, pdf_engine, as_json, quiet) -> None:
+           follow_symlinks, prune, pdf_engine, keep_sources, as_json, quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
     A document is its content (sha256) and the files it came from (ingest root
@@ -110,7 +113,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
                 follow_symlinks=follow_symlinks, prune=prune, progress=bar.update, on_total=bar.start,
-                pdf_engine=pdf_engine,
+                pdf_engine=pdf_engine, keep_sources=keep_sources,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
         raise click.ClickException(printable(str(exc))) from exc

@@ -50,7 +50,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,8 @@ from extractor.ingest.job import (
     store_error,
     to_rows,
 )
+from extractor.ingest.keep_sources import keep_sources as keep_all
+from extractor.ingest.summary import Summary
 from extractor.ingest.workers import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
@@ -87,6 +89,7 @@ from extractor.ingest.workers import (
 )
 from extractor.models import ParsedDocument
 from extractor.settings import SETTINGS
+from extractor.store.sources import sources_dir
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -101,54 +104,6 @@ COMMIT_DOCS = SETTINGS.store.commit_docs
 COMMIT_SECONDS = SETTINGS.store.commit_seconds
 #: SQLite page cache of the writer's connection, in MB.
 WRITER_CACHE_MB = SETTINGS.store.writer_cache_mb
-
-
-@dataclass
-class Summary:
-    """Counts for one ingest run (``as_dict`` is the ``--json`` output)."""
-
-    files: int = 0  # discovered
-    ok: int = 0
-    partial: int = 0  # stored, but some pages could not be read
-    unchanged: int = 0  # already stored with the same sha256: not read again
-    duplicates: int = 0  # content stored under another path: recorded as another file of that document
-    skipped: int = 0  # a file type policy-facts does not read, a link not followed, a FIFO
-    failed: int = 0
-    too_large: int = 0  # over a size, memory or time limit
-    needs_ocr: int = 0
-    encrypted: int = 0
-    unreadable: int = 0  # folders that could not be listed (not counted in files)
-    pruned_files: int = 0  # files gone from their folder, forgotten (--prune)
-    pruned_documents: int = 0  # documents left without files, deleted (--prune)
-    facts: int = 0
-    sentences: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    store_seconds: float = 0.0  # of which the writer spent storing results
-    interrupted: bool = False
-    problems: list[dict[str, str]] = field(default_factory=list)  # {path, status, error}
-
-    @property
-    def done(self) -> int:
-        """Files dealt with so far (read, stored, linked or found unchanged)."""
-        return (self.ok + self.partial + self.unchanged + self.duplicates + self.skipped + self.failed
-                + self.too_large + self.needs_ocr + self.encrypted)
-
-    @property
-    def read(self) -> int:
-        """Files read in this run (all but the unchanged and duplicate ones)."""
-        return self.done - self.unchanged - self.duplicates
-
-    @property
-    def incomplete(self) -> int:
-        """Files not stored whole (failed, too large, partial) and folders not listed: exit code 2."""
-        return self.failed + self.too_large + self.partial + self.unreadable
-
-    def count(self, status: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
-
-    def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass
@@ -287,6 +242,7 @@ def ingest(
     progress: Callable[[Extraction | None, Summary], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     pdf_engine: str | None = None,
+    keep_sources: bool = True,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
@@ -294,6 +250,8 @@ def ingest(
     this process, no limits).
     ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget the files of the
     folders ingested that are gone (and documents left without files). ``pdf_engine``: "pdfium" or "pdfplumber".
+    ``keep_sources``: keep each stored document's source file beside the database, in ``sources/``
+    (:mod:`extractor.ingest.keep_sources`).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
     stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -304,7 +262,7 @@ def ingest(
     summary = Summary()
     db_path = Path(db_path)
     roots = [Path(p) for p in paths]
-    exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
+    exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal"), sources_dir(db_path)]
     found = list({(f.root_id, f.rel): f for f in discover(roots, exclude=exclude,
                                                            follow_symlinks=follow_symlinks)}.values())
     summary.files = sum(f.status != "unreadable" for f in found)
@@ -326,6 +284,8 @@ def ingest(
         writer.commit()
         if prune:
             _prune(store, roots, found, summary)
+        if keep_sources:
+            summary.sources_kept, summary.sources_missing = keep_all(store, db_path)
         cancel = False
     except KeyboardInterrupt:
         summary.interrupted = True
