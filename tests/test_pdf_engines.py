@@ -16,6 +16,7 @@ from extractor.errors import CorruptDocument, EncryptedDocument
 from extractor.ingest.pipeline import ingest
 from extractor.parse.pdf import pages
 from extractor.parse.pdf.document import parse_pdf
+from extractor.parse.pdf.objects import PlumberPages
 from extractor.parse.pdf.pdfium import PdfiumPages
 from extractor.settings import PDF_ENGINES, SETTINGS
 
@@ -126,6 +127,42 @@ def test_a_page_whose_text_pdfium_cannot_read_goes_to_pdfplumber(tmp_path):
         doc = parse_pdf(path, engine=engine)
         assert list(doc.page_errors) == [2] and doc.fallback_pages == [], engine
         assert doc.pages[0].text == PAGE_ONE_TEXT
+
+
+def _pdf_of_pages(path: Path, contents: list[bytes]) -> Path:
+    """A PDF with a page per content stream, each drawn with Helvetica as /F1."""
+    from fixtures_bad import raw_pdf
+
+    n = len(contents)
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(n))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
+    streams = [b"<< /Length %d >>\nstream\n" % len(c) + c + b"\nendstream" for c in contents]
+    path.write_bytes(raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
+                              *(page % (3 + n + i, 3 + 2 * n) for i in range(n)), *streams,
+                              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+    return path
+
+
+def test_a_page_of_blanks_is_pdfiums_and_text_of_no_size_is_not(tmp_path):
+    """PDFium's text page leaves out a space drawn by itself; a page drawing nothing else (an empty
+    page of a word processor, a scan's page) is still PDFium's to read: the same spaces as pdfplumber,
+    no fallback. Text drawn at size 0 gives PDFium no glyph at all: that page goes to pdfplumber."""
+    path = _pdf_of_pages(tmp_path / "blanks.pdf", [
+        b"BT /F1 12 Tf 72 720 Td (Exports grew 12.5% to 578.06 billion yuan in 2023.) Tj ET",
+        b"BT /F1 12 Tf 72 720 Td ( ) Tj ET BT /F1 10 Tf 300 400 Td ( ) Tj ET",
+        b"BT /F1 0 Tf 72 720 Td (hidden 2023) Tj ET",
+    ])
+    pdfium_pages, plumber_pages = PdfiumPages(path), PlumberPages(path)
+    blank, ref = pdfium_pages.read(1), plumber_pages.read(1)
+    assert [c.text for c in blank.chars] == [c.text for c in ref.chars] == [" ", " "]
+    assert [round(c.x0) for c in blank.chars] == [round(c.x0) for c in ref.chars] == [72, 300]
+    with pytest.raises(CorruptDocument, match="no glyph"):
+        pdfium_pages.read(2)
+    pdfium_pages.close()
+    plumber_pages.close()
+    doc, expected = parse_pdf(path), parse_pdf(path, engine="pdfplumber")
+    assert doc.fallback_pages == [3] and doc.page_errors == {}
+    assert [p.text for p in doc.pages] == [p.text for p in expected.pages]
 
 
 def test_a_worker_ended_by_abort_under_a_memory_cap_is_out_of_memory():

@@ -125,27 +125,33 @@ def _blanks(objects: _Objects, seen: set[int], pm: PageMap) -> list[tuple[int, R
     """The text objects PDFium's text page left out for being no wider than :data:`_BLANK` — a
     space drawn by itself, which pdfminer, and the parser, see as an explicit space — as spaces
     where they are, with their positions in the content stream. A text object left out for
-    repeating the one before (fake bold) is not one."""
+    repeating the one before (fake bold) is not one, nor is one whose font cannot draw it (no size,
+    or no width for a space: a broken font)."""
     box = [ctypes.c_float() for _ in range(4)]
     box_p = [ctypes.byref(v) for v in box]
     out = []
     for obj, k in objects.texts.items():
         if obj not in seen and _object_bounds(obj, *box_p) and abs(box[2].value - box[0].value) < _BLANK:
-            out.append((k, _space(obj, objects.outer.get(obj, _IDENTITY), pm)))
+            space = _space(obj, objects.outer.get(obj, _IDENTITY), pm)
+            if space is not None:
+                out.append((k, space))
     return out
 
 
-def _space(obj: int, outer: Matrix, pm: PageMap) -> RawChar:
+def _space(obj: int, outer: Matrix, pm: PageMap) -> RawChar | None:
     """A space drawn by itself, boxed as pdfminer boxes a glyph: from the text object's origin to the
-    font's width for a space, from its descent to descent + size (a turned one: a point)."""
+    font's width for a space, from its descent to descent + size (a turned one: a point); None
+    when its size or its font's width for a space is 0 (nothing a space could be drawn with)."""
     m, value = pdfium_c.FS_MATRIX(), ctypes.c_float()
     _object_matrix(obj, ctypes.byref(m))
     a, b, c, d, e, f = _mul((m.a, m.b, m.c, m.d, m.e, m.f), outer)
     size = value.value if _text_size(obj, ctypes.byref(value)) else 0.0
     font = _text_font(obj)
     width = value.value if font and _glyph_width(font, 0x20, size, ctypes.byref(value)) else 0.0
-    descent = value.value if font and _font_descent(font, size, ctypes.byref(value)) else 0.0
-    if b or c or size <= 0:
+    if size <= 0 or width <= 0:
+        return None
+    descent = value.value if _font_descent(font, size, ctypes.byref(value)) else 0.0
+    if b or c:
         width, descent, size = 0.0, 0.0, 0.0
     (x0, t0), (x1, t1) = pm.point(e, f + descent * d), pm.point(e + width * a, f + (descent + size) * d)
     x0, x1, t0, t1 = min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1)
@@ -282,11 +288,26 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
     """The text page's glyphs in content-stream order (PDFium sorts the text objects of a line
     left to right; pdfminer, and the parser, keep the order they are drawn in), without the
     spaces and line breaks PDFium inserts between words and lines, with a space for each blank
-    text object it left out."""
+    text object it left out.
+
+    Raises :class:`CorruptDocument` when the page draws text and PDFium reads no glyph of it (a
+    font it cannot use): the page is then not PDFium's to read. A page whose text objects are all
+    blank (a space drawn by itself, as on an empty page of a word processor's or a scan's) is read."""
     n = pdfium_c.FPDFText_CountChars(textpage)
-    if n <= 0:
-        return []
-    order = objects.texts
+    keyed, seen = _read_glyphs(textpage, n, pm, objects.texts) if n > 0 else ([], set())
+    blanks = _blanks(objects, seen, pm) if len(seen) < len(objects.texts) else []
+    if not keyed and len(blanks) < len(objects.texts):
+        raise CorruptDocument(f"PDFium read no glyph of the page's {len(objects.texts)} text object(s)")
+    keyed += blanks
+    if blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
+        keyed.sort(key=lambda kc: kc[0])  # stable: a text object's glyphs keep their order
+    return [ch for _, ch in keyed]
+
+
+def _read_glyphs(textpage: Any, n: int, pm: PageMap, order: dict[int, int]
+                 ) -> tuple[list[tuple[int, RawChar]], set[int]]:
+    """The ``n`` glyphs of the text page (see :func:`_glyphs`), each with its text object's place in
+    the content stream, and the text objects they came from."""
     units = _page_text(textpage, n)
     loose_box, origin, text_object = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _text_object
     rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
@@ -343,13 +364,7 @@ def _glyphs(textpage: Any, pm: PageMap, objects: _Objects) -> list[RawChar]:
         if t1 < t0:
             t0, t1 = t1, t0
         keyed.append((key, RawChar(text, x0, x1, t0, t1, t1 - t0, upright)))
-    if not keyed:
-        return []
-    blanks = _blanks(objects, seen, pm) if len(seen) < len(order) else []
-    keyed += blanks
-    if blanks or any(p[0] > q[0] for p, q in zip(keyed, keyed[1:], strict=False)):
-        keyed.sort(key=lambda kc: kc[0])  # stable: a text object's glyphs keep their order
-    return [ch for _, ch in keyed]
+    return keyed, seen
 
 
 def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
@@ -363,11 +378,9 @@ def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
     if not textpage:
         raise CorruptDocument("PDFium cannot read the page's text")
     try:
-        chars = _glyphs(textpage, pm, objects)
+        chars = _glyphs(textpage, pm, objects)  # raises for text drawn and none of it read
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
-    if not chars and objects.texts:  # text drawn, none of it read (a font PDFium cannot use): not this page
-        raise CorruptDocument(f"PDFium read no glyph of the page's {len(objects.texts)} text object(s)")
     out = PageObjects(width=pm.width, height=pm.height, bbox=pm.bbox, chars=chars, rotation=pm.rotation)
     lists = {"rect": out.rects, "line": out.lines, "curve": out.curves}
     for obj, outer in objects.paths:
