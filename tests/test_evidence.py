@@ -340,3 +340,16 @@ def test_the_table_laid_out_has_its_page_beside_it(client, served) -> None:
     assert src == f"/-/evidence/table/{table}.png?w=480&amp;fact={fact}"
     image = client(html.unescape(src))
     _assert_boxed(image.content, image.headers["x-evidence-box"])
+
+
+def test_a_table_without_its_source_says_so(served, tmp_path: Path, policy_facts_plugin) -> None:
+    bare = tmp_path / "facts.db"
+    shutil.copy(served, bare)
+    table = query(bare, "select t.id from tables t join documents d on d.id = t.doc_id"
+                        " where d.doc_type = 'pdf' and t.bbox is not null order by t.id limit 1")[0][0]
+
+    async def run():
+        return await _datasette(bare).client.get(f"/-/source-table/{table}")
+
+    text = asyncio.run(run()).text
+    assert "not kept beside this database" in text and "pf-table-crop" not in text

@@ -50,6 +50,7 @@ async def source_table_view(datasette, request) -> Response:
                 "table": table,
                 "grid": grid,
                 "image_url": image,
+                "source_missing": drawn is not None and drawn[0].file is None and drawn[0].doc_type == "pdf",
                 "page_url": image_url(datasette, "table", table_id, 2 * SETTINGS.evidence.width, fact=marked,
                                       full=1) if image else None,
                 "document_url": datasette.urls.row(database, "documents", str(table["doc_id"])),
