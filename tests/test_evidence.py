@@ -353,3 +353,31 @@ def test_a_table_without_its_source_says_so(served, tmp_path: Path, policy_facts
 
     text = asyncio.run(run()).text
     assert "not kept beside this database" in text and "pf-table-crop" not in text
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_rotated_page_is_boxed_where_the_glyph_is_drawn(tmp_path: Path, rotation: int) -> None:
+    """Boxes in pdfplumber's coordinates (/Rotate applied) land on the glyph in PDFium's rendering."""
+    import pdfplumber
+    from fixtures_pdf import FONT
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / f"rotated-{rotation}.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont(FONT, 20)
+    c.drawString(100, 300, "数字8765")
+    c.setPageRotation(rotation)
+    c.showPage()
+    c.save()
+    with pdfplumber.open(path) as pdf:
+        glyph = next(ch for ch in pdf.pages[0].chars if ch["text"] == "8")
+    box = (glyph["x0"], glyph["top"], glyph["x1"], glyph["bottom"])
+    for crop in (None, (box[0] - 30, box[1] - 30, box[2] + 30, box[3] + 30)):
+        out = render_png(path, 1, 400, Drawing(crop, (box,)))
+        image = Image.open(io.BytesIO(out.png)).convert("RGB")
+        x0, y0, x1, y1 = out.box_px
+        assert 0 <= x0 < x1 <= image.size[0] and 0 <= y0 < y1 <= image.size[1]
+        inside = [image.getpixel((x, y)) for x in range(x0 + 4, x1 - 4) for y in range(y0 + 4, y1 - 4)]
+        outside_ink = sum(1 for x in range(image.size[0]) for y in range(image.size[1])
+                          if sum(image.getpixel((x, y))) < 300 and not (x0 <= x <= x1 and y0 <= y <= y1))
+        assert sum(1 for p in inside if sum(p) < 300) >= 5 and outside_ink > 0  # the 8, and the rest of the line

@@ -17,6 +17,9 @@ copy of ``db/`` serves its evidence from wherever it is. Images are cached on di
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,28 +46,29 @@ def folders(datasette, database: str) -> tuple[Path | None, Path | None]:
     """(kept sources, image cache) of a database: beside its file, unless the plugin settings say."""
     conf = config(datasette)
     db = datasette.get_database(database)
-    sources = Path(conf["sources"]) if conf.get("sources") else (sources_dir(db.path) if db.path else None)
+    sources = conf.get("sources") or (str(sources_dir(db.path)) if db.path else None)
     if sources is None:
         return None, None
-    cache = Path(conf["evidence_cache"]) if conf.get("evidence_cache") else sources / _CACHE_NAME
-    for candidate in (cache, Path(tempfile.gettempdir()) / "policy-facts-evidence" / str(abs(hash(str(sources))))):
+    return Path(sources), _cache_folder(sources, conf.get("evidence_cache"))
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_folder(sources: str, configured: str | None) -> Path | None:
+    """The image cache of a sources folder: the one configured, else ``sources/.cache``, else (that
+    cannot be written: a read-only copy) a folder of its own in the temporary folder; None when
+    none can be written. Decided once per process."""
+    key = hashlib.sha256(sources.encode()).hexdigest()[:16]
+    for candidate in (Path(configured) if configured else Path(sources) / _CACHE_NAME,
+                      Path(tempfile.gettempdir()) / "policy-facts-evidence" / key):
         try:
             candidate.mkdir(parents=True, exist_ok=True)
-            if _writable(candidate):
-                return sources, candidate
+            probe = candidate / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
         except OSError:
             continue
-    return sources, None
-
-
-def _writable(folder: Path) -> bool:
-    probe = folder / f".probe-{id(folder)}"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError:
-        return False
-    return True
+        return candidate
+    return None
 
 
 def image_url(datasette, kind: str, ident: int, width: int | None = None, **params: Any) -> str:
