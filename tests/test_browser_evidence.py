@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import io
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, running
+from test_browser import CHROMIUM, browser, free_port, running  # noqa: F401 (browser: a fixture)
+from test_pipeline import query
 
 from extractor.datasette.page_image import BOX_RGB
 
@@ -51,29 +51,12 @@ def server(published):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+def page(request):
+    """A 1366-wide page of test_browser's browser (imported above: a fixture)."""
+    page = request.getfixturevalue("browser").new_page(viewport={"width": 1366, "height": 900})
     yield page
     page.close()
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _near(pixel, colour, tol: int = 60) -> bool:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 from PIL import Image
+from test_pipeline import query
 
 from extractor.checks.crosscheck import run_checks
 from extractor.datasette import evidence
@@ -69,14 +70,6 @@ def client(served, policy_facts_plugin):
         return asyncio.run(run())
 
     return call
-
-
-def query(db: Path, sql: str, params=()) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def _pdf_fact(db: Path, method: str = "regex") -> tuple[int, str, int]:

@@ -222,29 +222,26 @@ def _runs(row: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+_CHECKS = (
+    "select c.id, c.type, c.status, c.formula, c.explanation_zh, c.explanation_en, group_concat(cf.role, ', ')"
+    " as roles from check_facts cf join checks c on c.id = cf.check_id where cf.fact_id = :fact"
+    " group by c.id order by c.id"
+)
+_CONFLICTS = (
+    "select id, status, metric, region, period, explanation_zh, explanation_en,"
+    " case when fact_id_a = :fact then fact_id_b else fact_id_a end as other_fact,"
+    " case when fact_id_a = :fact then quote_b else quote_a end as other_quote,"
+    " case when fact_id_a = :fact then doc_id_b else doc_id_a end as other_doc"
+    " from conflicts where fact_id_a = :fact or fact_id_b = :fact order by id"
+)
 
 
-def _checks(conn: sqlite3.Connection, fact_id: int) -> list[dict]:
-    if not _table_exists(conn, "check_facts"):
+def _involving(conn: sqlite3.Connection, table: str, sql: str, fact_id: int) -> list[dict]:
+    """The rows ``sql`` reads about a fact, as dicts; none when ``table`` (made by
+    ``policy-facts check``) is not there."""
+    if conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [table]).fetchone() is None:
         return []
-    cur = conn.execute(
-        "select c.id, c.type, c.status, c.formula, c.explanation_zh, c.explanation_en, group_concat(cf.role, ', ')"
-        " as roles from check_facts cf join checks c on c.id = cf.check_id where cf.fact_id = ?"
-        " group by c.id order by c.id", [fact_id])
-    return [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
-
-
-def _conflicts(conn: sqlite3.Connection, fact_id: int) -> list[dict]:
-    if not _table_exists(conn, "conflicts"):
-        return []
-    cur = conn.execute(
-        "select id, status, metric, region, period, explanation_zh, explanation_en,"
-        " case when fact_id_a = ? then fact_id_b else fact_id_a end as other_fact,"
-        " case when fact_id_a = ? then quote_b else quote_a end as other_quote,"
-        " case when fact_id_a = ? then doc_id_b else doc_id_a end as other_doc"
-        " from conflicts where fact_id_a = ? or fact_id_b = ? order by id", [fact_id] * 5)
+    cur = conn.execute(sql, {"fact": fact_id})
     return [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
 
 
@@ -269,7 +266,8 @@ def fact_context(conn: sqlite3.Connection, folder: Path | None, fact_id: int) ->
         "boxed": _box(row) is not None and row["page"] is not None,
         "runs": _runs(row), "sentence": row["sentence"], "sentence_id": row["sentence_id"],
         "paragraph_id": row["paragraph_id"], "table_id": row["table_id"], "table_caption": row.get("t_caption"),
-        "claim": claim, "checks": _checks(conn, fact_id), "conflicts": _conflicts(conn, fact_id),
+        "claim": claim, "checks": _involving(conn, "check_facts", _CHECKS, fact_id),
+        "conflicts": _involving(conn, "conflicts", _CONFLICTS, fact_id),
     }
 
 
