@@ -115,6 +115,7 @@ class TreeRSS:
         self.peak = 0
         self.peak_pss = 0
         self.peak_one = 0
+        self.peak_main = 0  # the process started (the client), alone
         self.peak_procs = 0
         self.cpu: dict[int, float] = {}
         self.wall = self.machine_cpu = 0.0
@@ -165,6 +166,7 @@ class TreeRSS:
                 self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in tree))
             n += 1
             self.peak_one = max(self.peak_one, max(sizes, default=0))
+            self.peak_main = max(self.peak_main, sizes[0] if sizes else 0)
             self.peak_procs = max(self.peak_procs, len(tree))
             self._stop.wait(self.interval)
 
@@ -211,6 +213,7 @@ def run_ingest(corpus: Path | list[Path], db: Path, workers: int, extra: list[st
     summary = json.loads(out)
     summary.pop("problems", None)
     return {**summary, "wall": wall, "peak_rss": mem.peak, "peak_pss": mem.peak_pss, "peak_rss_one": mem.peak_one,
+            "peak_rss_main": mem.peak_main,
             "processes": mem.peak_procs, "exit": proc.returncode, "cpu_main": mem.main_cpu,
             "cpu_workers": mem.worker_cpu, "other_load": mem.other_load, "steal": mem.steal}
 

@@ -14,7 +14,7 @@ import click
 
 from extractor import __version__
 from extractor.errors import PatternError, PolicyFactsError
-from extractor.settings import PDF_ENGINES, SETTINGS
+from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
 DEFAULT_DB = "db/facts.db"
 
@@ -72,11 +72,22 @@ def cli() -> None:
 @click.option("--keep-sources/--no-keep-sources", default=True, show_default=True,
               help="keep each document's source file beside the database (DB folder/sources/SHA256.EXT, hard-linked "
                    "when possible) for the evidence pages")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=SETTINGS.ocr.mode, show_default=True,
+              help="which PDF pages OCR reads: auto (those without a usable text layer: none, garbage glyphs, a "
+                   "scan's poor OCR layer), force (every page) or off (a PDF without a text layer is needs_ocr)")
+@click.option("--cluster", metavar="tcp://HOST:PORT|local:N", default=None,
+              help="read the documents on a Dask cluster (a scheduler's address), or on a LocalCluster of N "
+                   "processes, instead of local workers; --workers is then ignored (see docs/scale.md)")
+@click.option("--ship-bytes", is_flag=True, help="--cluster: send each file's bytes to the workers (no shared folder)")
+@click.option("--worker-path", "worker_paths", multiple=True, metavar="LOCAL=REMOTE",
+              help="--cluster: the workers find the files of folder LOCAL at REMOTE (a folder or an fsspec URL "
+                   "such as s3://bucket/dir); default: the same path")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON summary for scripts")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
-           follow_symlinks, prune, pdf_engine, keep_sources, as_json, quiet) -> None:
+           follow_symlinks, prune, pdf_engine, keep_sources, ocr, cluster, ship_bytes, worker_paths, as_json,
+           quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
     A document is its content (sha256) and the files it came from (ingest root
@@ -90,8 +101,12 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     Ctrl-C (or kill) keeps what was committed (all but the last couple of
     seconds' work): run the same command again to continue.
 
+    With --cluster the same work runs on a Dask cluster; this process still finds
+    the files, decides what to read and writes the database.
+
     Exit code 2 when any file failed, was too large or partial, or a folder could
-    not be listed; 130 when interrupted; 1 for a missing path; 3 for a broken pattern file.
+    not be listed; 130 when interrupted; 1 for a missing path, a cluster that cannot
+    run, or --ship-bytes/--worker-path without --cluster; 3 for a broken pattern file.
     """
     import signal
     import sqlite3
@@ -100,6 +115,8 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     from extractor.ingest.pipeline import ingest as run_ingest
     from extractor.ingest.progress import Progress, print_summary
 
+    if (ship_bytes or worker_paths) and not cluster:
+        raise click.UsageError("--ship-bytes and --worker-path go with --cluster")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     show = not quiet and not as_json and sys.stderr.isatty()
 
@@ -113,7 +130,8 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
                 follow_symlinks=follow_symlinks, prune=prune, progress=bar.update, on_total=bar.start,
-                pdf_engine=pdf_engine, keep_sources=keep_sources,
+                pdf_engine=pdf_engine, keep_sources=keep_sources, ocr=ocr, cluster=cluster, ship_bytes=ship_bytes,
+                worker_paths=worker_paths,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
         raise click.ClickException(printable(str(exc))) from exc

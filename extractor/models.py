@@ -29,6 +29,12 @@ def union_box(boxes: list[Box]) -> Box | None:
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+#: where a document's own date was read: the ingest manifest, the file's metadata (HTML meta
+#: tags, front matter), a news page's dateline, a bare date line on the cover or at the
+#: signature, the report period the title or cover names (2018年第一季度报告), a year or
+#: date stamp in the title, or the PDF's creation date
+DateSource = Literal["manifest", "metadata", "dateline", "cover", "signature", "report_period", "title",
+                     "file_metadata"]
 
 
 class Page(BaseModel):
@@ -116,6 +122,21 @@ class Table(BaseModel):
         return out
 
 
+class OcrPage(BaseModel):
+    """A page read by OCR: why, how it was turned and straightened, and what was recognised
+    (each character with the recogniser's confidence, for the facts read from it)."""
+
+    number: int = 0  # 1-based
+    reason: str  # why the page was read by OCR (no text layer, a poor OCR layer, garbage glyphs, forced)
+    turned: int = 0  # degrees the page was turned clockwise to stand upright
+    skew: float = 0.0  # degrees it was straightened by
+    confidence: float | None = None  # the mean confidence of its lines (0..1)
+    #: the recognised characters, line after line, without spaces
+    text: str = ""
+    #: the confidence of each character of ``text``, in percent
+    conf: list[int] = Field(default_factory=list)
+
+
 class ParsedDocument(BaseModel):
     """What a parser returns: the document's text by page, its tables and metadata."""
 
@@ -123,6 +144,10 @@ class ParsedDocument(BaseModel):
     doc_type: DocType
     title: str | None = None
     published: str | None = None  # ISO date
+    #: the document's own date (YYYY-MM-DD, YYYY-MM or YYYY), which relative time words resolve
+    #: against, and where it was read (set by the parser when it knows, else at ingest)
+    date: str | None = None
+    date_source: DateSource | None = None
     author: str | None = None
     publisher: str | None = None
     source_url: str | None = None
@@ -134,6 +159,8 @@ class ParsedDocument(BaseModel):
     page_errors: dict[int, str] = Field(default_factory=dict)
     pdf_engine: PdfEngine | None = None  # the engine that read a PDF's pages
     fallback_pages: list[int] = Field(default_factory=list)  # pages the engine could not read: pdfplumber read them
+    ocr_mode: str | None = None  # a PDF's OCR mode when read: off | auto | force
+    ocr_pages: list[OcrPage] = Field(default_factory=list)  # the pages read by OCR
 
     @property
     def text(self) -> str:
@@ -199,7 +226,11 @@ class Fact(BaseModel):
     high: float | None = None
     char_start: int | None = None  # offsets of quote in the page text
     char_end: int | None = None
-    method: str = "regex"  # regex | table
+    method: str = "regex"  # regex | table | ocr (running text recognised in a page image)
+    #: for a figure read by OCR: the lowest confidence (0..1) of its characters, and "low" when
+    #: that is under ``SETTINGS.ocr.low_confidence`` (else "ok")
+    ocr_confidence: float | None = None
+    ocr_flag: Literal["ok", "low"] | None = None
     table_index: int | None = None  # position of the table in ParsedDocument.tables
     table_row: int | None = None
     table_col: int | None = None

@@ -14,6 +14,9 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: When pages are read by OCR: never, when a page has no (usable) text layer, or always.
+OcrMode = Literal["off", "auto", "force"]
+OCR_MODES: tuple[str, ...] = get_args(OcrMode)
 #: What can read a PDF's pages: PDFium, or pdfplumber (the reference reader).
 PdfEngine = Literal["pdfium", "pdfplumber"]
 PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
@@ -36,6 +39,7 @@ class Ingest(_Group):
         20_000, ge=700, description="a worker's young-generation collection threshold (Python's default: 700): "
         "an extraction makes hundreds of thousands of short-lived containers that reference counting frees, and "
         "at 700 the collector took a fifth of a worker's time on the seed and real PDFs; at 20,000 about 1%")
+    cluster_wait_s: float = Field(60.0, gt=0, description="--cluster: wait this long for the scheduler and a worker")
 
 
 class Store(_Group):
@@ -61,6 +65,31 @@ class Pdf(_Group):
 
     engine: PdfEngine = Field("pdfium", description="what reads PDF pages: PDFium, or pdfplumber (the slower "
                               "reference reader); a page PDFium cannot read is read by pdfplumber")
+
+
+class Ocr(_Group):
+    """Reading scanned pages: when, at what resolution, and what counts as a doubtful reading."""
+
+    mode: OcrMode = Field("auto", description="off: a page without a text layer is not read (needs_ocr); auto: "
+                          "pages without a usable text layer are read by OCR; force: every page is")
+    dpi: float = Field(150.0, ge=50, le=600, description="pages are rendered at this resolution for OCR")
+    max_pixels: int = Field(12_000_000, ge=1_000_000, description="… lowered for a large page to this many pixels")
+    threads: int | None = Field(None, ge=1, description="threads of each ONNX session (None: 1, as workers run one per core)")
+    min_line_score: float = Field(0.5, ge=0, le=1, description="recognised lines with a lower confidence are dropped")
+    low_confidence: float = Field(0.9, ge=0, le=1, description="a figure with a character read with less "
+                                  "confidence than this is flagged (ocr_flag 'low')")
+    min_image_cover: float = Field(0.5, ge=0, le=1, description="a page whose largest image covers this share of it is a scan")
+    max_garbage: float = Field(0.1, ge=0, le=1, description="a text layer with this share of private-use or "
+                               "unmapped glyphs is garbage: OCR")
+    min_dictionary: float = Field(0.55, ge=0, le=1, description="a scan's text layer whose Chinese is less "
+                                  "covered by dictionary words than this is a poor OCR layer")
+    max_suspect: int = Field(1, ge=0, description="a scan's text layer with more figures than this that mix "
+                             "digits and look-alike letters (ZOq5, 20I6) or stray characters is a poor OCR layer")
+    max_skew: float = Field(5.0, ge=0, description="a page tilted more than this (degrees) is not straightened")
+    time_share: float = Field(0.8, gt=0, le=1, description="OCR stops when a document has used this share of "
+                              "its time limit; the pages left are named as not read (partial)")
+    min_ink: float = Field(0.001, ge=0, description="a page without a text layer whose image has less ink than "
+                           "this share of its pixels is blank: not read")
 
 
 class Layout(_Group):
@@ -143,6 +172,7 @@ class Settings(_Group):
     store: Store = Store()
     segment: Segment = Segment()
     pdf: Pdf = Pdf()
+    ocr: Ocr = Ocr()
     layout: Layout = Layout()
     checks: Checks = Checks()
     verify: Verify = Verify()

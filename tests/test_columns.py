@@ -71,6 +71,9 @@ def test_trailing_windows_end_at_the_documents_month() -> None:
     assert column_period("3个月", ctx).period == "2022-04/2022-07"
     assert column_period("12M", ctx).period == "2021-07/2022-07"
     assert column_period("1M", DocContext(year=2022, period="2022")).period is None  # no month to count from
+    # the document's own date decides, not a period its opening text happens to name
+    dated = DocContext(year=2023, month=8, date="2023-08-15", period="2023-Q1")
+    assert column_period("6M", dated).period == "2023-02/2023-08"
 
 
 def test_period_headers_say_only_when() -> None:

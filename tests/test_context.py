@@ -75,3 +75,10 @@ def test_real_reports(shared_dir: Path) -> None:
     assert (byd.report_period, byd.subject) == ("2023", "比亚迪")
     tebon = document_context(parse_file(realdocs / "tebon_research_note_gaoce_2022.pdf"))
     assert (tebon.report_period, tebon.subject) == (None, "高测股份")
+
+
+def test_a_coded_name_on_the_first_line_of_a_file_without_a_title() -> None:
+    """A research note read from a file with no title metadata: its first line is its heading."""
+    text = "某某证券-贵州茅台(600519)年报点评：业绩稳健增长\n2024年04月01日\n公司2023年实现营业收入1505.6亿元。"
+    assert document_subject(doc(text)) == "贵州茅台"
+    assert document_subject(doc("正文第一行\n此前贵州茅台(600519)发布公告。")) is None  # named once, in passing

@@ -50,6 +50,13 @@ def test_decline_is_negative_and_pp_change():
         ("换乘比例提高到", "share"),
         ("订单同比增长率从15%提升至", "growth"),
         ("", "share"),
+        ("毛利率", "other"),
+        ("加权平均净资产收益率", "other"),
+        ("美国10年期国债收益率可能低至", "other"),
+        ("美联储应将政策利率下调至", "other"),
+        ("美国经济陷入衰退的比率为零至", "other"),
+        ("毛利率同比下降", "growth"),
+        ("资产负债率", "other"),
     ],
 )
 def test_percent_kind_from_cue_words(pre, kind):
@@ -144,7 +151,8 @@ def test_region_carries_across_sentences_of_a_paragraph_and_title_fills_the_rest
 def test_metric_of_a_count_is_the_thing_counted():
     fs = facts_of("我国已批准建设了165个跨境电商综试区。中国已与30个国家和地区签署了合作备忘录。")
     assert one(fs, "165").metric == "跨境电商综试区"
-    assert one(fs, "30").metric == "国家和地区"
+    # what the clause says of the counted thing stays with it (the gold's 签署…备忘录的国家和地区)
+    assert one(fs, "30").metric == "签署了合作备忘录的国家和地区"
 
 
 def test_metric_of_a_physical_amount_named_only_after_it():
@@ -185,3 +193,189 @@ def test_table_units_from_row_labels_and_change_columns_are_growth():
     assert [f.period for f in fs[:2]] == ["2023", "2022"]
     assert fs[0].value_norm == 602315354000.0 and fs[0].metric.startswith("营业收入")
     assert "（元）" not in fs[0].metric
+
+
+# -- region is the subject; how region and period were decided --------------------------------
+
+NOTE = "德邦证券-远望科技(688001)扩产金刚线，强化切割布局-220719"
+
+
+def test_a_research_notes_figures_are_its_companys():
+    fs = facts_of("事件：公司拟在壶关县建设金刚线项目。公司22年1季度产能712万公里，年化产能超2500万公里。\n"
+                  "目前已公布47GW产能（乐山5GW示范基地、建湖一期10GW项目，建湖二期12GW项目）。\n"
+                  "预计一期总投资额约6.66亿元。", title=NOTE, doc_type="pdf")
+    for quote in ("712", "2500", "47GW", "5GW", "10GW", "12GW"):
+        assert one(fs, quote).region == "远望科技", quote
+    assert one(fs, "712").region_source == "stated"
+    assert one(fs, "6.66").region == "远望科技" and one(fs, "6.66").region_source == "document"
+    assert one(fs, "712").period == "2022-Q1"
+
+
+def test_a_place_opening_its_own_clause_is_the_subject_even_in_a_company_report():
+    fs = facts_of("2022年中国光伏新增装机87GW，公司市占率约30%。", title=NOTE, doc_type="pdf")
+    assert one(fs, "87GW").region == "中国"
+    assert one(fs, "30%").region == "远望科技"
+    # a place opening the sentence (after its time words) is the subject of its later clauses too
+    fs = facts_of("2022年上半年，全国集成电路产量1657亿块，同比下降7.6%；公司产量增长12%。", title=NOTE, doc_type="pdf")
+    assert [f.region for f in fs] == ["中国", "中国", "远望科技"]
+
+
+def test_a_company_reports_running_text_is_of_the_period_the_report_covers():
+    text = "杭州远望科技股份有限公司\n2023年半年度报告\n报告期内，公司实现营业收入56.3亿元，比上年同期增长12.5%。"
+    fs = facts_of(text, doc_type="pdf")
+    assert [(f.region, f.period) for f in fs] == [("杭州远望科技", "2023-H1")] * 2
+
+
+def test_a_company_reports_counterparties_and_courts_are_not_its_figures_subject():
+    title = "东北电气发展股份有限公司"
+    text = ("东北电气发展股份有限公司\n2018年第一季度报告\n2018年04月\n"
+            "沈阳市铁西区国有资产监督管理局向辽宁省沈阳市中级人民法院起诉东北电气发展股份有限公司和"
+            "沈阳高压开关有限责任公司、新东北电气（沈阳）高压开关有限责任公司，请求法院判令被告偿付欠款2,853万元。\n"
+            "公司下属两家全资子公司高才科技有限公司、沈阳凯毅电气有限公司拟将所持有的新东北电气（锦州）电力电容器有限公司"
+            "合计100.00%的股权出售。")
+    fs = facts_of(text, title=title, doc_type="pdf")
+    assert one(fs, "2,853").region == one(fs, "100.00%").region == "东北电气"
+
+
+def test_news_figures_of_a_named_company_and_person():
+    fs = facts_of("截至2018年底，同盾科技累计客户数量为2421家，完成了对互金行业90%以上的覆盖。\n"
+                  "例如，犯罪嫌疑人王某焘设立“甜兔网”等24个网贷平台，非法获取482万人的通话记录，获利10.79亿元。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "2421").region == one(fs, "90%").region == "同盾科技"
+    assert {one(fs, q).region for q in ("24个", "482", "10.79")} == {"王某焘"}
+
+
+def test_a_place_named_once_in_passing_is_not_a_news_articles_home():
+    # (a news page's title is its first line, as ingest puts it)
+    fs = facts_of("数据业大整顿\n从9月上旬开始，先是杭州的两家数据公司被带走调查。\n截至当时，金融风控企业已经达到573家。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "573").region == "中国"
+
+
+def test_sources_and_book_titles_are_not_the_subject():
+    fs = facts_of("根据《2023广东数字经济发展报告》，数字经济企业达到5000家。据广州日报报道，出口增长8%。",
+                  title="浙江省数字经济简报")
+    assert one(fs, "5000").region == one(fs, "8%").region == "浙江省"
+    # a figure inside the book title is that title's
+    fs = facts_of("根据《国务院关于同意在石家庄等24个城市设立综合试验区的批复》，增设温州为综试区。", title="浙江省报告")
+    assert one(fs, "24").region == "中国"
+
+
+def test_places_listed_together_stand_for_their_province_or_for_none():
+    fs = facts_of("其中包括湖州、嘉兴、衢州、台州、丽水五地市。", title="跨境电商报告")
+    assert one(fs, "五地市").region == "浙江省"
+    fs = facts_of("全美至少37个州出现疫情反弹，另有蒙大拿、爱达荷，以及特拉华州新增病例数超过50%。",
+                  title="美国疫情", published="2020-07-04")
+    assert one(fs, "50%").region == "美国"
+    # a list that 分别 pairs with its figures keeps each place
+    fs = facts_of("杭州、宁波分别增长5%和7%。", title="浙江外贸")
+    assert one(fs, "7%").region in ("杭州市", "宁波市")
+
+
+def test_foreign_states_continents_and_central_banks():
+    fs = facts_of("截至目前，佛罗里达有接近17万人确诊。\n非洲地区54个国家报告了确诊病例433500例。\n"
+                  "欧洲央行可以再降息20个基点，日本央行可以再降息15个基点。",
+                  title="美国新冠肺炎确诊病例超278万例", published="2020-07-04")
+    assert one(fs, "17万").region == "佛罗里达州"
+    assert one(fs, "433500").region == "非洲"
+    assert one(fs, "15个基点").region == "日本"
+
+
+def test_an_unnamed_university_in_a_headline_is_the_one_the_body_names():
+    fs = facts_of("【美国西雅图一大学宿舍区超100名学生感染新冠肺炎】\n"
+                  "当地时间7月3日，西雅图华盛顿大学的宿舍区中暴发疫情，其中至少105名学生被确诊。"
+                  "校方表示，目前至少有800名学生进行了检测。",
+                  title="美国新冠肺炎确诊病例超278万例", published="2020-07-04")
+    assert {one(fs, q).region for q in ("100名", "105名", "800名")} == {"华盛顿大学"}
+    assert one(fs, "800名").region_source == "carried"
+
+
+def test_words_for_the_present_and_dates_take_the_documents_month():
+    fs = facts_of("截至美东时间7月3日16时33分，美国确诊病例超过278万例。\n目前，美国至少有19个州已经下令。\n"
+                  "佛罗里达今日统计再新增9488例。", title="美国疫情", published="2020-07-04")
+    assert {one(fs, q).period for q in ("278", "19个", "9488")} == {"2020-07"}
+    assert one(fs, "19个").period_source == "stated"
+
+
+def test_the_last_quarter_in_a_march_document_is_last_years():
+    fs = facts_of("第四季度，公司营业收入增长12%。", title="经营简报", published="2021-03-15")
+    assert one(fs, "12%").period == "2020-Q4"
+    fs = facts_of("预计第四季度营业收入增长12%。", title="经营简报", published="2021-03-15")
+    assert one(fs, "12%").period == "2021-Q4"
+
+
+def test_period_source_says_where_the_period_came_from():
+    fs = facts_of("2020上半年，杭州出口增长10%。其中跨境电商出口45亿元。\n外贸主体超过3万家。",
+                  title="浙江省2020年上半年外贸报告")
+    assert one(fs, "10%").period_source == "stated"
+    assert one(fs, "45亿").period_source == "carried"
+    assert one(fs, "3万家").period_source == "document" and one(fs, "3万家").period == "2020-H1"
+
+
+# -- kind and modality from cue words --------------------------------------------------------------
+
+
+def test_physical_units_measure_amounts():
+    fs = facts_of("公司目前切片代工产能约47GW，对应远期金刚线产能超2300万公里。", title=NOTE, doc_type="pdf")
+    assert one(fs, "47GW").kind == one(fs, "2300").kind == "amount"
+
+
+@pytest.mark.parametrize(
+    "text, quote, modality",
+    [
+        ("2017会计年度公司已对该案件涉及的金额预计负债37,745,190.00元。", "37,745,190", "actual"),
+        ("巴西新冠肺炎实际感染人数可能已超过1050万人。", "1050万", "actual"),
+        ("收益率可能低至1.25%，区间大概率在1.35%至2.7%之间。", "1.25%", "forecast"),
+        ("对应远期金刚线产能超2300万公里。", "2300", "forecast"),
+        ("公司下属全资子公司拟将所持有的新锦容合计100.00%的股权出售。", "100.00%", "target"),
+        ("项目一期计划建设年产4,000万千米金刚线产能。", "4,000", "target"),
+        ("美联储应将政策利率下调至1%。", "1%", "target"),
+        ("欧洲央行可以再降息20个基点。", "20个基点", "target"),
+        ("预计一期总投资额约6.66亿元；去年公司营收增长12%。", "12%", "actual"),  # a forecast word before ；
+        # a forecast word listed as an item (…的预测等等) is a noun, not a verb over the figures after it
+        ("服务包括身份核验、信用评分、还款能力的预测等，每次调用收费0.5元。", "0.5元", "actual"),
+        ("机构给出的预测、估计等各不相同，多数预计明年增长5%。", "5%", "forecast"),
+    ],
+)
+def test_modality_cues(text, quote, modality):
+    assert one(facts_of(text, title=NOTE, published="2022-07-19", doc_type="pdf"), quote).modality == modality
+
+
+def test_an_answer_to_a_question_asking_for_a_forecast_is_a_forecast():
+    text = "美国10年期国债收益率可能变为负值吗？你的预测是什么？\n1.75%至2%。\n债券市场存在泡沫吗？\n去年收益率为2.5%。"
+    fs = facts_of(text, title="首席投资官们这么说", published="2019-09-09")
+    assert one(fs, "1.75").modality == "forecast"
+    assert one(fs, "2.5").modality == "actual"
+
+
+def test_a_report_cited_again_lends_the_date_it_was_given():
+    fs = facts_of("根据亿欧智库2018年11月发布的《2018中国智能风控研究报告》（下称“《报告》”）显示，金融风控企业已经达到573家。\n"
+                  "巨大的市场机会也吸引了风投的目光。上述《报告》统计，有192家企业获得投资。\n2017年，行业融资额为50亿元。",
+                  title="数据业大整顿", published="2019-09-23")
+    assert one(fs, "573").period == one(fs, "192").period == "2018-11"
+    assert one(fs, "192").period_source == "carried"
+    assert one(fs, "50亿").period == "2017"
+
+
+def test_a_place_named_in_passing_in_a_company_story_is_not_carried():
+    fs = facts_of("那一年，龙湖全年共拿下43幅土地并新落子合肥。全年实现合同销售881.4亿元。",
+                  title='狂奔的龙湖集团"暗伤"曝露', published="2019-09-07")
+    assert one(fs, "881.4").region == "龙湖集团"
+
+
+def test_a_level_right_after_a_comparisons_base_year_is_that_years():
+    fs = facts_of("2018年中国集成电路设计业销售收入为2519.3亿元，比2017年的2073.5亿元增长21.5%，"
+                  "增速比上年的26.1%回落4.6个百分点。", title="集成电路", published="2019-09-07")
+    assert [(f.quote, f.period) for f in fs] == [("2519.3亿元", "2018"), ("2073.5亿元", "2017"),
+                                                 ("21.5%", "2017/2018"), ("26.1%", "2017"), ("4.6个百分点", "2017/2018")]
+    assert one(fs, "21.5").metric == "集成电路设计业销售收入增长"  # not "2073.5亿元增长"
+
+
+def test_a_question_without_a_subject_lends_nothing():
+    fs = facts_of("为什么数字贸易增长这么快？\n出口增长20%。", title="浙江外贸")
+    assert one(fs, "20%").metric == "出口增长"
+
+
+def test_a_comparison_with_a_month_or_day_is_no_span_of_years():
+    fs = facts_of("2018年销售收入比2017年增长21.5%。3月出口比上月增长5%。", published="2018-04-10")
+    assert [f.period for f in fs] == ["2017/2018", "2018-03"]

@@ -109,7 +109,7 @@ _real_results: dict[str, ParsedDocument | PolicyFactsError] = {}
 def _real(path: Path) -> ParsedDocument | PolicyFactsError:
     if path.name not in _real_results:
         try:
-            _real_results[path.name] = parse_pdf(path)
+            _real_results[path.name] = parse_pdf(path, ocr="off")  # their text layers (OCR: test_ocr.py)
         except (NeedsOCR, EncryptedDocument, CorruptDocument, EmptyDocument) as exc:
             _real_results[path.name] = exc
     return _real_results[path.name]
@@ -180,8 +180,9 @@ def test_encrypted(tmp_path: Path) -> None:
 
 def test_no_text_layer_needs_ocr(tmp_path: Path) -> None:
     with pytest.raises(NeedsOCR) as info:
-        parse_pdf(fx.make_image_only_pdf(tmp_path / "scan.pdf"))
+        parse_pdf(fx.make_image_only_pdf(tmp_path / "scan.pdf"), ocr="off")
     assert info.value.page_count == 2
+    assert str(info.value).endswith("without a text layer")
 
 
 def test_corrupt_and_empty(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from extractor.ingest import job as extract
 from extractor.ingest import pipeline
+from extractor.ingest import writer as store_stage
 from extractor.ingest.pipeline import (
     Extraction,
     ManifestError,
@@ -160,7 +161,15 @@ def test_needs_reading() -> None:
     assert needs_reading(_row(status="failed"), "s", {}, retry_failed=True)
     assert not needs_reading(_row(status="encrypted"), "s", {})
     assert needs_reading(_row(status="encrypted"), "s", {}, password="pw")
-    assert not needs_reading(_row(status="needs_ocr"), "s", {}, retry_failed=True)
+    # a PDF that needed OCR is read again once OCR is on, not again after OCR found nothing in it
+    assert needs_reading(_row(status="needs_ocr"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr"), "s", {}, ocr="off", retry_failed=True)
+    assert needs_reading(_row(status="needs_ocr", ocr_mode="off"), "s", {}, ocr="auto")
+    assert not needs_reading(_row(status="needs_ocr", ocr_mode="auto"), "s", {}, ocr="auto", retry_failed=True)
+    # a PDF read with another OCR mode is read again
+    assert needs_reading(_row(ocr_mode="auto"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode="force"), "s", {}, ocr="force")
+    assert not needs_reading(_row(ocr_mode=None, doc_type="html"), "s", {}, ocr="force")
     # a manifest entry that differs from what is stored
     assert not needs_reading(_row(), "s", {"publisher": "P", "published": "2024-01-02"})
     assert needs_reading(_row(), "s", {"publisher": "Q"})
@@ -306,7 +315,7 @@ def test_a_batch_keeps_each_document_atomic(tmp_path: Path, store) -> None:
         docs.append(extract_file(f, name, f"sha{i}", f.stat().st_size))
     docs[1].facts[-1].sentence_index = 999  # points at no sentence: save_document raises half-way
     summary = Summary()
-    writer = pipeline.Writer(store, summary, max_docs=10, max_age=60)
+    writer = store_stage.Writer(store, summary, max_docs=10, max_age=60)
     for r in docs:
         writer.write(r)
     writer.commit()
@@ -325,13 +334,35 @@ def test_a_batch_keeps_each_document_atomic(tmp_path: Path, store) -> None:
     assert store.document("again.txt") is None and (summary.ok, summary.failed) == (2, 1)
 
 
+def test_an_interruption_just_after_a_commit_keeps_its_counts(tmp_path: Path, store) -> None:
+    """Ctrl-C that lands as COMMIT returns: the batch is stored, so the summary keeps counting it."""
+    summary = Summary()
+    writer = store_stage.Writer(store, summary, max_docs=2, max_age=60)
+    real_execute = store.db.execute
+
+    def execute(sql, *args):
+        result = real_execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt  # after the commit, before commit() returns
+        return result
+
+    store.db.execute = execute
+    docs = [extract_file(text_doc(tmp_path / f"{n}.txt", n), f"{n}.txt", str(n) * 64, 10) for n in (1, 2)]
+    writer.write(docs[0])
+    with pytest.raises(KeyboardInterrupt):
+        writer.write(docs[1])
+    writer.rollback()
+    store.db.execute = real_execute
+    assert summary.ok == 2 == store.db.execute("select count(*) from documents").fetchone()[0]
+
+
 def test_inconsistent_extraction_fails_that_file_only(store) -> None:
     s = Sentence(index=0, page=None, paragraph=0, text="增长5%。", char_start=0, char_end=5)
     bad = Extraction(path="bad.txt", sha256="x", size_bytes=3,
                      document=ParsedDocument(path="bad.txt", doc_type="text", page_count=1),
                      sentences=[s], facts=[Fact(sentence_index=7, sentence="增长5%。", quote="5%", value=5)])
     summary = Summary()
-    pipeline._store(store, bad, summary)
+    store_stage.store_result(store, bad, summary)
     row = store.document("bad.txt")
     assert row["status"] == "failed" and row["error"].startswith("StoreError") and row["doc_type"] == "text"
     assert store.counts()["sentences"] == 0 and summary.failed == 1
@@ -363,7 +394,7 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     rows = prepare_document(sample["doc"], path="bad.pdf", sha256="x", size_bytes=3,
                             sentences=sample["sentences"], facts=[bad])
     summary = Summary()
-    pipeline._store(store, Extraction(path="bad.pdf", sha256="x", size_bytes=3, rows=rows), summary)
+    store_stage.store_result(store, Extraction(path="bad.pdf", sha256="x", size_bytes=3, rows=rows), summary)
     row = store.document("bad.pdf")
     assert row["status"] == "failed" and "IntegrityError" in row["error"]
     assert (row["doc_type"], row["page_count"]) == ("pdf", 3)

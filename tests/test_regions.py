@@ -64,3 +64,9 @@ def test_a_region_group_in_the_title_yields_to_a_city():
     assert document_places("京津冀协同发展报告", "")[4] == "京津冀"
     assert document_places("法国多地举行罢工", "")[3:] == ("法国", "法国")
     assert document_places("德清县1-10月固定资产投资", "")[2] == "德清县"
+
+
+def test_a_place_named_once_in_passing_is_no_home_unless_the_text_says_our_province():
+    assert document_places(None, "数据业大整顿\n从9月上旬开始，先是杭州的两家数据公司被带走调查。")[4] == "中国"
+    assert document_places(None, "数字赋能双循环\n我省应牢牢把握数字赋能的机遇。\n浙江省国际数字贸易协会")[4] == "浙江省"
+    assert document_places(None, "杭州出口增长\n全市外贸平稳。")[4] == "杭州市"  # the first line names it

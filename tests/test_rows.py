@@ -110,3 +110,17 @@ def test_extract_rows_fails_a_file_whose_links_point_nowhere(monkeypatch):
     r = extract_rows(seed, seed.name, "s" * 64, seed.stat().st_size)
     assert r.status == "failed" and r.error == "StoreError: ValueError: fact 3 ('5%'): no sentence 9"
     assert r.rows is None and r.document.doc_type == "html" and not r.facts
+
+
+def test_the_documents_row_keeps_its_date_and_where_it_was_read(sample):
+    doc = sample["doc"].model_copy(update={"date": "2018-04", "date_source": "cover"})
+    row = prepare_document(doc, path="r.pdf", sha256="a" * 64, size_bytes=1, sentences=[], facts=[]).document
+    assert (row["date"], row["date_source"]) == ("2018-04", "cover")
+
+
+def test_ingest_decides_a_date_for_every_document(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("东北电气发展股份有限公司\n2018年第一季度报告\n2018年04月\n目前公司营业收入增长12%。", encoding="utf-8")
+    result = extract_file(path, "report.txt", "a" * 64, path.stat().st_size)
+    assert (result.document.date, result.document.date_source) == ("2018-04", "cover")
+    assert result.facts[0].period == "2018-04"

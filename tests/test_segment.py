@@ -71,3 +71,11 @@ def test_jieba_dictionary_read_whole_from_its_cache_is_jiebas_own(tmp_path):
     other = jieba.Tokenizer(str(tmp_path / "dict.txt"))
     _load_cached_dictionary(other)
     assert not nothing.initialized and not other.initialized
+def test_the_part_of_speech_tagger_knows_the_domain_words_whichever_tagger_came_first():
+    import jieba.posseg
+
+    from extractor.facts.segment import jieba_tokenizer, pos_tokenizer
+
+    other = jieba.posseg.POSTokenizer(jieba_tokenizer())
+    list(other.cut("综试区", HMM=False))  # a tagger that cuts first takes the tokenizer's user tags
+    assert [(w.word, w.flag) for w in pos_tokenizer().cut("综试区", HMM=False)] == [("综试区", "n")]

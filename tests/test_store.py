@@ -313,7 +313,8 @@ def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path: Path) 
     from extractor.store.database import schema_path
 
     old_schema = schema_path().read_text(encoding="utf-8")
-    old_schema = "\n".join(line for line in old_schema.splitlines() if "region_source" not in line)
+    old_schema = "\n".join(line for line in old_schema.splitlines()
+                           if "region_source" not in line and not line.strip().startswith(("date TEXT", "date_source")))
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
     con.executescript(old_schema)
@@ -324,6 +325,7 @@ def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path: Path) 
     with Store(db) as store:
         cols = {c.name for c in store.db["facts"].columns}
         assert {"region_source", "period_source"} <= cols
+        assert {"date", "date_source"} <= {c.name for c in store.db["documents"].columns}
         assert [r["quote"] for r in store.db.query("select quote from facts")] == ["5%"]
         assert store.db.execute("pragma foreign_key_check").fetchall() == []
     with Store(db) as store:  # a second open finds nothing to migrate

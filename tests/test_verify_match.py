@@ -115,7 +115,8 @@ def test_a_clause_that_only_compares_takes_the_metric_before_it():
     ("2023年，全市地区生产总值增长5.2%。", "5.2%", "explicit"),
     ("今年上半年，浙江省进出口2.26万亿元。", "2.26万亿元", "relative"),
     ("截至2022年底，我国数字服务平台企业已超200家。", "200家", "explicit"),
-    ("公司于2021年进行技改，技改完成后，公司22年1季度产能712万公里。", "712万公里", None),  # not its period
+    ("公司于2021年进行技改，技改完成后，公司产能712万公里。", "712万公里", None),  # not its period
+    ("公司于2021年进行技改，技改完成后，公司22年1季度产能712万公里。", "712万公里", "explicit"),  # 22年: 2022
     ("杭州数字服务贸易进出口578.06亿元。", "578.06亿元", None),  # carried from before
 ])
 def test_where_a_period_is_written(sentence, quote, said):

@@ -17,7 +17,6 @@ Offsets are into the string given.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from typing import Any
 
 from extractor.claims.rules import BOUNDARY, CJK, Span, data
 
@@ -164,25 +163,11 @@ def nlp():
     return pipeline
 
 
-@cache
 def _pos_tokenizer():
-    """jieba's part-of-speech tagger over the shared tokenizer. Importing ``jieba.posseg`` already
-    reads the tag of every word of jieba's dictionary (a few hundred ms), for its default tagger:
-    the shared tokenizer has the same dictionary, so the tagger reuses that table rather than
-    reading the file again (the domain words add their tags from the user dictionary)."""
-    import jieba.posseg
+    """The shared part-of-speech tagger (the domain dictionary's tags included)."""
+    from extractor.facts.segment import pos_tokenizer
 
-    from extractor.facts.segment import jieba_tokenizer
-
-    class Tagger(jieba.posseg.POSTokenizer):
-        def __init__(self, tokenizer: Any, word_tag_tab: dict[str, str]):  # no second read of the file
-            self.tokenizer, self.word_tag_tab = tokenizer, dict(word_tag_tab)
-
-    tk = jieba_tokenizer()
-    default = jieba.posseg.dt
-    if default.tokenizer.dictionary != tk.dictionary:  # another main dictionary: read its tags
-        return jieba.posseg.POSTokenizer(tk)
-    return Tagger(tk, default.word_tag_tab)
+    return pos_tokenizer()
 
 
 def tag(text: str) -> list[Span]:

@@ -82,11 +82,15 @@ def _balance_date(y: int, m: int, d: int, report: str | None) -> str | None:
 
 
 def _trailing(n: int, unit: str, ctx: DocContext) -> str | None:
-    """``n`` months (or years) up to the document's month: 3M in July 2022 → 2022-04/2022-07."""
+    """``n`` months (or years) up to the document's month (its date's, else its period's):
+    3M in July 2022 → 2022-04/2022-07."""
     month = re.fullmatch(r"((?:19|20)\d{2})-(\d{2})", ctx.period or "")
-    if not month:
+    if ctx.year and ctx.month:
+        y, m = ctx.year, ctx.month
+    elif month:
+        y, m = int(month.group(1)), int(month.group(2))
+    else:
         return None
-    y, m = int(month.group(1)), int(month.group(2))
     length = _words()["window_units"][unit]
     back = n * 12 if length == "year" else round(n * 12 / 52) if length == "week" else n
     k = y * 12 + (m - 1) - back

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from extractor.facts.cues import cues
-from extractor.facts.periods import find_periods, signature_date
+from extractor.facts.cues import BOOK_TITLE, cues
+from extractor.facts.periods import date_line, find_periods, period_end, signature_date, title_date
 from extractor.facts.regions import DEFAULT_COUNTRY, document_places
-from extractor.models import NumberMention, ParsedDocument
+from extractor.models import DateSource, NumberMention, ParsedDocument
+from extractor.parse.normalize import normalize_date
 from extractor.patterns import alternation, load
 
 _DEADLINE = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
@@ -26,6 +27,10 @@ class DocContext:
     """What the whole document says about its facts' defaults."""
 
     year: int | None = None
+    month: int | None = None
+    #: the document's own date and where it was read (see :func:`document_date`)
+    date: str | None = None
+    date_source: DateSource | None = None
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -46,9 +51,10 @@ def document_context(doc: ParsedDocument) -> DocContext:
     ctx = DocContext()
     ctx.report_period = report_period(doc)
     ctx.subject = document_subject(doc)
-    date = doc.published or signature_date(text)
-    if date:
-        ctx.year = int(date[:4])
+    ctx.date, ctx.date_source = (doc.date, doc.date_source) if doc.date else document_date(doc, ctx.report_period)
+    if ctx.date:
+        ctx.year = int(ctx.date[:4])
+        ctx.month = int(ctx.date[5:7]) if len(ctx.date) >= 7 else None
     home = document_places(doc.title, text)
     ctx.province, ctx.city, ctx.county, ctx.country, ctx.region = home
     head = (doc.title or "") + "\n" + text[:400]
@@ -60,7 +66,9 @@ def document_context(doc: ParsedDocument) -> DocContext:
         ctx.period = str(ctx.plan_years[1])
     else:
         for source in (doc.title or "", text[:1500]):
-            refs = find_periods(source, ctx.year)
+            # a period inside a cited title (相关研究：《…22Q1业绩大超预期》) is that work's
+            cited = [t.span() for t in BOOK_TITLE.finditer(source)]
+            refs = [p for p in find_periods(source, ctx.year, ctx.month) if not any(a <= p.start < b for a, b in cited)]
             if ctx.year is not None:  # a history lesson in the opening lines is not the document's period
                 refs = [p for p in refs if p.year is None or ctx.year - 2 <= p.year <= ctx.year + 1]
             refs = [p for p in refs if p.kind == "explicit"] or [p for p in refs if p.kind == "relative"]
@@ -72,11 +80,55 @@ def document_context(doc: ParsedDocument) -> DocContext:
     return ctx
 
 
-def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext) -> str:
-    """actual, target or forecast, from the sentence's wording and the document's genre."""
+def document_date(doc: ParsedDocument, period: str | None = None) -> tuple[str | None, DateSource | None]:
+    """The document's own date and where it was read, best source first.
+
+    What the manifest or the file's metadata gave (``doc.date``, else ``doc.published``);
+    a date standing alone on a line of the cover (a report's ``2018年04月``) or of the closing
+    signature; the end of the report ``period`` the cover or title names (2018年第一季度报告 →
+    ``2018-03``, see :func:`report_period`); a date stamp or year in the title; the PDF's creation date.
+    """
+    if doc.date:
+        return doc.date, doc.date_source
+    if doc.published:
+        return doc.published, "metadata"
+    text = doc.text
+    if date := date_line(text[:1500]):
+        return date, "cover"
+    if date := date_line(text[-1500:], last=True) or signature_date(text[-300:]):
+        return date, "signature"
+    if period := period or report_period(doc):
+        return period_end(period), "report_period"
+    if doc.title and (date := title_date(doc.title)):
+        return date, "title"
+    years = [int(y) for y in _YEAR_WORD.findall(text)]
+    for key in ("CreationDate", "ModDate"):
+        raw = (doc.metadata.get(key) or "").removeprefix("D:")
+        date = normalize_date(raw[:8])
+        # a page printed long after it was written carries the printing date: not when it is
+        # later than every year the text names
+        if date and (not years or int(date[:4]) <= max(years) + 1):
+            return date, "file_metadata"
+    return None, None
+
+
+_YEAR_WORD = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
+
+
+_PART = re.compile(r"[；;]")
+
+
+def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContext, question: str | None = None) -> str:
+    """actual, target or forecast, from the sentence's wording and the document's genre.
+
+    A forecast word counts in the part of the sentence before the figure (since the last
+    semicolon), unless it is an item of a list (…经济能力方面的预测等等); ``question`` is the question a figure answers (…你的预测是什么？), whose
+    forecast word counts when the answer has no modality wording of its own.
+    """
     cue = cues()
-    pre = text[: m.start]
-    if cue["forecast"].search(pre):
+    part_start = max((p.end() for p in _PART.finditer(text, 0, m.start)), default=0)
+    pre = cue["not_forecast"].sub("", text[part_start : m.start])
+    if any(not cue["listed_after"].match(pre, f.end()) for f in cue["forecast"].finditer(pre)):
         return "forecast"
     year = int(period[:4]) if period and period[:4].isdigit() else None
     if cue["target"].search(text):
@@ -91,6 +143,8 @@ def modality_for(m: NumberMention, text: str, period: str | None, ctx: DocContex
         return "target"
     if year is not None and ctx.year is not None and year > ctx.year:
         return "target"
+    if question and cue["forecast"].search(cue["not_forecast"].sub("", question)):
+        return "forecast"
     return "actual"
 
 
@@ -110,7 +164,8 @@ def _statement_words() -> dict[str, Any]:
     forms = alt(data["legal_forms"])
     return {
         "genres": genres,
-        "report_re": re.compile(r"((?:19|20)\d{2})\s*年?\s*(" + alt(genres) + ")"),
+        # (…年报 followed by 告 is 年报告: 2020年报告显示 names no report)
+        "report_re": re.compile(r"((?:19|20)\d{2})\s*年?\s*(" + alt(genres) + ")(?!告)"),
         "label_re": re.compile(
             r"(?:" + alt(data["subject_labels"]) + r")\s*[:：]?\s*((?:(?!" + alt(data["subject_label_stops"])
             + r")[\u4e00-\u9fffA-Za-z*]){2,12})"
@@ -125,6 +180,12 @@ def _statement_words() -> dict[str, Any]:
         "tails": tuple(data["name_tails"]),
         "company_doc": re.compile(alt(data["company_documents"])),
     }
+
+
+def coded_names(text: str) -> list[tuple[int, int]]:
+    """Where a name written with its stock code stands (宁德时代（300750.SZ）, 龙湖集团(00960.HK)): the
+    span of up to ten letters before the code, which may begin with words that are no part of it."""
+    return [m.span(1) for m in _statement_words()["code_re"].finditer(text)]
 
 
 def report_period(doc: ParsedDocument) -> str | None:
@@ -168,9 +229,11 @@ def document_subject(doc: ParsedDocument) -> str | None:
     if m:
         return m.group(1)
     coded = Counter(m.group(1) for m in words["code_re"].finditer(head))
+    # the title, or the text's first line where the file has no title (a PDF without metadata)
+    heading = doc.title or next((ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()), "")
     if coded:  # the company in the title, or the one most of the coded names are
         name, n = coded.most_common(1)[0]
-        if name in (doc.title or "") or (n >= 2 and n > sum(coded.values()) / 2):
+        if name in heading or (n >= 2 and n > sum(coded.values()) / 2):
             return name
     if not words["company_doc"].search((doc.title or "") + doc.text[:600]):
         return None

@@ -9,6 +9,8 @@ from extractor.models import NumberMention
 from extractor.patterns import alternation, load
 
 _CLAUSE = re.compile(r"[，,；;：:]")
+#: a book, report or article title (《2018中国智能风控研究报告》): its words are the cited work's
+BOOK_TITLE = re.compile(r"《[^》]{0,60}》")
 
 
 @cache
@@ -16,13 +18,17 @@ def cues() -> dict:
     data = load("cues.yml")
     kind = data["kind"]
     cue_list = [(c, "growth") for c in kind["growth"]] + [(c, "share") for c in kind["share"]]
+    cue_list += [(c, "other") for c in kind["other"]]
     cue_list.sort(key=lambda t: len(t[0]), reverse=True)
     cue_re = re.compile("|".join(re.escape(c) for c, _ in cue_list))
     cue_kind = dict(cue_list)
     mod = data["modality"]
 
+    def alts(words: list[str]) -> str:
+        return alternation(words, longest_first=True)
+
     def alt(words: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        return re.compile(alts(words))
 
     return {
         "cue_re": cue_re,
@@ -31,11 +37,21 @@ def cues() -> dict:
         "physical": set(kind["physical_units"]) | _unit_norms("physical"),
         "target": alt(mod["target_strong"]),
         "forecast": alt(mod["forecast"]),
+        "not_forecast": alt(mod["not_forecast"]),
+        "listed_after": alt(mod["listed_after"]),
         "plan_titles": alt(mod["plan_titles"]),
         "trailing": sorted(data["metric_trailing"], key=len, reverse=True),
         "leading": sorted(data["metric_leading"], key=len, reverse=True),
         "scope_after": alt(data["region"]["scope_after"]),
         "programme_after": alt(data["region"]["programme_after"]),
+        "source_re": re.compile(rf"(?:{alts(data['region']['source_lead'])})[^，。；;！？]{{0,60}}?"
+                                rf"(?:{alts(data['region']['source_verbs'])})"),
+        "question_re": re.compile(alts(data["question_words"]) + r"|？|\?"),
+        "count_predicate_words": set(data["count_predicate_words"]),
+        "count_particles_re": re.compile(rf"(?:{alts(data['count_trailing_particles'])})+$"),
+        "noun_after_not": re.compile(rf"^(?:{alts(data['noun_after_not'])})"),
+        "list_totals": alts(data["list_totals"]),
+        "people_count": {"units": set(data["people_count"]["units"]), "noun": data["people_count"]["noun"]},
     }
 
 

@@ -23,7 +23,9 @@ _OWN_COUNTRY = tuple(load("places.yml")["own_country_words"])  # 全国 in a doc
 class Place:
     surface: str
     name: str  # normalised: 杭州市, 浙江省, 中国, 全球, 阿里巴巴
-    level: str  # province | city | district | national | macro | country | org | self_province | self_city
+    level: str  # province | city | district | national | macro | country | foreign | org | person | body
+    #            | self_province | self_city | self_county | self_company (公司: the report's company);
+    #            body: a body that stands for a place or currency area (欧洲央行 → 欧元区)
     province: str | None = None
     start: int = 0
     end: int = 0
@@ -93,7 +95,8 @@ def gazetteer() -> Gazetteer:
         for surface, name in (places.get(group) or {}).items():
             if name:
                 entries[surface] = (name, "national" if group == "national" else "org", None)
-    for group, level in (("macro_regions", "macro"), ("countries", "country"), ("organisations", "org")):
+    for group, level in (("macro_regions", "macro"), ("countries", "country"), ("foreign_regions", "foreign"),
+                         ("organisations", "org")):
         for surface, name in (places.get(group) or {}).items():
             entries[surface] = (name, level, None)
     for key, level in (("province", "self_province"), ("city", "self_city"), ("county", "self_county")):
@@ -109,8 +112,8 @@ def document_places(title: str | None, text: str) -> tuple[str | None, str | Non
 
     The home region is the first province, city or county the title names (a
     region group such as 京津冀 only when it names none of those); in the opening
-    text, the place named most often, so an author's affiliation in passing does
-    not outweigh the subject. A foreign country is the home only when nothing in
+    text, the place named most often (at least twice, or in the first line), so an
+    author's affiliation or a place named in passing does not outweigh the subject. A foreign country is the home only when nothing in
     China is named; a document that names none is about the country (``中国``).
     """
     gz = gazetteer()
@@ -125,6 +128,14 @@ def document_places(title: str | None, text: str) -> tuple[str | None, str | Non
             pool = [p for p in found if p.level != "country"] or found
             counts = Counter(p.name for p in pool)
             pool = sorted(pool, key=lambda p: -counts[p.name])
+            # a place named once, in passing, below the first line is not what the document is
+            # about, unless the text also says 我省/全市 of a place of that level
+            first_line = source.split("\n", 1)[0]
+            selves = {p.level.removeprefix("self_").replace("county", "district")
+                      for p in gz.find(source) if p.level.startswith("self_")}
+            mentions = counts[pool[0].name] + (pool[0].level in selves)
+            if mentions < 2 and not any(p.end <= len(first_line) for p in pool):
+                continue
         return _home(pool)
     return None, None, None, DEFAULT_COUNTRY, DEFAULT_COUNTRY
 

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
 from extractor.models import Page, Sentence
 from extractor.patterns import patterns_dir
@@ -114,6 +115,37 @@ def _load_cached_dictionary(tk) -> None:
         return
     if isinstance(freq, dict) and freq and isinstance(total, int):
         tk.FREQ, tk.total, tk.initialized = freq, total, True
+
+
+@cache
+def pos_tokenizer():
+    """jieba's part-of-speech tagger over the shared tokenizer, with the domain dictionary's tags.
+
+    (jieba hands a tokenizer's user-dictionary tags to the first tagger that cuts with it and
+    empties them; this one reads them from ``patterns/userdict.txt`` itself and leaves the
+    tokenizer's alone, so every tagger over the shared tokenizer tags 综试区 as a noun.)
+    Importing ``jieba.posseg`` already reads the tag of every word of jieba's dictionary (a few
+    hundred ms), for its default tagger: the shared tokenizer has the same dictionary, so this
+    tagger reuses that table rather than reading the file again.
+    """
+    import jieba.posseg
+
+    class Tagger(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer: Any, word_tag_tab: dict[str, str]):  # no second read of the file
+            self.tokenizer, self.word_tag_tab = tokenizer, dict(word_tag_tab)
+
+    tk = jieba_tokenizer()
+    default = jieba.posseg.dt
+    if default.tokenizer.dictionary != tk.dictionary:  # another main dictionary: read its tags
+        tagger = jieba.posseg.POSTokenizer(tk)
+    else:
+        tagger = Tagger(tk, default.word_tag_tab)
+    for line in (patterns_dir() / "userdict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and not line.startswith("#"):
+            tagger.word_tag_tab[parts[0]] = parts[2]
+    tagger.makesure_userdict_loaded = lambda: None  # the tags are read: leave the tokenizer's to others
+    return tagger
 
 
 def words(text: str) -> list[str]:

@@ -3,7 +3,9 @@
 * :mod:`.discover` — files, hashes and manifests;
 * :mod:`.job` — one document's whole extraction (parse → facts → claims → rows), run in a worker;
 * :mod:`.workers` — the process pool with its time and memory limits;
-* :mod:`.pipeline` — the run: plan, workers, the single in-order writer;
+* :mod:`.cluster` — the same jobs on a Dask cluster (``ingest --cluster``);
+* :mod:`.writer` — the single in-order writer and the run's counts;
+* :mod:`.pipeline` — the run: plan, workers, writer;
 * :mod:`.progress` — the progress bar and summary.
 """
 

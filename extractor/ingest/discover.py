@@ -19,7 +19,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -27,7 +27,7 @@ from extractor.errors import PolicyFactsError
 from extractor.models import ParsedDocument
 
 __all__ = ["MANIFEST_FIELDS", "SKIP_NAMES", "Found", "ManifestError", "Manifests", "NotRegularFile", "discover",
-           "display", "fingerprint", "hash_file", "load_manifest", "printable", "sha256_file"]
+           "display", "fingerprint", "hash_file", "load_manifest", "open_regular", "printable", "sha256_file"]
 
 SKIP_NAMES = {"manifest.yml", "manifest.yaml", "manifest.csv"}  # metadata, not documents
 MANIFEST_FIELDS = ("title", "publisher", "published", "source_url", "author")
@@ -69,10 +69,10 @@ def printable(text: str) -> str:
 # ---------------------------------------------------------------- hashing
 
 
-def hash_file(path: Path) -> tuple[str, int]:
-    """(sha256, size) of a regular file. Opens without blocking and without following a final
-    symbolic link, and refuses what is not a regular file (a FIFO put in its place would
-    otherwise block forever): raises :class:`NotRegularFile` or another OSError."""
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file. Opens without blocking and without
+    following a final symbolic link, and refuses what is not a regular file (a FIFO put in its
+    place would otherwise block forever): raises :class:`NotRegularFile` or another OSError."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -80,10 +80,17 @@ def hash_file(path: Path) -> tuple[str, int]:
         if exc.errno == getattr(os, "ELOOP", None) or os.path.islink(path):
             raise NotRegularFile(exc.errno, "a symbolic link, not a regular file") from exc
         raise
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(0, f"not a regular file ({_kind(st.st_mode)})")
+    fh = os.fdopen(fd, "rb")
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        fh.close()
+        raise NotRegularFile(0, f"not a regular file ({_kind(st.st_mode)})")
+    return fh
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """(sha256, size) of a regular file (see :func:`open_regular`)."""
+    with open_regular(path) as fh:
         h = hashlib.sha256()
         size = 0
         while block := fh.read(1 << 20):
@@ -391,4 +398,5 @@ def apply_manifest(doc: ParsedDocument, meta: dict[str, str]) -> None:
             setattr(doc, key, meta[key])
     date = meta.get("published") or meta.get("date")
     if date:
-        doc.published = str(date)[:10]
+        doc.published = doc.date = str(date)[:10]
+        doc.date_source = "manifest"

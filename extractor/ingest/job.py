@@ -21,13 +21,13 @@ from extractor.errors import (
     UnsupportedFileType,
     out_of_memory,
 )
-from extractor.ingest.discover import apply_manifest, display
+from extractor.ingest.discover import MANIFEST_FIELDS, apply_manifest, display
 from extractor.models import Claim, Fact, ParsedDocument, Sentence
 from extractor.settings import SETTINGS
 from extractor.store.rows import DocumentRows, prepare_document
 
 __all__ = ["DEFAULT_MAX_TEXT_MB", "STATUSES", "STORED", "STORE_ERRORS", "Extraction", "extract_file", "extract_rows",
-           "page_error", "store_error", "to_rows"]
+           "needs_reading", "page_error", "store_error", "to_rows"]
 
 DEFAULT_MAX_TEXT_MB = SETTINGS.ingest.max_text_mb
 #: A document's status in the ``documents`` table: ``ok``; ``partial`` (stored, but pages named in its
@@ -119,33 +119,38 @@ def page_error(page_errors: dict[int, str]) -> str:
 
 def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str] | None = None,
                  password: str | None = None, max_text_bytes: int | None = int(DEFAULT_MAX_TEXT_MB * 2**20),
-                 root: str = "", pdf_engine: str | None = None) -> Extraction:
-    """Parse one file (a PDF's pages read by ``pdf_engine``, default ``SETTINGS.pdf.engine``) and
-    extract its facts (runs in a worker process): a pure function of the file, its identity
-    (``root``, ``rel``, ``sha``) and the settings. Never raises for a bad file: the returned
-    :class:`Extraction` carries the status and error instead."""
+                 root: str = "", pdf_engine: str | None = None, ocr: str | None = None,
+                 ocr_seconds: float | None = None) -> Extraction:
+    """Parse one file (a PDF's pages read by ``pdf_engine``, default ``SETTINGS.pdf.engine``, and
+    by OCR as ``ocr`` says, default ``SETTINGS.ocr.mode``, for at most ``ocr_seconds`` from the
+    start) and extract its facts (runs in a worker process): a pure function of the file, its
+    identity (``root``, ``rel``, ``sha``) and the settings. Never raises for a bad file: the
+    returned :class:`Extraction` carries the status and error instead."""
     from extractor.claims.statements import extract_claims
-    from extractor.facts.periods import signature_date
+    from extractor.facts.context import document_date
+    from extractor.facts.ocr import mark_ocr_facts
     from extractor.facts.segment import sentences as split
     from extractor.facts.sentence import extract_facts
     from extractor.parse import parse_file
 
     path = Path(path)
     t0 = time.perf_counter()
+    deadline = time.monotonic() + ocr_seconds if ocr_seconds else None
     result = Extraction(path=rel, root=root, sha256=sha, size_bytes=size)
     try:
         _check_size(path, size, max_text_bytes)
-        doc = parse_file(path, password=password, pdf_engine=pdf_engine)
+        doc = parse_file(path, password=password, pdf_engine=pdf_engine, ocr=ocr, ocr_deadline=deadline)
         doc.path = rel
         apply_manifest(doc, meta or {})
-        if not doc.published:  # the document's own date: signature / 印发 date
-            doc.published = signature_date(doc.text)
+        doc.date, doc.date_source = document_date(doc)  # what relative time words resolve against
+        if not doc.published:
+            doc.published = doc.date
         if doc.title and doc.pages and doc.doc_type != "pdf" and doc.title not in doc.pages[0].text[:500]:
             doc.pages[0].text = doc.title + "\n" + doc.pages[0].text
         sents = split(doc.pages)
         result.document = doc
         result.sentences = sents
-        result.facts = extract_facts(doc, sents)
+        result.facts = mark_ocr_facts(doc, extract_facts(doc, sents))
         result.claims = extract_claims(doc, sents, result.facts)
         if doc.page_errors:  # stored, with the pages that are missing named
             result.status, result.error = "partial", page_error(doc.page_errors)
@@ -155,7 +160,8 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
             result.error += " (the file looks truncated: no %%EOF at its end)"
         page_count = getattr(exc, "page_count", None)  # NeedsOCR knows how many pages there are
         if page_count is not None:
-            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=page_count)
+            result.document = ParsedDocument(path=rel, doc_type="pdf", page_count=page_count,
+                                             ocr_mode=ocr or SETTINGS.ocr.mode)
     except MemoryError:
         result.document, result.sentences, result.facts = None, [], []  # free what was built
         result.status, result.error = "too_large", MEMORY_ERROR
@@ -169,9 +175,10 @@ def extract_file(path: Path, rel: str, sha: str, size: int, meta: dict[str, str]
             result.status, result.error = "failed", _message(exc, path, rel)
     if result.status not in STORED:
         result.sentences, result.facts, result.claims = [], [], []
-        if result.document is not None:  # keep what is known: type and pages
+        if result.document is not None:  # keep what is known: type, pages, OCR mode
             doc = result.document
-            result.document = ParsedDocument(path=rel, doc_type=doc.doc_type, page_count=doc.page_count)
+            result.document = ParsedDocument(path=rel, doc_type=doc.doc_type, page_count=doc.page_count,
+                                             ocr_mode=doc.ocr_mode)
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -208,3 +215,25 @@ def extract_rows(*args: Any, **kw: Any) -> Extraction:
     result.sentences, result.facts, result.claims = [], [], []
     result.seconds += time.perf_counter() - t0
     return result
+
+
+def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
+                  retry_failed: bool = False, password: str | None = None, pdf_engine: str | None = None,
+                  ocr: str | None = None) -> bool:
+    """Whether a file must be (re-)read, given what is stored for its content (and which PDF engine
+    and OCR mode read it: a PDF read with another is read again, and so is one that needed OCR
+    when OCR is on)."""
+    if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__ or row.get("pdf_engine") not in (None, pdf_engine or SETTINGS.pdf.engine):
+        return True
+    ocr = ocr or SETTINGS.ocr.mode
+    stored = row.get("ocr_mode")
+    if stored not in (None, ocr) or (row["status"] == "needs_ocr" and stored is None and ocr != "off"):
+        return True
+    status = row["status"]
+    if status == "encrypted" and password:
+        return True
+    if status in ("failed", "too_large", "partial") and retry_failed:
+        return True
+    if status in STORED:  # the manifest changed since the file was read
+        return any(meta.get(k) and row.get(k) != meta[k] for k in MANIFEST_FIELDS)
+    return False

@@ -49,7 +49,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,25 +69,22 @@ from extractor.ingest.discover import (
 from extractor.ingest.job import (
     DEFAULT_MAX_TEXT_MB,
     STATUSES,
-    STORE_ERRORS,
-    STORED,
     Extraction,
     extract_file,
     extract_rows,
-    store_error,
-    to_rows,
+    needs_reading,
 )
 from extractor.ingest.keep_sources import keep_sources as keep_all
-from extractor.ingest.summary import Summary
 from extractor.ingest.workers import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
     WORKER_PRELOAD,
     Job,
+    Pool,
     WorkerPoolError,
     Workers,
 )
-from extractor.models import ParsedDocument
+from extractor.ingest.writer import Link, Summary, Writer
 from extractor.settings import SETTINGS
 from extractor.store.sources import sources_dir
 
@@ -106,75 +103,6 @@ COMMIT_SECONDS = SETTINGS.store.commit_seconds
 WRITER_CACHE_MB = SETTINGS.store.writer_cache_mb
 
 
-@dataclass
-class Link:
-    """A file whose content is stored already under another path: recorded as another file of
-    that document, not read."""
-
-    path: str
-    root: str
-    sha256: str
-    size_bytes: int
-    fingerprint: str = ""
-    own: bool = False  # the file's own document (a new fingerprint only): counted unchanged
-
-
-# ---------------------------------------------------------------- the writer
-
-
-class Writer:
-    """The single writer: results in order, several documents to a transaction.
-
-    Each document is written in its own savepoint (a document that cannot be stored is
-    rolled back alone and recorded as failed); the transaction is committed every
-    ``max_docs`` documents, after ``max_age`` seconds, and before the writer would wait longer
-    than that for the next result. A batch is all or nothing: on an interruption it is rolled
-    back (its documents are read again by the next run) and the summary's counts go back to
-    what was committed.
-    """
-
-    _COUNTS = ("ok", "partial", "duplicates", "skipped", "failed", "too_large", "needs_ocr", "encrypted", "facts",
-               "sentences", "pages")
-
-    def __init__(self, store, summary: Summary, *, max_docs: int | None = None, max_age: float | None = None):
-        self.store, self.summary = store, summary
-        self.max_docs = COMMIT_DOCS if max_docs is None else max_docs
-        self.max_age = COMMIT_SECONDS if max_age is None else max_age
-        self._docs = 0
-        self._began: float | None = None
-        self._saved: tuple | None = None
-
-    def write(self, result: Extraction | Link) -> None:
-        if self._began is None:
-            self.store.db.execute("BEGIN IMMEDIATE")
-            self._began = time.perf_counter()
-            self._saved = (tuple(getattr(self.summary, k) for k in self._COUNTS), len(self.summary.problems))
-        t0 = time.perf_counter()
-        _store(self.store, result, self.summary)
-        self.summary.store_seconds += time.perf_counter() - t0
-        self._docs += 1
-        if self._docs >= self.max_docs or self.time_left() <= 0:
-            self.commit()
-
-    def time_left(self) -> float:
-        """Seconds before the open batch must be committed (inf when none is open)."""
-        return float("inf") if self._began is None else self._began + self.max_age - time.perf_counter()
-
-    def commit(self) -> None:
-        if self._began is not None:
-            self.store.db.execute("COMMIT")
-        self._began, self._docs, self._saved = None, 0, None
-
-    def rollback(self) -> None:
-        if self._began is not None:
-            self.store.db.rollback()
-            counts, n_problems = self._saved or ((), 0)
-            for k, v in zip(self._COUNTS, counts, strict=True):
-                setattr(self.summary, k, v)
-            del self.summary.problems[n_problems:]
-        self._began, self._docs, self._saved = None, 0, None
-
-
 # ---------------------------------------------------------------- the run
 
 
@@ -188,7 +116,8 @@ class _Known:
 
     @classmethod
     def load(cls, store) -> _Known:
-        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", "pdf_engine", *MANIFEST_FIELDS)
+        cols = ("id", "root", "path", "sha256", "status", "error", "extractor_version", "doc_type", "pdf_engine", "ocr_mode",
+                *MANIFEST_FIELDS)
         rows = store.db.execute(f"select {', '.join(cols)} from documents order by id").fetchall()
         docs = {r[0]: dict(zip(cols, r, strict=True)) for r in rows}
         by_sha: dict[str, int] = {}
@@ -198,21 +127,6 @@ class _Known:
         files = {(r, p): (d, fp) for r, p, d, fp in
                  store.db.execute("select root, path, doc_id, fingerprint from document_files")}
         return cls(docs, by_sha, files)
-
-
-def needs_reading(row: dict[str, Any] | None, sha: str, meta: dict[str, str], *, force: bool = False,
-                  retry_failed: bool = False, password: str | None = None, pdf_engine: str | None = None) -> bool:
-    """Whether a file must be (re-)read, given what is stored for its content (and which PDF engine read it)."""
-    if force or row is None or row["sha256"] != sha or row["extractor_version"] != __version__ or row.get("pdf_engine") not in (None, pdf_engine or SETTINGS.pdf.engine):
-        return True
-    status = row["status"]
-    if status == "encrypted" and password:
-        return True
-    if status in ("failed", "too_large", "partial") and retry_failed:
-        return True
-    if status in STORED:  # the manifest changed since the file was read
-        return any(meta.get(k) and row.get(k) != meta[k] for k in MANIFEST_FIELDS)
-    return False
 
 
 class _Entry:
@@ -241,20 +155,32 @@ def ingest(
     prune: bool = False,
     progress: Callable[[Extraction | None, Summary], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    cluster: str | None = None,
+    ship_bytes: bool = False,
+    worker_paths: Sequence[str] = (),
     pdf_engine: str | None = None,
     keep_sources: bool = True,
+    ocr: str | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
 
     ``workers``: worker processes (default: ``SETTINGS.ingest.workers``, else one per core; 0 = in
     this process, no limits).
-    ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget the files of the
-    folders ingested that are gone (and documents left without files). ``pdf_engine``: "pdfium" or "pdfplumber".
+    ``follow_symlinks``: follow symbolic links that stay inside their root. ``prune``: forget
+    the files of the folders ingested that are gone (and documents left without files).
+    ``pdf_engine``: what reads PDF pages, "pdfium" (default ``SETTINGS.pdf.engine``) or "pdfplumber";
+    ``ocr``: which PDF pages OCR reads, "auto" (default ``SETTINGS.ocr.mode``: those without a usable
+    text layer), "force" (all) or "off" (none: a PDF without a text layer is ``needs_ocr``).
     ``keep_sources``: keep each stored document's source file beside the database, in ``sources/``
     (:mod:`extractor.ingest.keep_sources`).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
     stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
+
+    ``cluster``: run the workers' jobs on a Dask cluster instead (``tcp://HOST:8786``, or ``local:N``
+    for a LocalCluster of N processes); its workers read the files at the same path, at the
+    ``worker_paths`` given (``LOCAL=REMOTE``), or are sent their bytes (``ship_bytes``). See
+    :mod:`extractor.ingest.cluster`.
     """
     from extractor.store.database import Store
 
@@ -268,14 +194,23 @@ def ingest(
     summary.files = sum(f.status != "unreadable" for f in found)
     if on_total:
         on_total(summary.files)
-    n = _worker_count(workers, summary.files)
-    max_text_bytes = int(max_text_mb * 2**20) if max_text_mb else None
-    pool = Workers(n, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes, pdf_engine=pdf_engine or SETTINGS.pdf.engine)
+    limits: dict[str, Any] = {"timeout": timeout, "memory_mb": memory_mb, "password": password,
+                              "max_text_bytes": int(max_text_mb * 2**20) if max_text_mb else None,
+                              "pdf_engine": pdf_engine or SETTINGS.pdf.engine, "ocr": ocr or SETTINGS.ocr.mode}
     store = Store(db_path)
-    writer = Writer(store, summary)
-    opts = {"force": force, "retry_failed": retry_failed, "password": password, "pdf_engine": pool.pdf_engine}
+    writer = Writer(store, summary, max_docs=COMMIT_DOCS, max_age=COMMIT_SECONDS)
+    opts = {"force": force, "retry_failed": retry_failed, "password": password, "pdf_engine": limits["pdf_engine"],
+            "ocr": limits["ocr"]}
     cancel = True
+    pool: Pool | None = None
     try:
+        if cluster:
+            from extractor.ingest.cluster import ClusterWorkers
+
+            pool = ClusterWorkers(cluster, ship_bytes=ship_bytes, worker_paths=worker_paths, **limits)
+        else:
+            pool = Workers(_worker_count(workers, summary.files), **limits)
+        n = pool.n
         store.db.execute("PRAGMA synchronous = NORMAL")
         # the writer's page cache: the facts indexes of a large database stay in memory
         store.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_MB * 1024}")
@@ -292,7 +227,8 @@ def ingest(
     finally:
         try:
             writer.rollback()  # a batch left open by an interruption or an error
-            pool.close(cancel=cancel)
+            if pool is not None:
+                pool.close(cancel=cancel)
         finally:
             store.close()
     summary.seconds = time.perf_counter() - t0
@@ -302,7 +238,7 @@ def ingest(
 class _Run:
     """The loop of one run: plan each file, hash and read in the workers, write in order."""
 
-    def __init__(self, store, pool: Workers, writer: Writer, summary: Summary, known: _Known, manifests: Manifests,
+    def __init__(self, store, pool: Pool, writer: Writer, summary: Summary, known: _Known, manifests: Manifests,
                  opts: dict, progress: Callable | None):
         self.store, self.pool, self.writer, self.summary = store, pool, writer, summary
         self.known, self.manifests, self.opts, self.progress = known, manifests, opts, progress
@@ -470,51 +406,3 @@ def _prune(store, paths: list[Path], found: list[Found], summary: Summary) -> No
         summary.pruned_documents += docs
 
 
-def _store(store, result: Extraction | Link, summary: Summary) -> None:
-    """Write one result in one transaction and count it."""
-    if isinstance(result, Link):
-        store.link(result.root, result.path, result.sha256, result.size_bytes, result.fingerprint)
-        if result.own:
-            summary.unchanged += 1
-        else:
-            summary.duplicates += 1
-        return
-    if result.status in STORED and (result.rows is not None or result.document is not None):
-        try:
-            rows = result.rows or to_rows(result)  # a worker sends rows; a library caller may pass models
-            store.write_rows(rows, result.fingerprint)
-        except STORE_ERRORS as exc:  # inconsistent extraction output: this file fails, the run goes on
-            doc = result.document
-            known = (result.rows.document if result.rows is not None
-                     else {"doc_type": doc.doc_type, "page_count": doc.page_count} if doc is not None else {})
-            result = result.model_copy(update={
-                "status": "failed", "error": store_error(exc), "rows": None,
-                "document": ParsedDocument(path=result.path, doc_type=known.get("doc_type"),
-                                           page_count=known.get("page_count")),
-            })
-        else:
-            summary.count(result.status)
-            summary.facts += len(rows.facts)
-            summary.sentences += len(rows.sentences)
-            summary.pages += rows.pages
-            if result.status != "ok":
-                summary.problems.append({"path": result.path, "status": result.status, "error": result.error or ""})
-            return
-    doc = result.document
-    status = result.status if result.status in STATUSES and result.status not in STORED else "failed"
-    store.save_failure(
-        result.path,
-        result.sha256,
-        result.size_bytes,
-        status,
-        result.error or "",
-        doc_type=doc.doc_type if doc else None,
-        page_count=doc.page_count if doc else None,
-        extractor_version=__version__,
-        root=result.root,
-        fingerprint=result.fingerprint,
-    )
-    summary.count(status)
-    if status == "needs_ocr" and doc and doc.page_count:
-        summary.pages += doc.page_count
-    summary.problems.append({"path": result.path, "status": status, "error": result.error or ""})

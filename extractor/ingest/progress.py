@@ -1,8 +1,8 @@
 """Progress bar and run summary for ``policy-facts ingest`` (rich).
 
 The bar (on stderr, only on a terminal; fits 80 columns) shows files done of
-files found, files read per second, facts found, failures, unchanged files and
-the time left; the summary is a table of the run's counts and of the files that
+files found, files and pages read per second (and pages read by OCR), facts found,
+failures, unchanged files and the time left; the summary is a table of the run's counts and of the files that
 did not ingest cleanly.
 """
 
@@ -63,16 +63,24 @@ class Progress:
             self._task = self._bar.add_task("ingest", total=total, stats="")
 
     def update(self, result: Extraction | None, summary: Summary) -> None:
-        """Files done of files found, files read per second, facts, failures, unchanged files."""
+        """Files done of files found, files and pages read per second, facts, failures, unchanged files."""
         if self._bar is None or self._task is None:
             return
-        elapsed = time.perf_counter() - self._t0
-        rate = summary.read / elapsed if elapsed > 0 else 0.0
-        stats = (f"{rate:.1f} files/s · [green]{summary.facts}[/] facts · "
-                 f"[{'red' if summary.failed else 'default'}]{summary.failed}[/] failed")
-        if summary.unchanged:
-            stats += f" · {summary.unchanged} unchanged"
-        self._bar.update(self._task, completed=summary.done, stats=stats)
+        self._bar.update(self._task, completed=summary.done, stats=stats_line(summary, time.perf_counter() - self._t0))
+
+
+def stats_line(summary: Summary, elapsed: float) -> str:
+    """What the bar says of a run ``elapsed`` seconds in (rich markup)."""
+    rate = summary.read / elapsed if elapsed > 0 else 0.0
+    pages = summary.pages / elapsed if elapsed > 0 else 0.0
+    stats = f"{rate:.1f} files/s · {pages:.1f} pages/s"
+    if summary.ocr_pages:
+        stats += f" ({summary.ocr_pages} OCR)"
+    stats += (f" · [green]{summary.facts}[/] facts · "
+              f"[{'red' if summary.failed else 'default'}]{summary.failed}[/] failed")
+    if summary.unchanged:
+        stats += f" · {summary.unchanged} unchanged"
+    return stats
 
 
 def print_summary(summary: Summary, db_path: Path, console: Console | None = None) -> None:
@@ -90,9 +98,13 @@ def print_summary(summary: Summary, db_path: Path, console: Console | None = Non
             ("folders not listed", summary.unreadable), ("pruned: files gone", summary.pruned_files),
             ("pruned: documents deleted", summary.pruned_documents), ("sources kept", summary.sources_kept),
             ("sources missing (files gone or changed)", summary.sources_missing), ("facts", summary.facts),
-            ("pages", summary.pages), ("files read per second", f"{rate:.1f}"), ("seconds", f"{summary.seconds:.1f}")]
+            ("pages", summary.pages), ("pages read by OCR", summary.ocr_pages),
+            ("files read per second", f"{rate:.1f}"),
+            ("pages read per second", f"{summary.pages / summary.seconds if summary.seconds > 0 else 0.0:.1f}"),
+            ("seconds", f"{summary.seconds:.1f}")]
     optional = {"same content as another file", "stored, pages missing (partial)", "too large", "folders not listed",
-                "pruned: files gone", "pruned: documents deleted", "sources kept", "sources missing (files gone or changed)"}
+                "pruned: files gone", "pruned: documents deleted", "pages read by OCR", "sources kept",
+                "sources missing (files gone or changed)"}
     alarming = {"failed", "too large", "stored, pages missing (partial)", "folders not listed"}
     for name, value in rows:
         if name in optional and not value:

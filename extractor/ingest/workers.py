@@ -21,20 +21,22 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from extractor.errors import PolicyFactsError
 from extractor.ingest.discover import display, hash_file
 from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
-from extractor.settings import PDF_ENGINES, SETTINGS
+from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "WorkerPoolError", "Workers"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "Pool", "WorkerPoolError", "Workers"]
 
 DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
 DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
 #: Modules the worker processes import once, before forking (forkserver start method); the last
 #: one loads the models.
-WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document", "extractor.facts.sentence", "extractor.facts.segment",
+WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
+                  "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
+                  "extractor.facts.sentence", "extractor.facts.segment",
                   "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
 #: The collector's thresholds in a worker (see ``SETTINGS.ingest.worker_gc_threshold``).
 GC_THRESHOLDS = (SETTINGS.ingest.worker_gc_threshold, 20, 20)
@@ -151,6 +153,23 @@ class Job:
     root: str = ""
 
 
+class Pool(Protocol):
+    """What the run asks of its workers: :class:`Workers` here, or
+    :class:`~extractor.ingest.cluster.ClusterWorkers` on a Dask cluster. A future is anything
+    with ``done()``; ``hashed``, ``ready`` and ``result`` take the futures the same pool made."""
+
+    n: int
+
+    def start(self, jobs: int) -> None: ...
+    def submit(self, job: Job) -> Any: ...
+    def known(self, value: Any) -> Any: ...
+    def hash(self, file: Path) -> Any: ...
+    def hashed(self, future: Any) -> tuple[tuple[str, int] | None, str, str]: ...
+    def ready(self, future: Any, timeout: float) -> bool: ...
+    def result(self, job: Job, future: Any) -> Extraction: ...
+    def close(self, *, cancel: bool = False) -> None: ...
+
+
 class _Done:
     """A finished result (or error) for a job run in the main process (workers=0)."""
 
@@ -178,11 +197,13 @@ class Workers:
     and profiling)."""
 
     def __init__(self, n: int, *, timeout: float | None, memory_mb: int, password: str | None,
-                 max_text_bytes: int | None, pdf_engine: str | None = None):
+                 max_text_bytes: int | None, pdf_engine: str | None = None, ocr: str | None = None):
         self.n, self.timeout, self.memory_mb = n, timeout, memory_mb
         if pdf_engine is not None and pdf_engine not in PDF_ENGINES:
             raise ValueError(f"unknown PDF engine {pdf_engine!r}: one of {', '.join(PDF_ENGINES)}")
-        self.password, self.max_text_bytes, self.pdf_engine = password, max_text_bytes, pdf_engine
+        if ocr is not None and ocr not in OCR_MODES:
+            raise ValueError(f"unknown OCR mode {ocr!r}: one of {', '.join(OCR_MODES)}")
+        self.password, self.max_text_bytes, self.pdf_engine, self.ocr = password, max_text_bytes, pdf_engine, ocr
         self.size: int | None = None
         self._pool: Any = None  # a pebble ProcessPool, made on the first submit
 
@@ -191,21 +212,32 @@ class Workers:
         if self.size is None:
             self.size = max(1, min(self.n, jobs))
 
-    def _run(self, fn, args: tuple, kwargs: dict | None = None):
-        if self.n == 0:
-            return _Done(fn, *args, **(kwargs or {}))
-        if self._pool is None:
+    def open(self) -> None:
+        """Start the worker processes now (else on the first job)."""
+        if self._pool is None and self.n > 0:
             from pebble import ProcessPool
 
             self.start(self.n)
             self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
                                      context=_mp_context())
+
+    def _run(self, fn, args: tuple, kwargs: dict | None = None):
+        if self.n == 0:
+            return _Done(fn, *args, **(kwargs or {}))
+        self.open()
         return self._pool.schedule(fn, args=args, kwargs=kwargs or {}, timeout=self.timeout or None)
+
+    def call(self, fn, *args: Any):
+        """Run ``fn(*args)`` in a worker, under the time limit of one document (a picklable, module-level ``fn``)."""
+        return self._run(fn, args)
 
     def submit(self, job: Job):
         """Read the file of ``job`` in a worker (see :meth:`result`)."""
         args = (job.file, job.rel, job.sha, job.size, job.meta, self.password, self.max_text_bytes)
-        return self._run(extract_rows, args, {"root": job.root, "pdf_engine": self.pdf_engine})
+        # OCR stops at a share of the time limit, so a long scan is stored partial rather than lost
+        ocr_seconds = self.timeout * SETTINGS.ocr.time_share if self.timeout and self.n else None
+        return self._run(extract_rows, args, {"root": job.root, "pdf_engine": self.pdf_engine, "ocr": self.ocr,
+                                              "ocr_seconds": ocr_seconds})
 
     @staticmethod
     def known(value):

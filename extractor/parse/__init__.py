@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import EmptyDocument, UnsupportedFileType
 from extractor.models import ParsedDocument
@@ -127,9 +128,12 @@ def sniff_kind(data: bytes, suffix: str = "") -> str:
     return "text"
 
 
-def parse_file(path: Path, password: str | None = None, pdf_engine: str | None = None) -> ParsedDocument:
+def parse_file(path: Path, password: str | None = None, pdf_engine: str | None = None, ocr: str | None = None,
+               ocr_deadline: float | None = None) -> ParsedDocument:
     """Parse any supported file, choosing the parser by its content. ``pdf_engine`` reads a
-    PDF's pages: "pdfium" (the default) or "pdfplumber" (the reference reader).
+    PDF's pages: "pdfium" (the default) or "pdfplumber" (the reference reader); ``ocr`` says which
+    pages OCR reads ("auto", the default: those without a usable text layer; "force"; "off"),
+    until ``ocr_deadline`` (:func:`time.monotonic`).
 
     Raises :class:`EmptyDocument`, :class:`UnsupportedFileType`,
     :class:`~extractor.errors.UndecodableText`, or what the PDF parser raises.
@@ -142,7 +146,9 @@ def parse_file(path: Path, password: str | None = None, pdf_engine: str | None =
     if is_pdf(head):
         from extractor.parse.pdf.document import parse_pdf  # lazy: pulls in the PDF engines
 
-        return parse_pdf(path, password=password, **({"engine": pdf_engine} if pdf_engine else {}))
+        # only what is given: a test may stand a parser of its own in (see test_parse_dispatch)
+        given: dict[str, Any] = {k: v for k, v in (("engine", pdf_engine), ("ocr", ocr), ("ocr_deadline", ocr_deadline)) if v}
+        return parse_pdf(path, password=password, **given)
     data = path.read_bytes()
     try:
         kind = sniff_kind(data, path.suffix.lower())

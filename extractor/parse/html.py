@@ -366,6 +366,7 @@ class Article:
     tables: list[Table] = field(default_factory=list)
     title: str | None = None
     published: str | None = None
+    published_source: str | None = None  # metadata (meta tags) | dateline (the headline zone)
     author: str | None = None
     publisher: str | None = None
     source_url: str | None = None
@@ -433,6 +434,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
     plain = normalize_text(zone.replace(_MARK, ""))
     found = find_date(plain) or find_date(" ".join(art.paragraphs[:3])[:300])
     art.published = meta_date(meta) or (found[0] if found else None)
+    art.published_source = ("metadata" if meta_date(meta) else "dateline") if art.published else None
     m = AUTHOR_RE.search(zone)
     art.author = first_meta(meta, AUTHOR_KEYS) or (normalize_text(m.group(1)) if m else None)
     m = SOURCE_RE.search(zone)
@@ -455,6 +457,8 @@ def article_document(
         doc_type="html",
         title=art.title,
         published=art.published,
+        date=art.published,
+        date_source=art.published_source,
         author=art.author,
         publisher=art.publisher,
         source_url=art.source_url,

@@ -171,7 +171,8 @@ def parse_markdown_text(text: str, path: Path | str) -> ParsedDocument:
     art = extract_article(body if is_html else markdown_to_html(body), fragment=True, title=_pick(front, ("title",)))
     lowered = {str(k).lower(): v for k, v in front.items()}
     published = next((d for k in _DATE_KEYS if (d := normalize_date(lowered.get(k)))), None)
-    art.published = published or art.published
+    if published:
+        art.published, art.published_source = published, "metadata"
     art.author = _pick(front, _AUTHOR_KEYS) or art.author
     art.publisher = _pick(front, _PUBLISHER_KEYS) or art.publisher
     art.source_url = _pick(front, _URL_KEYS) or art.source_url

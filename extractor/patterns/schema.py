@@ -29,6 +29,7 @@ from extractor.patterns.schema_numbers import Nonfacts, Qualifiers, Units
 class Kind(Section):
     growth: Words
     share: Words
+    other: Words  # margins, yields, rates: levels of their own
     money_units: Words
     physical_units: Words
     growth_after: Words
@@ -39,6 +40,8 @@ class Kind(Section):
 class Modality(Section):
     target_strong: Words
     forecast: Words
+    not_forecast: Words  # hold a forecast word but state a fact (预计负债)
+    listed_after: Words  # a forecast word before these is a listed item (…的预测等等)
     plan_titles: Words
 
 
@@ -49,6 +52,9 @@ class RegionCues(Section):
     whole_markers: Words
     org_seats: Words
     subject_lead_chars: str
+    not_object: Words  # end with an object marker but name a seat (位于)
+    source_lead: Words  # 据…显示: who reports a figure is not what it is about
+    source_verbs: Words
 
 
 class TableCues(Section):
@@ -69,9 +75,11 @@ class TradeFlows(Section):
     heads: Words
 
 
-class CountedNoun(Section):
-    stop_words: Words
-    stop_verbs: Words
+class PeopleCount(Section):
+    """7500人参加 → 参加人数: units of a count of people and the noun for their number."""
+
+    units: Words
+    noun: str
 
 
 class Cues(Section):
@@ -79,19 +87,33 @@ class Cues(Section):
     modality: Modality
     metric_trailing: Words
     metric_leading: Words
+    metric_trailing_prepositions: Words  # 收益率在4% → 收益率, not 存在
     trade_flows: TradeFlows
     amount_heads: Words
-    counted_noun: CountedNoun
     region: RegionCues
     table: TableCues
+    question_words: Words  # where a question's subject ends (an answer takes that subject)
+    count_predicate_words: Words  # end the noun after a count (19个州已经下令…)
+    count_trailing_particles: Words
+    noun_after_not: Words  # a figure's noun after it does not start with these
+    list_totals: Words  # a list's total after a comma (…，合计W)
+    people_count: PeopleCount
 
 
 class Periods(Section):
     relative: dict[str, str]
+    year_before_stated: Words  # 上年 after a stated year: the year before it
     same_period_last_year: Words
+    current: Words  # 目前, 今日: the document's own month
+    day_lead: Words  # 当地时间3日: a day of the document's month after these
+    day_not_after: Words  # …unless one of these follows (3日内)
     year_parts: Words
     whole_year: Words
+    fiscal_year: Words  # 2017会计年度, 2021财年
     base_markers: Words
+    open_ended: Words  # 2020年以来: no year for a later 四季度
+    compared_with: Words  # 与去年持平: a relative time word after these is a comparison's base
+    date_line_verbs: Words  # 2024年4月23日印发: a line that is a date
     per_year: Words
     whole_span: Words
 
@@ -116,9 +138,28 @@ class Places(Section):
     self_reference: SelfReference
     macro_regions: dict[str, str]
     countries: dict[str, str]
+    foreign_regions: dict[str, str]  # 全美, US states, continents
     national_bodies: dict[str, str]
     organisations: dict[str, str]
     ambiguous_short_names: Words
+
+
+# -- subjects.yml (who a figure is about when it is not a place) -----------------------------
+
+
+class Subjects(Section):
+    legal_suffixes: Words  # end a company's legal name (…股份有限公司)
+    legal_name_fillers: Words  # dropped from a legal name for a short name (发展, 科技)
+    org_suffixes: Words  # end an organisation's name in running text (集团, 大学)
+    generic_organisations: Words  # end with such a suffix but name a kind (商业银行)
+    announcement_words: Words  # 菲达环保：关于…公告
+    body_regions: dict[str, str]  # bodies standing for a place (美联储 → 美国)
+    self_reference: Words  # 公司, 本公司: the report's company
+    not_self_after: Words  # …not the end of a longer noun (子公司)
+    indefinite_kinds: Words  # 一大学, 某银行: named in the text that follows
+    person_roles: Words  # 犯罪嫌疑人王某焘
+    subsidiary_markers: Words  # 公司下属全资子公司X: the parent's figures
+    legal_name_lead: Words  # 根据…有限公司: no part of the name
 
 
 # -- statements.yml (company reports and their statement tables) -----------------------------
@@ -265,9 +306,16 @@ class PdfWords(Section):
     notice_types: Words
 
 
+class OcrWords(Section):
+    digit_lookalikes: Words
+    figure_ends: Words
+    before_dates: Words
+
+
 class Parse(Section):
     html: HtmlWords
     pdf: PdfWords
+    ocr: OcrWords
 
 
 # -- verify.yml, synonyms.yml (verifying an article) ----------------------------------------
@@ -337,6 +385,7 @@ SCHEMAS: dict[str, type[Section]] = {
     "cues.yml": Cues,
     "periods.yml": Periods,
     "places.yml": Places,
+    "subjects.yml": Subjects,
     "statements.yml": Statements,
     "entities.yml": Entities,
     "claims.yml": Claims,

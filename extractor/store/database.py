@@ -341,10 +341,13 @@ class Store:
         extractor_version: str = __version__,
         root: str = "",
         fingerprint: str | None = None,
+        ocr_mode: str | None = None,
     ) -> int:
-        """Store the file ``root`` / ``path`` as a documents row with no facts (see :meth:`write_rows`)."""
+        """Store the file ``root`` / ``path`` as a documents row with no facts (see :meth:`write_rows`);
+        ``ocr_mode``: the OCR mode a PDF was read with (a ``needs_ocr`` one is read again with OCR on)."""
         row = document_row(None, path=path, root=root, sha256=sha256, doc_type=doc_type, page_count=page_count,
-                           status=status, error=error, size_bytes=size_bytes, extractor_version=extractor_version)
+                           status=status, error=error, size_bytes=size_bytes, extractor_version=extractor_version,
+                           ocr_mode=ocr_mode)
         return self.write_rows(DocumentRows(row), fingerprint)
 
     def delete_document(self, path: str, root: str | None = None) -> bool:

@@ -32,7 +32,7 @@ from extractor.store import positions, search
 #: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
 FACT_FIELDS = tuple(
     "page sentence quote value unit value_norm unit_norm kind qualifier modality"
-    " region region_source period period_source metric low high char_start char_end method".split()
+    " region region_source period period_source metric low high char_start char_end method ocr_confidence ocr_flag".split()
 )
 #: claims columns filled from :class:`~extractor.models.Claim` fields of the same name.
 CLAIM_FIELDS = tuple(
@@ -132,13 +132,29 @@ def document_label(title: str | None, heading: str | None, path: str) -> str:
     return PurePosixPath(path).name or path
 
 
+def _ocr_reasons(doc: ParsedDocument) -> str | None:
+    """``{page: why}`` of the pages read by OCR (with how they were turned and straightened), as JSON."""
+    if not doc.ocr_pages:
+        return None
+    out = {}
+    for p in doc.ocr_pages:
+        how = [f"turned {p.turned}°"] if p.turned else []
+        how += [f"straightened {p.skew:+.1f}°"] if p.skew else []
+        out[str(p.number)] = p.reason + (f" [{', '.join(how)}]" if how else "")
+    return json.dumps(out, ensure_ascii=False)
+
+
 def document_row(doc: ParsedDocument | None, **fields: Any) -> dict[str, Any]:
     """The ``documents`` row (without id and ingested_at) of ``doc`` plus ``fields``."""
     row: dict[str, Any] = {"extractor_version": __version__}
     if doc is not None:
-        row.update(title=doc.title, doc_type=doc.doc_type, published=doc.published, page_count=doc.page_count,
+        row.update(title=doc.title, doc_type=doc.doc_type, published=doc.published, date=doc.date,
+                   date_source=doc.date_source, page_count=doc.page_count,
                    author=doc.author, publisher=doc.publisher, source_url=doc.source_url, pdf_engine=doc.pdf_engine,
-                   fallback_pages=_json(doc.fallback_pages) if doc.fallback_pages else None)
+                   fallback_pages=_json(doc.fallback_pages) if doc.fallback_pages else None,
+                   ocr_mode=doc.ocr_mode if doc.doc_type == "pdf" else None,
+                   ocr_pages=len(doc.ocr_pages) if doc.doc_type == "pdf" and doc.ocr_mode else None,
+                   ocr_reasons=_ocr_reasons(doc))
     row.update(fields)
     row.setdefault("label", document_label(row.get("title"), first_heading(doc), str(row.get("path") or "")))
     return row

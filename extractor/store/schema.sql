@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS documents (
     label TEXT,                          -- what pages call it: title, else first heading, else file name
     doc_type TEXT CHECK (doc_type IN ('pdf', 'html', 'text')),
     published TEXT,                      -- ISO date
+    date TEXT,                           -- the document's own date: YYYY-MM-DD, YYYY-MM or YYYY
+    date_source TEXT,                    -- manifest | metadata | dateline | cover | signature |
+                                         -- report_period | title | file_metadata
     page_count INTEGER,
     author TEXT,
     publisher TEXT,
@@ -40,6 +43,9 @@ CREATE TABLE IF NOT EXISTS documents (
     extractor_version TEXT,
     pdf_engine TEXT,                     -- what read a PDF's pages: pdfium | pdfplumber
     fallback_pages TEXT,                 -- JSON list of pages the engine could not read (pdfplumber read them)
+    ocr_mode TEXT CHECK (ocr_mode IN ('off', 'auto', 'force')),  -- a PDF's OCR mode when it was read
+    ocr_pages INTEGER,                   -- how many of a PDF's pages were read by OCR
+    ocr_reasons TEXT,                    -- JSON {page: why it was read by OCR, with its turn and skew}
     UNIQUE (root, path)
 );
 CREATE INDEX IF NOT EXISTS idx_documents_path ON documents (path);
@@ -145,7 +151,9 @@ CREATE TABLE IF NOT EXISTS facts (
     high REAL,
     char_start INTEGER,                  -- offsets of quote in the page text
     char_end INTEGER,
-    method TEXT NOT NULL,                -- regex | table
+    method TEXT NOT NULL,                -- regex | table | ocr (running text recognised in a page image)
+    ocr_confidence REAL,                 -- read by OCR: the lowest confidence (0..1) of the figure's characters
+    ocr_flag TEXT CHECK (ocr_flag IN ('ok', 'low')),  -- … 'low' under SETTINGS.ocr.low_confidence: check the image
     table_id INTEGER REFERENCES tables (id),
     claim_id INTEGER,                    -- claims.id of the claim stating it
     paragraph_id INTEGER REFERENCES paragraphs (id),  -- the paragraph its sentence is in (NULL for table facts)

@@ -14,8 +14,9 @@ import math
 import re
 from array import array
 from pathlib import Path
+from typing import Any
 
-from extractor.errors import CorruptDocument, EmptyDocument, NeedsOCR, out_of_memory
+from extractor.errors import CorruptDocument, DocumentTooLarge, EmptyDocument, NeedsOCR, out_of_memory
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
@@ -34,6 +35,9 @@ from extractor.parse.pdf.reading import (
 from extractor.parse.pdf.tables import detect_tables
 from extractor.patterns import alternation, load
 from extractor.settings import SETTINGS
+
+#: ``SETTINGS.ocr.mode``, read once
+DEFAULT_OCR = SETTINGS.ocr.mode
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -110,14 +114,35 @@ def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTab
     return reading_order(rows, tables), len(chars)
 
 
+def _open(path: Path, password: str | None, engine: str, ocr: str, ocr_deadline: float | None) -> Any:
+    """The document's pages: read by ``engine``, and by OCR where needed unless ``ocr`` is off."""
+    pages = open_pages(path, password, engine)
+    if ocr == "off":
+        return pages
+    from extractor.parse.ocr.source import OcrPages
+
+    return OcrPages(pages, path, password, ocr, ocr_deadline)
+
+
+def _no_text(path: Path, n_pages: int, pages: Any) -> NeedsOCR:
+    """What a document without a character on any page is: it needs OCR, or OCR found nothing."""
+    why = f"{path.name}: {n_pages} page(s) without a text layer"
+    if getattr(pages, "unavailable", None):
+        why += f"; {pages.unavailable}"
+    elif hasattr(pages, "ocr_pages"):
+        why += "; OCR found no text in their images"
+    return NeedsOCR(why, page_count=n_pages)
+
+
 def parse_pdf_blocks(
-    path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE
+    path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE, ocr: str = DEFAULT_OCR,
+    ocr_deadline: float | None = None,
 ) -> tuple[ParsedDocument, list[list[str | Table]]]:
     """Like :func:`parse_pdf`, also returning each page's paragraphs and tables in reading order."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise EmptyDocument(f"{path.name}: empty file")
-    with open_pages(path, password, engine) as pages:
+    with _open(path, password, engine, ocr, ocr_deadline) as pages:
         n_pages = len(pages)
         if not n_pages:
             raise CorruptDocument(f"{path.name}: no pages")
@@ -141,11 +166,15 @@ def parse_pdf_blocks(
             page_items.append(items)
             heights.append(height)
         fallback_pages = pages.fallback_pages
-    if n_chars == 0:
-        if len(page_errors) == n_pages:
-            first = next(iter(page_errors.values()))
-            raise CorruptDocument(f"{path.name}: no page could be read ({first})")
-        raise NeedsOCR(f"{path.name}: {n_pages} page(s) without a text layer", page_count=n_pages)
+        ocr_pages = list(getattr(pages, "ocr_pages", ()))
+        if n_chars == 0:
+            if page_errors and all(e.startswith("OcrTimeUp") for e in page_errors.values()):
+                raise DocumentTooLarge(f"{path.name}: the OCR time was spent before any page was read "
+                                       f"({SETTINGS.ocr.time_share:.0%} of --timeout)")
+            if len(page_errors) == n_pages:
+                first = next(iter(page_errors.values()))
+                raise CorruptDocument(f"{path.name}: no page could be read ({first})")
+            raise _no_text(path, n_pages, pages)
     drop_furniture(page_items, heights)
     merge_continued(page_items)
     single = [it for items in page_items if not any(isinstance(x, Line) and x.col > 0 for x in items)
@@ -167,17 +196,20 @@ def parse_pdf_blocks(
     doc = ParsedDocument(
         path=str(path), doc_type="pdf", title=title, author=author, page_count=n_pages,
         pages=doc_pages, tables=tables, metadata=meta, page_errors=page_errors, pdf_engine=engine,
-        fallback_pages=fallback_pages,
+        fallback_pages=fallback_pages, ocr_mode=ocr, ocr_pages=ocr_pages,
     )
     return doc, blocks
 
 
-def parse_pdf(path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE) -> ParsedDocument:
+def parse_pdf(path: Path | str, password: str | None = None, engine: str = DEFAULT_PDF_ENGINE,
+              ocr: str = DEFAULT_OCR, ocr_deadline: float | None = None) -> ParsedDocument:
     """Parse a PDF into pages of clean text (tables cut out) and :class:`Table` objects, reading
-    its pages with ``engine`` ("pdfium", the default, or "pdfplumber", the reference reader).
+    its pages with ``engine`` ("pdfium", the default, or "pdfplumber", the reference reader), and
+    by OCR the pages without a usable text layer (``ocr``: "auto", the default; "force": every
+    page; "off": none), OCR stopping at ``ocr_deadline`` (:func:`time.monotonic`).
 
     Raises EncryptedDocument, CorruptDocument, EmptyDocument or NeedsOCR.
     """
-    return parse_pdf_blocks(path, password, engine)[0]
+    return parse_pdf_blocks(path, password, engine, ocr, ocr_deadline)[0]
 
 

@@ -20,17 +20,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
+from math import cos, radians, sin
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber import utils
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractor.errors import CorruptDocument, EncryptedDocument
+from extractor.models import OcrPage
 
 __all__ = ["PageMap", "PageObjects", "PageSource", "PlumberPages", "RawChar", "read_page"]
 
@@ -76,6 +78,19 @@ class PageMap:
         return cls(a, -b, c, -d, e + bx0, height - f - by0, bx1 - bx0, height,
                    (bx0, height - by1, bx1, height - by0), rotation)
 
+    def tilted(self, degrees: float, cx: float, cy: float) -> PageMap:
+        """This map followed by a turn of ``-degrees`` about ``(cx, cy)`` (page coordinates, y down):
+        the map of a scanned page straightened by ``degrees``."""
+        if not degrees:
+            return self
+        t = radians(degrees)
+        # the turn that straightens a line falling by ``degrees``: x' = c·x + s·y, y' = -s·x + c·y about the centre
+        co, si = cos(t), sin(t)
+        a, b, c, d = co * self.a + si * self.b, -si * self.a + co * self.b, co * self.c + si * self.d, -si * self.c + co * self.d
+        ex, fy = self.e - cx, self.f - cy
+        e, f = co * ex + si * fy + cx, -si * ex + co * fy + cy
+        return PageMap(a, b, c, d, e, f, self.width, self.height, self.bbox, self.rotation)
+
     def point(self, x: float, y: float) -> tuple[float, float]:
         """A PDF user-space point in page coordinates ``(x, top)``."""
         return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
@@ -112,14 +127,23 @@ class PageObjects:
     lines: list[dict[str, Any]] = field(default_factory=list)
     curves: list[dict[str, Any]] = field(default_factory=list)
     rotation: int = 0  # the page's /Rotate, already applied to the coordinates
+    #: a scanned page read by OCR: its glyphs and rules lie on the page straightened by this many
+    #: degrees (about its centre), which :attr:`page_map` undoes
+    skew: float = 0.0
+    #: the largest image's share of the page's area, and the share of the page's text objects
+    #: drawn invisibly (an OCR text layer over a scan): what decides whether a page is a scan
+    image_cover: float = 0.0
+    hidden_text: float | None = None  # None: the reader cannot tell
+    ocr: OcrPage | None = None  # how OCR read the page, when it did
 
     @cached_property
     def page_map(self) -> PageMap:
-        """This page's map between PDF user space and its coordinates (from its box and /Rotate)."""
+        """This page's map between PDF user space and its coordinates (from its box, /Rotate and skew)."""
         x0, top, x1, bottom = self.bbox
         y0 = -top
         y1 = y0 + (bottom - top)
-        return PageMap.of((y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1), self.rotation)
+        pm = PageMap.of((y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1), self.rotation)
+        return pm.tilted(self.skew, (x0 + x1) / 2, (top + bottom) / 2)
 
     @cached_property
     def edges(self) -> list[dict[str, Any]]:
@@ -143,6 +167,7 @@ def read_page(page: pdfplumber.page.Page) -> PageObjects:
                       rotation=int(page.rotation))
     chars = out.chars
     drawn = {LTRect: out.rects, LTLine: out.lines, LTCurve: out.curves}
+    area = float(page.width) * height or 1.0
 
     def walk(objs: LTContainer) -> None:
         for obj in objs:
@@ -154,6 +179,11 @@ def read_page(page: pdfplumber.page.Page) -> PageObjects:
                     text, obj.x0 + mb_x0, obj.x1 + mb_x0,
                     height - obj.y1 + mb_top, height - obj.y0 + mb_top, obj.size, obj.upright,
                 ))
+            elif isinstance(obj, LTImage):
+                w = min(obj.x1, float(page.width)) - max(obj.x0, 0.0)
+                h = min(obj.y1, height) - max(obj.y0, 0.0)
+                if w > 0 and h > 0:
+                    out.image_cover = max(out.image_cover, w * h / area)
             elif isinstance(obj, LTContainer):
                 walk(obj)
             elif isinstance(obj, LTCurve):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,9 +36,10 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import CorruptDocument, EncryptedDocument
 from extractor.parse.pdf.objects import PageMap, PageObjects, RawChar
 
-__all__ = ["PdfiumPages", "read_pdfium_page"]
+__all__ = ["PdfiumPages", "image_cover", "read_pdfium_page"]
 
 _TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+_IMAGE, _INVISIBLE = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
 _MOVE, _BEZIER = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 #: code points PDFium may insert itself between words and lines (asked about with IsGenerated)
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A))
@@ -75,6 +76,7 @@ _segment_point = _handles(pdfium_c.FPDFPathSegment_GetPoint)
 _segment_type = _handles(pdfium_c.FPDFPathSegment_GetType)
 _segment_close = _handles(pdfium_c.FPDFPathSegment_GetClose)
 _text_object = _handles(pdfium_c.FPDFText_GetTextObject)
+_render_mode = _handles(pdfium_c.FPDFTextObj_GetTextRenderMode)
 _text_font = _handles(pdfium_c.FPDFTextObj_GetFont)
 _text_size = _handles(pdfium_c.FPDFTextObj_GetFontSize)
 _font_descent = _handles(pdfium_c.FPDFFont_GetDescent)
@@ -94,6 +96,9 @@ class _Objects:
     paths: list[tuple[int, Matrix]]
     #: that matrix for the text objects inside a form XObject (identity for the others)
     outer: dict[int, Matrix]
+    #: the images' boxes in PDF user space, and how many text objects are drawn invisibly
+    images: list[tuple[float, float, float, float]] = field(default_factory=list)
+    invisible: int = 0
 
 
 def _walk(page: Any) -> _Objects:
@@ -103,6 +108,9 @@ def _walk(page: Any) -> _Objects:
     m = pdfium_c.FS_MATRIX()
     m_p = ctypes.byref(m)
 
+    box = [ctypes.c_float() for _ in range(4)]
+    box_p = [ctypes.byref(v) for v in box]
+
     def visit(holder: int, n: int, get: Any, outer: Matrix) -> None:
         for i in range(n):
             obj = get(holder, i)
@@ -111,6 +119,13 @@ def _walk(page: Any) -> _Objects:
                 texts[obj] = len(texts)
                 if outer is not _IDENTITY:
                     out.outer[obj] = outer
+                if _render_mode(obj) == _INVISIBLE:
+                    out.invisible += 1
+            elif kind == _IMAGE and _object_bounds(obj, *box_p):
+                x0, y0, x1, y1 = (v.value for v in box)
+                a, bb, c, d, e, f = outer
+                xs, ys = zip(*((a * x + c * y + e, bb * x + d * y + f) for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0))), strict=True)
+                out.images.append((min(xs), min(ys), max(xs), max(ys)))
             elif kind == _PATH:
                 paths.append((obj, outer))
             elif kind == _FORM:
@@ -367,6 +382,20 @@ def _read_glyphs(textpage: Any, n: int, pm: PageMap, order: dict[int, int]
     return keyed, seen
 
 
+def image_cover(images: list[tuple[float, float, float, float]], box: tuple[float, float, float, float]) -> float:
+    """The largest image's share of the page's area (both boxes in PDF user space, x0 y0 x1 y1)."""
+    x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
+    area = (x1 - x0) * (y1 - y0)
+    if area <= 0:
+        return 0.0
+    best = 0.0
+    for a, b, c, d in images:
+        w, h = min(c, x1) - max(a, x0), min(d, y1) - max(b, y0)
+        if w > 0 and h > 0:
+            best = max(best, w * h / area)
+    return best
+
+
 def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
     """Glyphs, rects, lines and curves of a PDFium page, in pdfplumber's coordinates."""
     # PDFium does not inherit a MediaBox from the page tree: the page's bounding box then
@@ -381,7 +410,9 @@ def read_pdfium_page(page: pypdfium2.PdfPage) -> PageObjects:
         chars = _glyphs(textpage, pm, objects)  # raises for text drawn and none of it read
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
-    out = PageObjects(width=pm.width, height=pm.height, bbox=pm.bbox, chars=chars, rotation=pm.rotation)
+    out = PageObjects(width=pm.width, height=pm.height, bbox=pm.bbox, chars=chars, rotation=pm.rotation,
+                      image_cover=image_cover(objects.images, mediabox),
+                      hidden_text=objects.invisible / len(objects.texts) if objects.texts else 0.0)
     lists = {"rect": out.rects, "line": out.lines, "curve": out.curves}
     for obj, outer in objects.paths:
         if _painted(obj):
