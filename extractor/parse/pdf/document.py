@@ -101,6 +101,25 @@ def glyph_boxes(paras: list[list[Ch | None]], length: int) -> bytes:
     return flat.tobytes()
 
 
+def untilt_boxes(boxes: bytes, objs: PageObjects) -> bytes:
+    """Glyph boxes of a page OCR straightened (``objs.skew``) back on the page as it is drawn:
+    each box the smallest upright box holding the glyph turned back."""
+    if not boxes:
+        return boxes
+    tilted, upright = objs.page_map, objs.upright_map
+    flat = array("f")
+    flat.frombytes(boxes)
+    out = array("f")
+    for i in range(0, len(flat), 4):
+        x0, top, x1, bottom = flat[i:i + 4]
+        if math.isnan(x0):
+            out.extend(_NO_GLYPH)
+            continue
+        pts = [upright.point(*tilted.to_pdf(x, y)) for x, y in ((x0, top), (x1, top), (x0, bottom), (x1, bottom))]
+        out.extend((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)))
+    return out.tobytes()
+
+
 def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTable], int]:
     chars = page_chars(objs)
     rows = build_rows(chars)
@@ -149,6 +168,7 @@ def parse_pdf_blocks(
         meta = pages.metadata
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
+        tilted: dict[int, PageObjects] = {}  # pages straightened by OCR: their glyph boxes are turned back
         n_chars = 0
         page_errors: dict[int, str] = {}
         for number in range(1, n_pages + 1):
@@ -156,6 +176,8 @@ def parse_pdf_blocks(
             try:
                 objs = pages.read(number - 1)
                 height = objs.height
+                if objs.skew:
+                    tilted[number] = objs
                 items, n = _page_items(objs, number)
                 n_chars += n
             except Exception as exc:  # one unreadable page does not sink the document: it is named
@@ -186,7 +208,10 @@ def parse_pdf_blocks(
         glyphs: list[list[Ch | None]] = []
         blocks.append(paragraphs(items, fallback, glyphs))
         text = "\n".join(b for b in blocks[-1] if isinstance(b, str))
-        doc_pages.append(Page(number=number, text=text, boxes=glyph_boxes(glyphs, len(text))))
+        boxes = glyph_boxes(glyphs, len(text))
+        if number in tilted:
+            boxes = untilt_boxes(boxes, tilted[number])
+        doc_pages.append(Page(number=number, text=text, boxes=boxes))
     tables = [b for bl in blocks for b in bl if isinstance(b, Table)]
     first_lines = [it for it in page_items[0] if isinstance(it, Line)] if page_items else []
     all_lines = [it for items in page_items for it in items if isinstance(it, Line)]
