@@ -1,7 +1,9 @@
 """Every PDF fact of the seeds and ../shared/realdocs has a box, and the box holds its quote's glyphs.
 
 The glyphs are read again, apart from the ingest: by the engine that read the page (each glyph's
-whole box must lie inside), and by pdfplumber, the reference reader (each glyph's centre).
+whole box must lie inside), and by pdfplumber, the reference reader (each glyph's centre). Pages
+read by OCR have no glyphs to compare with (their text layer, if any, is the one OCR replaced):
+tests/test_ocr.py checks their boxes against the page the scan was made from.
 """
 
 from __future__ import annotations
@@ -12,23 +14,21 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from fixtures_db import realdocs_db
 
-from extractor.ingest.pipeline import ingest
 from extractor.parse.pdf.layout import normalize_text
 from extractor.parse.pdf.pages import open_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def facts(tmp_path_factory, shared_dir: Path) -> list[tuple]:
-    db = tmp_path_factory.mktemp("positions") / "real.db"
-    ingest([shared_dir / "realdocs", ROOT / "corpus"], db, workers=1)
-    con = sqlite3.connect(db)
+def facts(request, shared_dir: Path) -> list[tuple]:
+    db = realdocs_db(request.config.cache.mkdir("policy-facts-sources"), shared_dir)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return con.execute(
-            "select f.id, df.root, df.path, f.page, f.quote, f.method, f.x0, f.top, f.x1, f.bottom from facts f"
+            "select f.id, df.root, df.path, f.page, f.quote, f.method, f.x0, f.top, f.x1, f.bottom, d.ocr_pages from facts f"
             " join documents d on d.id = f.doc_id join document_files df on df.doc_id = d.id and df.root = d.root"
             " and df.path = d.path where d.doc_type = 'pdf' order by df.root, df.path, f.page").fetchall()
     finally:
@@ -62,8 +62,8 @@ def test_each_box_holds_its_quotes_glyphs(facts: list[tuple], engine: str) -> No
     whole = engine == "pdfium"  # the engine that read the pages: whole glyph boxes; the other: centres
     cache: dict[tuple, list] = {}
     missing = []
-    for fid, root, path, page, quote, method, x0, top, x1, bottom in facts:
-        if x0 is None:
+    for fid, root, path, page, quote, method, x0, top, x1, bottom, ocr_pages in facts:
+        if x0 is None or ocr_pages:
             continue
         key = (root, path, page)
         if key not in cache:
