@@ -11,8 +11,10 @@ Prints, per round, measured on the same files:
 * **bare PDFium**: every glyph of every page through pypdfium2 — text page, char box,
   font size — in this process;
 * **ingest, PDFium** and **ingest, pdfplumber**: ``policy-facts ingest FILES --workers 1
-  --pdf-engine E`` as a subprocess on a fresh database: everything a user waits for
+  --pdf-engine E --ocr off`` as a subprocess on a fresh database: everything a user waits for
   (interpreter, workers, jieba and spaCy loading, parsing, facts, claims, the writer);
+  OCR is off in both (a scan's poor OCR layer is then read as it is): OCR is a cost of its own,
+  measured by ``bench/ocr_bench.py``, and would swamp the figures compared here;
 
 and checks the medians against the targets: PDFium ingest ≤ 0.5 × bare pdfplumber and
 ≤ 4 × bare PDFium (wall time; the same ratios of CPU seconds — the ingest's whole process
@@ -85,7 +87,7 @@ def measure(pdfs: list[Path], out: Path) -> dict:
         db = out / f"engines-{engine}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        r = row[f"ingest_{engine}"] = run_ingest(pdfs, db, 1, ["--pdf-engine", engine])
+        r = row[f"ingest_{engine}"] = run_ingest(pdfs, db, 1, ["--pdf-engine", engine, "--ocr", "off"])
         r["cpu"] = r["cpu_main"] + r["cpu_workers"]
     row["ratios"] = {
         f"{a}_over_{b}{suffix}": row[a][key] / row[b][key]

@@ -69,6 +69,9 @@ def cli() -> None:
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=SETTINGS.pdf.engine, show_default=True,
               help="what reads PDF pages: PDFium, or pdfplumber (the slower reference reader); a page PDFium "
                    "cannot read is read by pdfplumber")
+@click.option("--keep-sources/--no-keep-sources", default=True, show_default=True,
+              help="keep each document's source file beside the database (DB folder/sources/SHA256.EXT, hard-linked "
+                   "when possible) for the evidence pages")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default=SETTINGS.ocr.mode, show_default=True,
               help="which PDF pages OCR reads: auto (those without a usable text layer: none, garbage glyphs, a "
                    "scan's poor OCR layer), force (every page) or off (a PDF without a text layer is needs_ocr)")
@@ -83,7 +86,8 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @_needs_patterns
 def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, force, retry_failed,
-           follow_symlinks, prune, pdf_engine, ocr, cluster, ship_bytes, worker_paths, as_json, quiet) -> None:
+           follow_symlinks, prune, pdf_engine, keep_sources, ocr, cluster, ship_bytes, worker_paths, as_json,
+           quiet) -> None:
     """Ingest PDF, HTML, Markdown and text files (or folders of them) into the database.
 
     A document is its content (sha256) and the files it came from (ingest root
@@ -126,7 +130,8 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
                 paths, db_path, workers=workers, timeout=timeout or None, memory_mb=memory_mb,
                 max_text_mb=max_text_mb or None, password=password, force=force, retry_failed=retry_failed,
                 follow_symlinks=follow_symlinks, prune=prune, progress=bar.update, on_total=bar.start,
-                pdf_engine=pdf_engine, ocr=ocr, cluster=cluster, ship_bytes=ship_bytes, worker_paths=worker_paths,
+                pdf_engine=pdf_engine, keep_sources=keep_sources, ocr=ocr, cluster=cluster, ship_bytes=ship_bytes,
+                worker_paths=worker_paths,
             )
     except (PolicyFactsError, FileNotFoundError) as exc:
         raise click.ClickException(printable(str(exc))) from exc

@@ -153,6 +153,19 @@ class Web(_Group):
     facet_time_limit_ms: int = Field(200, ge=1, description="Datasette's limit on one facet's query")
 
 
+class Evidence(_Group):
+    """Page images on the evidence pages (``/-/evidence/…``): sizes, crops, rendering."""
+
+    width: int = Field(800, ge=50, description="pixels wide of an image on a fact's page")
+    search_width: int = Field(320, ge=50, description="… of a crop beside a search result")
+    verify_width: int = Field(480, ge=50, description="… of a crop beside a verdict's evidence, a rebuilt table")
+    max_width: int = Field(2400, ge=50, description="the widest image one may ask for")
+    max_scale: float = Field(8.0, gt=0, description="pixels per point at most (a tiny crop is not blown up further)")
+    margin_pt: float = Field(14.0, ge=0, description="page shown left and right of a paragraph or table in a crop")
+    context_pt: float = Field(40.0, ge=0, description="page shown above and below a sentence or table cell")
+    png_compress_level: int = Field(3, ge=0, le=9, description="zlib level of the PNGs (higher: smaller, slower)")
+
+
 class Settings(_Group):
     """Every tuning number, by stage."""
 
@@ -165,6 +178,7 @@ class Settings(_Group):
     checks: Checks = Checks()
     verify: Verify = Verify()
     web: Web = Web()
+    evidence: Evidence = Evidence()
 
 
 #: The settings in force.

@@ -43,7 +43,9 @@ DASK = [str(BIN / "dask")] if (BIN / "dask").exists() else [sys.executable, "-m"
 #: Every table a document's rows go to (ids included: the same run order gives the same ids).
 TABLES = ("documents", "document_files", "sentences", "tables", "table_cells", "facts", "claims", "entities",
           "claim_entities")
-VOLATILE = {"ingested_at", "stored_at"}  # when, not what
+# when, not what; and a file's fingerprint holds its change time, which the other database's
+# kept sources (a hard link to the same file) move on
+VOLATILE = {"ingested_at", "stored_at", "fingerprint"}
 N_BATCH = 120  # enough for the writer to commit several batches before the run ends
 
 

@@ -39,7 +39,7 @@ from extractor.ingest.pipeline import ingest  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).with_name("policy-facts")
 CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "extractor.cli"]
-TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
+TABLES = ("documents", "sentences", "paragraphs", "tables", "table_cells", "facts")
 
 
 def cli(*args: str | Path, **kw) -> subprocess.CompletedProcess:

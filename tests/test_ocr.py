@@ -178,6 +178,27 @@ def test_ocr_glyph_boxes_are_where_the_text_layer_has_them(ruled) -> None:
     assert (px, objs.height - py) == pytest.approx((tx, ty), abs=1.0)
 
 
+def test_a_straightened_pages_text_boxes_are_where_the_scan_prints_them(tmp_path: Path) -> None:
+    """Page.boxes of an OCR'd page are turned back by its tilt: evidence boxes sit on the scan."""
+    src = fx.make_ruled_pdf(tmp_path / "ruled.pdf")
+    tilt = 3.0
+    doc, original = parse_pdf(fs.scan_pdf(src, tmp_path / "tilted.pdf", tilt=tilt)), parse_pdf(src, ocr="off")
+    quote = "一千二百三十四亿元"
+
+    def box(page):
+        at = page.text.index(quote)
+        return page.box(at, at + len(quote))
+
+    scan_box, layer_box = box(doc.pages[0]), box(original.pages[0])
+    # where the scanner put the text layer's box: turned ``tilt`` degrees to the left about the page's centre
+    cx, cy, t = fx.W / 2, fx.H / 2, math.radians(tilt)
+    turned = [(cx + math.cos(t) * (x - cx) + math.sin(t) * (y - cy), cy - math.sin(t) * (x - cx) + math.cos(t) * (y - cy))
+              for x in (layer_box[0], layer_box[2]) for y in (layer_box[1], layer_box[3])]
+    want = (min(p[0] for p in turned), min(p[1] for p in turned), max(p[0] for p in turned), max(p[1] for p in turned))
+    assert abs(want[0] - layer_box[0]) > 10  # far enough from the upright box to tell them apart
+    assert scan_box == pytest.approx(want, abs=4.0)
+
+
 def test_facts_from_a_scan_carry_method_and_confidence(ruled) -> None:
     _, scan, _ = ruled
     result = extract_file(scan, scan.name, "", scan.stat().st_size)

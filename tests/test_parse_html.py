@@ -374,3 +374,11 @@ def test_layout_table_with_short_cells_keeps_the_article() -> None:
     cell = "1-10月，全县固定资产投资完成246.79亿元，同比增长15.3%。其中第三产业投资完成119.90亿元，同比增长15.2%。"
     art = extract_article(_page(f"<table>{nav}<tr><td>正文</td><td>{cell}</td></tr></table>"))
     assert not art.tables and art.paragraphs == [cell]
+
+
+def test_the_canonical_link_is_the_source_url() -> None:
+    page = ('<html><head><title>月报</title><link rel="canonical" href="https://www.example.gov.cn/a/1.html">'
+            "</head><body><p>全年地区生产总值增长5.2%，总量达到8765亿元，比上年增加312亿元。</p></body></html>")
+    assert parse_html(Path("a.html"), page.encode()).source_url == "https://www.example.gov.cn/a/1.html"
+    og = page.replace("<title>", '<meta property="og:url" content="https://m.example.gov.cn/1"><title>')
+    assert parse_html(Path("a.html"), og.encode()).source_url == "https://m.example.gov.cn/1"  # og:url first

@@ -28,7 +28,7 @@ from extractor.models import Fact, ParsedDocument, Sentence
 sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_bad import html_doc, markdown_doc, policy_pdf, policy_sentences, text_doc  # noqa: E402
 
-TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
+TABLES = ("documents", "sentences", "paragraphs", "tables", "table_cells", "facts")
 
 
 def rows(db: Path, table: str, drop: tuple[str, ...] = ("ingested_at",)) -> list[tuple]:
@@ -262,12 +262,12 @@ def test_workers_give_the_same_database_as_one_process(tmp_path: Path, corpus: P
         seen.append(result.path if result is not None else None)
 
     totals: list[int] = []
-    a = ingest([corpus], tmp_path / "a.db", workers=0)
-    b = ingest([corpus], tmp_path / "b.db", workers=2, progress=progress, on_total=totals.append)
+    a = ingest([corpus], tmp_path / "a" / "a.db", workers=0)  # folders of their own: each keeps its sources
+    b = ingest([corpus], tmp_path / "b" / "b.db", workers=2, progress=progress, on_total=totals.append)
     timing = {"seconds": 0, "store_seconds": 0}
     assert a.as_dict() | timing == b.as_dict() | timing
     for table in TABLES:
-        assert rows(tmp_path / "a.db", table) == rows(tmp_path / "b.db", table), table
+        assert rows(tmp_path / "a" / "a.db", table) == rows(tmp_path / "b" / "b.db", table), table
     # stored in discovery order, progress called for every file
     assert totals == [6]
     assert [p for p in seen if p] == ["a.txt", "b.html", "c.md", "d.pdf", "sub/e.txt", "sub/f.htm"]

@@ -43,7 +43,8 @@ def test_schema_created(store):
     assert {"doc_id", "kind", "unit_norm", "region", "period", "metric", "modality"} <= indexed
     assert store.db["documents"].columns_dict["path"] is str
     fks = {(fk.column, fk.other_table) for fk in store.db["facts"].foreign_keys}
-    assert fks == {("doc_id", "documents"), ("sentence_id", "sentences"), ("table_id", "tables")}
+    assert fks == {("doc_id", "documents"), ("sentence_id", "sentences"), ("table_id", "tables"),
+                   ("paragraph_id", "paragraphs")}
     assert {(fk.column, fk.other_table) for fk in store.db["table_cells"].foreign_keys} == {
         ("table_id", "tables"), ("fact_id", "facts")}
     assert store.db.execute("pragma foreign_keys").fetchone()[0] == 1
@@ -68,7 +69,7 @@ def test_reopen_is_idempotent(store, sample, tmp_path):
 def test_round_trip(store, sample):
     doc_id = save(store, sample)
     assert store.counts() == {
-        "documents": 1, "sentences": 2, "tables": 1, "table_cells": 10, "facts": 5, "facts_fts": 5}
+        "documents": 1, "sentences": 2, "paragraphs": 2, "tables": 1, "table_cells": 10, "facts": 5, "facts_fts": 5}
     d = store.document("reports/hz-2023.pdf")
     assert d["id"] == doc_id
     assert (d["title"], d["doc_type"], d["published"], d["page_count"], d["publisher"], d["status"]) == (
@@ -141,7 +142,7 @@ def test_changed_document_replaces_old_rows(store, sample, make_sentences, sente
     doc_id = save(store, sample2, sha="c" * 64)
     assert doc_id == 1 and other_id == 2
     assert store.counts() == {
-        "documents": 2, "sentences": 3, "tables": 2, "table_cells": 20, "facts": 6, "facts_fts": 6}
+        "documents": 2, "sentences": 3, "paragraphs": 3, "tables": 2, "table_cells": 20, "facts": 6, "facts_fts": 6}
     assert [r["quote"] for r in store.search("宁波跨境")] == ["5.1%"]
     assert {r["path"] for r in store.search("数字服务贸易")} == {"other.pdf"}
     assert {t[0] for t in fts_tokens(store) if t[1] not in {r["id"] for r in store.db["facts"].rows}} == set()
@@ -195,7 +196,7 @@ def test_save_failure_and_delete(store, sample):
                                 page_count=4)
     assert doc_id == 1
     assert store.counts() == {
-        "documents": 1, "sentences": 0, "tables": 0, "table_cells": 0, "facts": 0, "facts_fts": 0}
+        "documents": 1, "sentences": 0, "paragraphs": 0, "tables": 0, "table_cells": 0, "facts": 0, "facts_fts": 0}
     d = store.document("reports/hz-2023.pdf")
     assert (d["status"], d["error"], d["doc_type"], d["page_count"], d["title"]) == (
         "encrypted", "password required", "pdf", 4, None)

@@ -18,13 +18,12 @@ with no unit.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
-from test_crosscheck import CORPUS, _corpus_key, cached_ingest
+from fixtures_db import realdocs_db
 
 from extractor.checks.verify import parse_article_file, verify_document
 
@@ -35,14 +34,7 @@ TARGET = 0.95
 @pytest.fixture(scope="module")
 def sources_db(request, shared_dir: Path) -> Path:
     """corpus/ and the shared real documents ingested into one database, cached."""
-    realdocs = shared_dir / "realdocs"
-    h = hashlib.sha256(_corpus_key().encode())
-    for p in sorted(realdocs.rglob("*")):
-        if p.is_file():
-            h.update(f"{p.relative_to(realdocs)}\0{p.stat().st_size}\0".encode())
-    # exit code 2: some real documents need OCR or fail by design
-    return cached_ingest(request.config.cache.mkdir("policy-facts-sources"), "sources", [realdocs, CORPUS],
-                         h.hexdigest()[:16], ok_codes=(0, 2))
+    return realdocs_db(request.config.cache.mkdir("policy-facts-sources"), shared_dir)
 
 
 def outcomes(db: Path) -> list[tuple[str, str, str, str]]:

@@ -6,7 +6,9 @@
   a post-filter then keeps the facts whose sentence, metric, region, document or
   claim holds the words. The search box keeps what the user typed.
 * Pages: ``/-/search`` (:mod:`.search_view`), ``/-/chart`` (:mod:`.chart_view`),
-  ``/-/verify`` (:mod:`.verify_views`), ``/-/source-table/ID`` (:mod:`.table_view`).
+  ``/-/verify`` (:mod:`.verify_views`), ``/-/source-table/ID`` (:mod:`.table_view`); evidence:
+  page images ``/-/evidence/…`` and kept sources ``/-/source/…`` (:mod:`.evidence_views`), and
+  a fact's page shows its evidence (``_policy_facts_fact_extra.html``).
 * Cells: coded values with their Chinese label (增长 growth), ids that are no foreign
   key as links (a fact's claim, the facts of a check); column headers in Chinese and
   English (templates ``table.html``, ``_table.html``).
@@ -14,7 +16,9 @@
 * On start, the metadata is checked against each facts database (:mod:`.metadata`).
 
 Settings (``plugins: policy-facts:`` in metadata): ``database`` (default: the
-first database with a ``facts_fts`` table) and ``page_size`` (default 50).
+first database with a ``facts_fts`` table), ``page_size`` (default 50), ``sources`` (the kept
+sources; default: ``sources/`` beside the database file) and ``evidence_cache`` (the page images
+rendered; default: ``sources/.cache``, else a temporary folder).
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ from markupsafe import Markup, escape
 from extractor.datasette import labels
 from extractor.datasette.chart_view import chart_view
 from extractor.datasette.common import INTERNAL, register_functions
+from extractor.datasette.evidence_views import (
+    evidence_image_view,
+    fact_extra_vars,
+    page_image_view,
+    source_view,
+)
 from extractor.datasette.metadata import check_datasette
 from extractor.datasette.search_view import search_view
 from extractor.datasette.table_view import source_table_view
@@ -72,6 +82,18 @@ def prepare_jinja2_environment(env: Any, datasette) -> None:
     env.loader = ChoiceLoader([*mine, ours, env.loader])
     env.filters["pf_column_zh"] = labels.column_label
     env.filters["pf_value_zh"] = labels.value_label
+
+
+@hookimpl
+def extra_template_vars(template: str, database: str | None, table: str | None, view_name: str, request, datasette):
+    """A fact's row page: its evidence (``pf_evidence``, see :func:`.evidence_views.fact_extra_vars`)."""
+    if view_name != "row" or table != "facts" or not database or request is None:
+        return {}
+
+    async def inner() -> dict:
+        return await fact_extra_vars(datasette, database, request)
+
+    return inner
 
 
 @hookimpl
@@ -139,6 +161,9 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/-/verify(\.(?P<format>json))?$", verify_view),
         (r"^/-/verify/(?P<vid>[0-9a-f]{16})(\.(?P<format>json|csv))?$", verification_view),
         (r"^/-/source-table/(?P<table_id>\d+)$", source_table_view),
+        (r"^/-/evidence/(?P<kind>fact|sentence|claim|table)/(?P<ident>\d{1,20})\.png$", evidence_image_view),
+        (r"^/-/evidence/page/(?P<sha>[0-9a-f]{64})/(?P<page>\d{1,9})\.png$", page_image_view),
+        (r"^/-/source/(?P<sha>[0-9a-f]{64})\.(?P<ext>pdf|html|md|txt)$", source_view),
         (r"^/-/policy-facts/(?P<path>[\w.-]+)$", static_view),
     ]
 

@@ -17,6 +17,7 @@ from datasette.database import QueryInterrupted
 
 from extractor.datasette import labels
 from extractor.datasette.common import MAX_PAGE_SIZE, config, int_arg, number, viewable_database
+from extractor.datasette.evidence_views import boxed_urls
 from extractor.settings import SETTINGS
 from extractor.store import search
 from extractor.store.query import parse_query
@@ -156,7 +157,9 @@ async def search_view(datasette, request) -> Response:
                               "offset": offset, "next_offset": next_offset, "rows": rows,
                               "facets": {f["column"]: [{k: v[k] for k in ("value", "count", "label")}
                                                        for v in f["values"]] for f in facets}}, default=repr)
+    crops = await boxed_urls(datasette, database, [r["id"] for r in rows], SETTINGS.evidence.search_width)
     for row in rows:
+        row["evidence_url"] = crops.get(row["id"])
         row["highlighted"] = search.highlight(row["sentence"], query)
         row["value_norm_display"] = number(row["value_norm"])
         row["claim_url"] = datasette.urls.row(database, "claims", str(row["claim_id"])) if row["claim_id"] else None

@@ -7,6 +7,9 @@ from datasette import NotFound, Response
 from extractor.datasette.common import SQLITE_MAX_INT
 from extractor.datasette.common import int_arg as _int_arg
 from extractor.datasette.common import viewable_database as _viewable_database
+from extractor.datasette.evidence import table_drawing
+from extractor.datasette.evidence_views import folders, image_url
+from extractor.settings import SETTINGS
 
 
 async def source_table_view(datasette, request) -> Response:
@@ -18,7 +21,7 @@ async def source_table_view(datasette, request) -> Response:
     if table_id > SQLITE_MAX_INT:  # no row has it (and SQLite could not even be asked)
         raise NotFound(f"No table {table_id}")
     found = (await db.execute(
-        "select tables.*, documents.path as document, documents.title as document_title "
+        "select tables.*, documents.path as document, coalesce(documents.label, documents.title) as document_title "
         "from tables join documents on documents.id = tables.doc_id where tables.id = ?", [table_id])).rows
     if not found:
         raise NotFound(f"No table {table_id}")
@@ -34,6 +37,11 @@ async def source_table_view(datasette, request) -> Response:
             c["fact_url"] = datasette.urls.row(database, "facts", str(c["fact_id"])) if c["fact_id"] else None
             c["marked"] = marked is not None and c["fact_id"] == marked
             grid[c["row"]].append(c)
+    sources, _cache = folders(datasette, database)
+    drawn = await db.execute_fn(lambda conn: table_drawing(conn, sources, table_id, marked))
+    image = None
+    if drawn is not None and drawn[0].file is not None and drawn[0].doc_type == "pdf":
+        image = image_url(datasette, "table", table_id, SETTINGS.evidence.verify_width, fact=marked)
     return Response.html(
         await datasette.render_template(
             "policy_facts_table.html",
@@ -41,6 +49,10 @@ async def source_table_view(datasette, request) -> Response:
                 "database": database,
                 "table": table,
                 "grid": grid,
+                "image_url": image,
+                "source_missing": drawn is not None and drawn[0].file is None and drawn[0].doc_type == "pdf",
+                "page_url": image_url(datasette, "table", table_id, 2 * SETTINGS.evidence.width, fact=marked,
+                                      full=1) if image else None,
                 "document_url": datasette.urls.row(database, "documents", str(table["doc_id"])),
                 "cells_url": datasette.urls.table(database, "table_cells") + f"?table_id={table_id}",
             },

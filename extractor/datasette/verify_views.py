@@ -11,6 +11,7 @@ from datasette import NotFound, Response
 
 from extractor.datasette.common import number as _number
 from extractor.datasette.common import viewable_database as _viewable_database
+from extractor.datasette.evidence_views import boxed_urls
 from extractor.settings import SETTINGS
 
 if TYPE_CHECKING:
@@ -147,11 +148,14 @@ async def _render_verification(datasette, request, database: str, result: dict |
     from extractor.checks.verify import STATUSES, segments_of
 
     numbers = []
+    crops = await boxed_urls(datasette, database, [e["fact_id"] for num in (result or {}).get("numbers", [])
+                                                   for e in num["evidence"]], SETTINGS.evidence.verify_width)
     for num in (result or {}).get("numbers", []):
         def links(entries: list[dict]) -> list[dict]:
             return [{**e, "fact_url": datasette.urls.row(database, "facts", str(e["fact_id"])),
                      "document_url": datasette.urls.row(database, "documents", str(e["doc_id"])),
-                     "value_display": _number(e["value_norm"])} for e in entries]
+                     "value_display": _number(e["value_norm"]), "evidence_url": crops.get(e["fact_id"])}
+                    for e in entries]
 
         numbers.append({**num, "value_display": _number(num["value_norm"]), "evidence": links(num["evidence"]),
                         "candidates": links(num["candidates"])})

@@ -231,7 +231,8 @@ def _walk(root: Path, folder: Path, prefix: str, real_root: str, root_id: str, s
                 yield from _walk(root, Path(e.path), rel + "/", real_root, root_id, skip, follow, seen)
             continue
         if is_dir:
-            yield from _walk(root, Path(e.path), rel + "/", real_root, root_id, skip, follow, seen)
+            if os.path.realpath(e.path) not in skip:
+                yield from _walk(root, Path(e.path), rel + "/", real_root, root_id, skip, follow, seen)
             continue
         if e.name in SKIP_NAMES or os.path.realpath(e.path) in skip:
             continue

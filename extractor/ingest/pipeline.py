@@ -74,6 +74,7 @@ from extractor.ingest.job import (
     extract_rows,
     needs_reading,
 )
+from extractor.ingest.keep_sources import keep_sources as keep_all
 from extractor.ingest.workers import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
@@ -85,6 +86,7 @@ from extractor.ingest.workers import (
 )
 from extractor.ingest.writer import Link, Summary, Writer
 from extractor.settings import SETTINGS
+from extractor.store.sources import sources_dir
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
@@ -157,6 +159,7 @@ def ingest(
     ship_bytes: bool = False,
     worker_paths: Sequence[str] = (),
     pdf_engine: str | None = None,
+    keep_sources: bool = True,
     ocr: str | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at ``db_path``; return the run's counts.
@@ -168,6 +171,8 @@ def ingest(
     ``pdf_engine``: what reads PDF pages, "pdfium" (default ``SETTINGS.pdf.engine``) or "pdfplumber";
     ``ocr``: which PDF pages OCR reads, "auto" (default ``SETTINGS.ocr.mode``: those without a usable
     text layer), "force" (all) or "off" (none: a PDF without a text layer is ``needs_ocr``).
+    ``keep_sources``: keep each stored document's source file beside the database, in ``sources/``
+    (:mod:`extractor.ingest.keep_sources`).
     ``progress(result, summary)`` is called after every file (``result`` None for an unchanged
     or duplicate file), ``on_total(n)`` once with the number of files found. A KeyboardInterrupt
     stops the run cleanly: what was stored stays, and the summary comes back with ``interrupted`` set.
@@ -183,7 +188,7 @@ def ingest(
     summary = Summary()
     db_path = Path(db_path)
     roots = [Path(p) for p in paths]
-    exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
+    exclude = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal"), sources_dir(db_path)]
     found = list({(f.root_id, f.rel): f for f in discover(roots, exclude=exclude,
                                                            follow_symlinks=follow_symlinks)}.values())
     summary.files = sum(f.status != "unreadable" for f in found)
@@ -214,6 +219,8 @@ def ingest(
         writer.commit()
         if prune:
             _prune(store, roots, found, summary)
+        if keep_sources:
+            summary.sources_kept, summary.sources_missing = keep_all(store, db_path)
         cancel = False
     except KeyboardInterrupt:
         summary.interrupted = True

@@ -96,13 +96,15 @@ def print_summary(summary: Summary, db_path: Path, console: Console | None = Non
             ("skipped (not a document read)", summary.skipped), ("failed", summary.failed),
             ("too large", summary.too_large), ("needs OCR", summary.needs_ocr), ("encrypted", summary.encrypted),
             ("folders not listed", summary.unreadable), ("pruned: files gone", summary.pruned_files),
-            ("pruned: documents deleted", summary.pruned_documents), ("facts", summary.facts),
+            ("pruned: documents deleted", summary.pruned_documents), ("sources kept", summary.sources_kept),
+            ("sources missing (files gone or changed)", summary.sources_missing), ("facts", summary.facts),
             ("pages", summary.pages), ("pages read by OCR", summary.ocr_pages),
             ("files read per second", f"{rate:.1f}"),
             ("pages read per second", f"{summary.pages / summary.seconds if summary.seconds > 0 else 0.0:.1f}"),
             ("seconds", f"{summary.seconds:.1f}")]
     optional = {"same content as another file", "stored, pages missing (partial)", "too large", "folders not listed",
-                "pruned: files gone", "pruned: documents deleted", "pages read by OCR"}
+                "pruned: files gone", "pruned: documents deleted", "pages read by OCR", "sources kept",
+                "sources missing (files gone or changed)"}
     alarming = {"failed", "too large", "stored, pages missing (partial)", "folders not listed"}
     for name, value in rows:
         if name in optional and not value:

@@ -36,6 +36,8 @@ class Summary:
     unreadable: int = 0  # folders that could not be listed (not counted in files)
     pruned_files: int = 0  # files gone from their folder, forgotten (--prune)
     pruned_documents: int = 0  # documents left without files, deleted (--prune)
+    sources_kept: int = 0  # source files kept beside the database in this run (db/sources/SHA256.EXT)
+    sources_missing: int = 0  # stored documents whose source could not be kept (their files gone or changed)
     facts: int = 0
     sentences: int = 0
     pages: int = 0

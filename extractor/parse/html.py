@@ -403,6 +403,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
     meta = page_meta(root)
     title_tag = root.findtext(".//title") or ""
     h1s = [t for h in root.iter("h1") if (t := normalize_text(h.text_content()))]
+    canonical = root.xpath("string(//link[@rel='canonical']/@href)").strip()  # before _clean drops <link>
     unlikely = _clean(root)
     body = root.find("body")
     body = root if body is None else body
@@ -415,7 +416,7 @@ def extract_article(html: str, *, fragment: bool = False, title: str | None = No
     title = title or pick_title(meta, title_tag, h1s)
     lines = _filter_lines([s for s, ok in zip(segs, inside, strict=True) if ok], title)
 
-    art = Article(title=title, source_url=meta.get("og:url") or root.xpath("string(//link[@rel='canonical']/@href)") or None)
+    art = Article(title=title, source_url=meta.get("og:url") or canonical or None)
     for i, (line, s) in enumerate(lines):
         if s.table is None:
             art.paragraphs.append(line)

@@ -35,6 +35,7 @@ from extractor.store.rows import (
     ENTITY_COLUMNS,
     FACT_COLUMNS,
     FACT_FIELDS,
+    PARAGRAPH_COLUMNS,
     SENTENCE_COLUMNS,
     TABLE_COLUMNS,
     DocumentRows,
@@ -48,7 +49,7 @@ from extractor.store.rows import (
 __all__ = ["CLAIM_FIELDS", "FACT_FIELDS", "TABLES", "DocumentRows", "Store", "header_labels", "prepare_document"]
 
 #: The tables a document's rows live in.
-TABLES = ("documents", "sentences", "tables", "table_cells", "facts")
+TABLES = ("documents", "sentences", "paragraphs", "tables", "table_cells", "facts")
 BUSY_TIMEOUT_MS = SETTINGS.store.busy_timeout_ms
 #: Bump when what :func:`~extractor.store.rows.derived_fact` computes changes; a change of
 #: ``patterns/synonyms.yml`` also makes the store compute the derived columns again.
@@ -291,15 +292,18 @@ class Store:
         return len(stale), docs
 
     def _insert_document_rows(self, doc_id: int, rows: DocumentRows) -> None:
-        sb, tb, cb, fb, kb, eb = self._next_ids("sentences", "tables", "table_cells", "facts", "claims", "entities")
+        sb, pb, tb, cb, fb, kb, eb = self._next_ids("sentences", "paragraphs", "tables", "table_cells", "facts",
+                                                    "claims", "entities")
 
         def at(base: int, local: int | None) -> int | None:
             return None if local is None else base + local
 
         self._insert("sentences", SENTENCE_COLUMNS, ((sb + n, doc_id, *r) for n, r in enumerate(rows.sentences)))
+        self._insert("paragraphs", PARAGRAPH_COLUMNS, ((pb + n, doc_id, *r) for n, r in enumerate(rows.paragraphs)))
         self._insert("tables", TABLE_COLUMNS, ((tb + n, doc_id, *r) for n, r in enumerate(rows.tables)))
         self._insert("facts", FACT_COLUMNS, (
-            (fb + n, doc_id, at(sb, s), at(tb, t), at(kb, k), *r) for n, (s, t, k, *r) in enumerate(rows.facts)
+            (fb + n, doc_id, at(sb, s), at(tb, t), at(kb, k), at(pb, p), *r)
+            for n, (s, t, k, p, *r) in enumerate(rows.facts)
         ))
         self._index_facts(enumerate(rows.fts, start=fb), tokenized=True)
         self._insert("table_cells", ("fact_id", *CELL_COLUMNS), (
@@ -464,7 +468,7 @@ class Store:
         self.db.execute(f"delete from table_cells where table_id in ({table_ids})", [doc_id])
         self.db.execute("delete from claim_entities where claim_id in (select id from claims where doc_id = ?)",
                         [doc_id])
-        for table in ("facts", "entities", "claims", "sentences", "tables"):
+        for table in ("facts", "entities", "claims", "sentences", "paragraphs", "tables"):
             self.db.execute(f"delete from [{table}] where doc_id = ?", [doc_id])
 
     def _replace_document(self, row: dict, doc_id: int | None) -> int:

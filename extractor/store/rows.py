@@ -25,9 +25,9 @@ from typing import Any
 from extractor import __version__
 from extractor.facts.periods import period_parts
 from extractor.facts.synonyms import metric_key
-from extractor.models import Claim, Fact, ParsedDocument, Sentence, Table
+from extractor.models import Claim, Fact, ParsedDocument, Sentence, Table, TableCell
 from extractor.settings import SETTINGS
-from extractor.store import search
+from extractor.store import positions, search
 
 #: facts columns filled from :class:`~extractor.models.Fact` fields of the same name.
 FACT_FIELDS = tuple(
@@ -41,12 +41,18 @@ CLAIM_FIELDS = tuple(
 
 #: Columns of each list of :class:`DocumentRows`, after the id and doc_id (or table_id) the
 #: writer puts first. Names ending in ``_id`` hold local ids the writer offsets.
-SENTENCE_COLUMNS = ("page", "idx", "paragraph", "text", "char_start", "char_end")
+#: a box on a PDF page (see :data:`extractor.models.Box`)
+BOX_COLUMNS = ("x0", "top", "x1", "bottom")
+SENTENCE_COLUMNS = ("page", "idx", "paragraph", "text", "char_start", "char_end", *BOX_COLUMNS, "lines")
+PARAGRAPH_COLUMNS = ("page", "idx", "text", "char_start", "char_end", *BOX_COLUMNS)
 TABLE_COLUMNS = ("idx", "page", "pages", "caption", "unit", "header_rows", "n_rows", "n_cols", "method", "bbox")
-CELL_COLUMNS = ("row", "col", "row_span", "col_span", "text", "row_header", "col_header")
+CELL_COLUMNS = ("row", "col", "row_span", "col_span", "text", "row_header", "col_header", "page", *BOX_COLUMNS)
 #: facts columns derived from others (:func:`derived_fact`): the canonical metric and the period hierarchy.
 DERIVED_FACT_COLUMNS = ("metric_key", "period_year", "period_half", "period_quarter", "period_grain")
-FACT_COLUMNS = ("sentence_id", "table_id", "claim_id", *FACT_FIELDS, *DERIVED_FACT_COLUMNS)
+#: where a fact is shown: its quote's offsets in its paragraph, and its box on the page
+EVIDENCE_FACT_COLUMNS = ("para_start", "para_end", *BOX_COLUMNS)
+FACT_COLUMNS = ("sentence_id", "table_id", "claim_id", "paragraph_id", *FACT_FIELDS, *DERIVED_FACT_COLUMNS,
+                *EVIDENCE_FACT_COLUMNS)
 CLAIM_COLUMNS = ("sentence_id", "sentence_end_id", "page", *CLAIM_FIELDS)
 ENTITY_COLUMNS = ("sentence_id", "label", "text", "name", "char_start", "char_end")
 
@@ -57,6 +63,7 @@ class DocumentRows:
 
     document: dict[str, Any]
     sentences: list[tuple] = field(default_factory=list)
+    paragraphs: list[tuple] = field(default_factory=list)
     tables: list[tuple] = field(default_factory=list)
     #: (table, fact or None, *CELL_COLUMNS)
     cells: list[tuple] = field(default_factory=list)
@@ -174,8 +181,14 @@ def prepare_document(
         extractor_version=extractor_version,
     ), pages=doc.page_count or len(doc.pages))
     sentence_at = {s.index: n for n, s in enumerate(sentences)}
-    out.sentences = [(s.page, s.index, s.paragraph, s.text, s.char_start, s.char_end) for s in sentences]
-    cells = _tables(out, doc.tables)
+    pages = {p.number: p for p in doc.pages}
+    out.sentences = [(s.page, s.index, s.paragraph, s.text, s.char_start, s.char_end,
+                      *positions.sentence_evidence(pages.get(s.page), s)) for s in sentences]
+    paras = positions.paragraphs(doc, sentences)
+    para_at = {p.index: n for n, p in enumerate(paras)}
+    out.paragraphs = [(p.page, p.index, p.text, p.start, p.end, *positions.outward(p.box)) for p in paras]
+    para_of = {s.index: para_at.get(s.paragraph) for s in sentences}
+    cells, cell_at = _tables(out, doc.tables)
     claims = list(claims)
     claim_of = _claims(out, claims, sentence_at, len(facts))
     index_text: dict[str | None, str] = {}
@@ -191,12 +204,16 @@ def prepare_document(
             raise ValueError(f"fact {n} ({fact.quote!r}): no sentence {fact.sentence_index}")
         if fact.table_index is not None and not 0 <= fact.table_index < len(doc.tables):
             raise ValueError(f"fact {n} ({fact.quote!r}): no table {fact.table_index}")
+        para = para_of.get(fact.sentence_index)  # type: ignore[arg-type]
+        cell = cell_at.get((fact.table_index, fact.table_row, fact.table_col))  # type: ignore[arg-type]
         out.facts.append((
             sentence_at.get(fact.sentence_index),  # type: ignore[arg-type]
             fact.table_index,
             claim_of.get(n),
+            para,
             *(getattr(fact, name) for name in FACT_FIELDS),
             *derived_fact(fact.metric, fact.period),
+            *positions.fact_evidence(fact, pages.get(fact.page), None if para is None else paras[para], cell),
         ))
         claim = claim_of.get(n)
         out.fts.append(tuple(indexed(v) for v in (fact.sentence, fact.metric, fact.region, out.document["label"],
@@ -206,9 +223,12 @@ def prepare_document(
     return out
 
 
-def _tables(out: DocumentRows, tables: list[Table]) -> dict[tuple[int, int, int], list]:
-    """Fill ``out.tables``; return the cell rows (lists, to link facts into) by (table, row, col)."""
+def _tables(out: DocumentRows, tables: list[Table]) -> tuple[dict[tuple[int, int, int], list],
+                                                               dict[tuple[int, int, int], TableCell]]:
+    """Fill ``out.tables``; return the cell rows (lists, to link facts into) by (table, row, col),
+    and the cell at each (table, row, col) a spanning cell covers."""
     cells: dict[tuple[int, int, int], list] = {}
+    cell_at: dict[tuple[int, int, int], TableCell] = {}
     for idx, table in enumerate(tables):
         out.tables.append((idx, table.page, _json(table.pages), table.caption, table.unit, table.header_rows,
                            table.n_rows, table.n_cols, table.method, _json(table.bbox)))
@@ -221,8 +241,12 @@ def _tables(out: DocumentRows, tables: list[Table]) -> dict[tuple[int, int, int]
                 idx, None, cell.row, cell.col, cell.row_span, cell.col_span, cell.text,
                 row_headers[cell.row] if in_grid and cell.col > 0 else None,
                 col_headers[cell.col] if in_grid and cell.row >= table.header_rows else None,
+                positions.cell_page(table, cell) if cell.bbox else None, *positions.outward(cell.bbox),
             ]
-    return cells
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.col, cell.col + cell.col_span):
+                    cell_at.setdefault((idx, r, c), cell)
+    return cells, cell_at
 
 
 def _link_cells(cells: dict[tuple[int, int, int], list], tables: list[Table], facts: list[Fact]) -> None:

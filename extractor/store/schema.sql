@@ -7,8 +7,11 @@
 -- (SETTINGS.store.busy_timeout_ms). What each coded value means: docs/formats.md.
 --
 -- Deleting a document: claim_entities, table_cells, facts (and their
--- facts_fts entries), entities, claims, sentences, tables, document_files, then
--- the documents row. Inserting: the reverse.
+-- facts_fts entries), entities, claims, sentences, paragraphs, tables,
+-- document_files, then the documents row. Inserting: the reverse.
+--
+-- Positions on a PDF page (x0, top, x1, bottom): points, origin at the top left of the
+-- page (pdfplumber's coordinates, /Rotate applied), from the glyphs drawn.
 --
 -- Identity: a document is its content (sha256) and where it came from. Every
 -- file ingested is a row of document_files (its ingest root and its path under
@@ -71,6 +74,27 @@ CREATE TABLE IF NOT EXISTS sentences (
     text TEXT NOT NULL,
     char_start INTEGER,                  -- offsets into the page text
     char_end INTEGER,
+    x0 REAL,                             -- PDF: the box of its glyphs on the page
+    top REAL,
+    x1 REAL,
+    bottom REAL,
+    lines TEXT,                          -- PDF: JSON [[x0, top, x1, bottom], …], one box per printed line
+    UNIQUE (doc_id, idx)
+);
+
+-- The paragraphs the sentences are in: the text evidence is shown in.
+CREATE TABLE IF NOT EXISTS paragraphs (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents (id),
+    page INTEGER,                        -- 1-based; NULL for HTML
+    idx INTEGER NOT NULL,                -- sentences.paragraph: 0-based over the whole document
+    text TEXT NOT NULL,
+    char_start INTEGER NOT NULL,         -- offsets into the page text
+    char_end INTEGER NOT NULL,
+    x0 REAL,                             -- PDF: the box of its glyphs on the page
+    top REAL,
+    x1 REAL,
+    bottom REAL,
     UNIQUE (doc_id, idx)
 );
 
@@ -131,7 +155,14 @@ CREATE TABLE IF NOT EXISTS facts (
     ocr_confidence REAL,                 -- read by OCR: the lowest confidence (0..1) of the figure's characters
     ocr_flag TEXT CHECK (ocr_flag IN ('ok', 'low')),  -- … 'low' under SETTINGS.ocr.low_confidence: check the image
     table_id INTEGER REFERENCES tables (id),
-    claim_id INTEGER                     -- claims.id of the claim stating it
+    claim_id INTEGER,                    -- claims.id of the claim stating it
+    paragraph_id INTEGER REFERENCES paragraphs (id),  -- the paragraph its sentence is in (NULL for table facts)
+    para_start INTEGER,                  -- offsets of quote in the paragraph's text
+    para_end INTEGER,
+    x0 REAL,                             -- PDF: the box of its quote's glyphs (a table fact: of its cell)
+    top REAL,
+    x1 REAL,
+    bottom REAL
 );
 CREATE INDEX IF NOT EXISTS idx_facts_doc_id ON facts (doc_id);
 CREATE INDEX IF NOT EXISTS idx_facts_sentence_id ON facts (sentence_id);
@@ -147,6 +178,7 @@ CREATE INDEX IF NOT EXISTS idx_facts_metric_key ON facts (metric_key, region, pe
 CREATE INDEX IF NOT EXISTS idx_facts_period_year ON facts (period_year);
 CREATE INDEX IF NOT EXISTS idx_facts_modality ON facts (modality);
 CREATE INDEX IF NOT EXISTS idx_facts_claim_id ON facts (claim_id);
+CREATE INDEX IF NOT EXISTS idx_facts_paragraph_id ON facts (paragraph_id);
 
 -- Claims: a statement (who said what), a target, a "first", a ranking or a
 -- statistic; one row per claim sentence or clause. facts.claim_id links the
@@ -212,7 +244,12 @@ CREATE TABLE IF NOT EXISTS table_cells (
     text TEXT,
     row_header TEXT,                     -- the label column's text on this row
     col_header TEXT,                     -- header rows' text over this column, joined with "/"
-    fact_id INTEGER REFERENCES facts (id)
+    fact_id INTEGER REFERENCES facts (id),
+    page INTEGER,                        -- PDF: the page the cell is printed on
+    x0 REAL,                             -- PDF: the box of its glyphs on that page
+    top REAL,
+    x1 REAL,
+    bottom REAL
 );
 CREATE INDEX IF NOT EXISTS idx_table_cells_table_id ON table_cells (table_id, row, col);
 CREATE INDEX IF NOT EXISTS idx_table_cells_fact_id ON table_cells (fact_id);

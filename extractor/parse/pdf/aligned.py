@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.models import Table, TableCell
+from extractor.models import Box, Table, TableCell, union_box
 from extractor.parse.pdf.cells import (
     CAPTION_START,
     UNIT_RE,
@@ -14,12 +14,22 @@ from extractor.parse.pdf.cells import (
     is_value,
     unit_of,
 )
-from extractor.parse.pdf.layout import Row, Seg
+from extractor.parse.pdf.layout import Row, Seg, glyph_box
 
 _KV_VALUE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?(?:\s*[-—–~至]\s*[-+]?\d[\d,]*(?:\.\d+)?%?)?")
 
 
 _UNIT_TAIL = re.compile(r"[（(][^（）()\d]{1,8}[）)]\s*$")
+
+
+def _cell(row: int, col: int, segs: list[Seg], sep: str = "", col_span: int = 1) -> TableCell:
+    """A cell holding ``segs`` (their texts joined by ``sep``), boxed round their glyphs."""
+    return TableCell(row=row, col=col, text=sep.join(s.text for s in segs), col_span=col_span,
+                     bbox=glyph_box(c for s in segs for c in s.chars))
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    return union_box([x for x in (a, b) if x is not None])
 
 
 def _num_segs(row: Row) -> list[Seg]:
@@ -123,12 +133,12 @@ def _short_table(rows: list[Row], start: int, group: list[Row], page_number: int
             return None
         body.append((labels, x))
     head_label = [h for h in hsegs if h not in over]
-    cells = [TableCell(row=0, col=0, text=" ".join(s.text for s in head_label))] if head_label else []
-    cells += [TableCell(row=0, col=k + 1, text=h.text) for k, h in enumerate(over)]
+    cells = [_cell(0, 0, head_label, " ")] if head_label else []
+    cells += [_cell(0, k + 1, [h]) for k, h in enumerate(over)]
     for ri, (labels, x) in enumerate(body, start=1):
         if labels:
-            cells.append(TableCell(row=ri, col=0, text="".join(s.text for s in labels)))
-        cells += [TableCell(row=ri, col=k + 1, text=s.text) for k, s in enumerate(x)]
+            cells.append(_cell(ri, 0, labels, ""))
+        cells += [_cell(ri, k + 1, [s]) for k, s in enumerate(x)]
     used = hsegs + [s for labels, x in body for s in labels + x]
     for s in used:
         s.used = True
@@ -196,7 +206,7 @@ def key_value_tables(rows: list[Row], page_number: int) -> list[DetectedTable]:
     def close(run: list[tuple[Seg, Seg]]) -> None:
         if len(run) < 3:
             return
-        cells = [TableCell(row=i, col=k, text=s.text) for i, p in enumerate(run) for k, s in enumerate(p)]
+        cells = [_cell(i, k, [s]) for i, p in enumerate(run) for k, s in enumerate(p)]
         segs = [s for p in run for s in p]
         for s in segs:
             s.used = True
@@ -292,6 +302,7 @@ def _build_aligned(rows: list[Row], start: int, group: list[Row], page_number: i
         for c in top_row:
             if c.col in below:
                 below[c.col].text = c.text + below[c.col].text
+                below[c.col].bbox = _union(c.bbox, below[c.col].bbox)
             elif not any(b.col <= c.col < b.col + b.col_span for b in below.values()):
                 below[c.col] = c
         head_rows = [sorted(below.values(), key=lambda c: c.col)] + head_rows[2:]
@@ -303,7 +314,7 @@ def _build_aligned(rows: list[Row], start: int, group: list[Row], page_number: i
             ci = max(range(len(cols)), key=lambda c: min(cols[c][1], s.x1) - max(cols[c][0], s.x0))
             slots.setdefault(ci, []).append(s)
         for ci, ss in sorted(slots.items()):
-            cells.append(TableCell(row=ri, col=ci, text=" ".join(s.text for s in ss)))
+            cells.append(_cell(ri, ci, ss, " "))
     segs_all = [s for segs in heads + body for s in segs]  # all header lines, stacked or not
     for s in segs_all:
         s.used = True
@@ -341,10 +352,11 @@ def _header_cells(segs: list[Seg], mids: list[float], ri: int) -> list[TableCell
             owner = next((x for x in out if x.col <= k < x.col + x.col_span), None)
             if owner is not None:
                 owner.text += " " + s.text
+                owner.bbox = _union(owner.bbox, glyph_box(s.chars))
                 continue
             cover = [k]
         taken.update(range(cover[0], cover[-1] + 1))
-        out.append(TableCell(row=ri, col=cover[0], col_span=cover[-1] - cover[0] + 1, text=s.text))
+        out.append(_cell(ri, cover[0], [s], col_span=cover[-1] - cover[0] + 1))
     return out
 
 

@@ -10,7 +10,9 @@ headers/footers are dropped.
 from __future__ import annotations
 
 import logging
+import math
 import re
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from extractor.errors import CorruptDocument, DocumentTooLarge, EmptyDocument, N
 from extractor.models import Page, ParsedDocument, Table
 from extractor.parse.pdf.cells import DetectedTable
 from extractor.parse.pdf.continuation import merge_continued
-from extractor.parse.pdf.layout import build_rows, normalize_text, page_chars
+from extractor.parse.pdf.layout import Ch, build_rows, normalize_text, page_chars
 from extractor.parse.pdf.objects import PageObjects
 from extractor.parse.pdf.pages import DEFAULT_PDF_ENGINE, open_pages
 from extractor.parse.pdf.reading import (
@@ -82,6 +84,42 @@ def _heading_title(paras: list[str | Table], lines: list[Line], body: float) -> 
     return None
 
 
+_NO_GLYPH = (math.nan,) * 4
+
+
+def glyph_boxes(paras: list[list[Ch | None]], length: int) -> bytes:
+    """:attr:`Page.boxes` of a page whose text is its paragraphs joined by ``"\\n"``: each
+    paragraph character's glyph box (see :meth:`Page.box`), empty when no glyph is known."""
+    flat = array("f")
+    for k, glyphs in enumerate(paras):
+        if k:
+            flat.extend(_NO_GLYPH)
+        for g in glyphs:
+            flat.extend(_NO_GLYPH if g is None else (g.x0, g.top, g.x1, g.bottom))
+    if len(flat) != 4 * length or all(math.isnan(v) for v in flat[::4]):
+        return b""
+    return flat.tobytes()
+
+
+def untilt_boxes(boxes: bytes, objs: PageObjects) -> bytes:
+    """Glyph boxes of a page OCR straightened (``objs.skew``) back on the page as it is drawn:
+    each box the smallest upright box holding the glyph turned back."""
+    if not boxes:
+        return boxes
+    tilted, upright = objs.page_map, objs.upright_map
+    flat = array("f")
+    flat.frombytes(boxes)
+    out = array("f")
+    for i in range(0, len(flat), 4):
+        x0, top, x1, bottom = flat[i:i + 4]
+        if math.isnan(x0):
+            out.extend(_NO_GLYPH)
+            continue
+        pts = [upright.point(*tilted.to_pdf(x, y)) for x, y in ((x0, top), (x1, top), (x0, bottom), (x1, bottom))]
+        out.extend((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)))
+    return out.tobytes()
+
+
 def _page_items(objs: PageObjects, number: int) -> tuple[list[Line | DetectedTable], int]:
     chars = page_chars(objs)
     rows = build_rows(chars)
@@ -130,6 +168,7 @@ def parse_pdf_blocks(
         meta = pages.metadata
         page_items: list[list[Line | DetectedTable]] = []
         heights: list[float] = []
+        tilted: dict[int, PageObjects] = {}  # pages straightened by OCR: their glyph boxes are turned back
         n_chars = 0
         page_errors: dict[int, str] = {}
         for number in range(1, n_pages + 1):
@@ -137,6 +176,8 @@ def parse_pdf_blocks(
             try:
                 objs = pages.read(number - 1)
                 height = objs.height
+                if objs.skew:
+                    tilted[number] = objs
                 items, n = _page_items(objs, number)
                 n_chars += n
             except Exception as exc:  # one unreadable page does not sink the document: it is named
@@ -161,9 +202,16 @@ def parse_pdf_blocks(
     single = [it for items in page_items if not any(isinstance(x, Line) and x.col > 0 for x in items)
               for it in items if isinstance(it, Line) and it.col == 0]
     fallback = geometry(single, None) if len(single) >= 6 else None
-    blocks = [paragraphs(items, fallback) for items in page_items]
-    doc_pages = [Page(number=i, text="\n".join(b for b in bl if isinstance(b, str)))
-                 for i, bl in enumerate(blocks, start=1)]
+    blocks: list[list[str | Table]] = []
+    doc_pages: list[Page] = []
+    for number, items in enumerate(page_items, start=1):
+        glyphs: list[list[Ch | None]] = []
+        blocks.append(paragraphs(items, fallback, glyphs))
+        text = "\n".join(b for b in blocks[-1] if isinstance(b, str))
+        boxes = glyph_boxes(glyphs, len(text))
+        if number in tilted:
+            boxes = untilt_boxes(boxes, tilted[number])
+        doc_pages.append(Page(number=number, text=text, boxes=boxes))
     tables = [b for bl in blocks for b in bl if isinstance(b, Table)]
     first_lines = [it for it in page_items[0] if isinstance(it, Line)] if page_items else []
     all_lines = [it for items in page_items for it in items if isinstance(it, Line)]

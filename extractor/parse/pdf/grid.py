@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from extractor.models import Table, TableCell
+from extractor.models import Box, Table, TableCell, union_box
 from extractor.parse.pdf.cells import (
     UNIT_RE,
     DetectedTable,
@@ -12,7 +12,7 @@ from extractor.parse.pdf.cells import (
     is_numeric,
     unit_of,
 )
-from extractor.parse.pdf.layout import Ch, PageGeometry, cell_text
+from extractor.parse.pdf.layout import Ch, PageGeometry, cell_text, glyph_box
 from extractor.settings import SETTINGS
 
 
@@ -29,9 +29,6 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 def _index(edges: list[float], v: float, tol: float) -> int:
     i = bisect.bisect_left(edges, v - tol)
     return min(i, len(edges) - 1)
-
-
-Box = tuple[float, float, float, float]
 
 
 def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
@@ -189,7 +186,8 @@ def ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[
             continue
         if not any(is_numeric(t) for t in filled) and sum(map(len, filled)) > 20 * len(filled):
             continue  # boxes of prose or navigation, no figures
-        cells, kept = _compact([(s, texts.get(i, "")) for i, s in enumerate(spans) if s is not None])
+        cells, kept = _compact([(s, texts.get(i, ""), glyph_box(members.get(i, ())))
+                                for i, s in enumerate(spans) if s is not None])
         if not cells:
             continue
         n_rows = max(c.row + c.row_span for c in cells)
@@ -217,21 +215,21 @@ def ruled_tables(page: PageGeometry, page_number: int, chars: list[Ch]) -> list[
     return out
 
 
-def _compact(raw: list[tuple[tuple[int, int, int, int], str]]) -> tuple[list[TableCell], list[int]]:
+def _compact(raw: list[tuple[tuple[int, int, int, int], str, Box | None]]) -> tuple[list[TableCell], list[int]]:
     """Cells on the full line grid → cells on the grid of rows/columns that hold text.
 
     Also returns the line-grid indices of the columns kept.
     """
     rows_used: set[int] = set()
     cols_used: set[int] = set()
-    for (r, c, _rs, _cs), text in raw:
+    for (r, c, _rs, _cs), text, _box in raw:
         if text:
             rows_used.add(r)
             cols_used.add(c)
     if not rows_used:
         return [], []
-    max_r = max(r + rs for (r, _c, rs, _cs), _t in raw)
-    max_c = max(c + cs for (_r, c, _rs, cs), _t in raw)
+    max_r = max(r + rs for (r, _c, rs, _cs), _t, _b in raw)
+    max_c = max(c + cs for (_r, c, _rs, cs), _t, _b in raw)
     rmap = [0] * (max_r + 1)
     cmap = [0] * (max_c + 1)
     n = 0
@@ -244,7 +242,7 @@ def _compact(raw: list[tuple[tuple[int, int, int, int], str]]) -> tuple[list[Tab
         n += i in cols_used
     cells = []
     seen = set()
-    for (r, c, rs, cs), text in raw:
+    for (r, c, rs, cs), text, box in raw:
         if r not in rows_used or c not in cols_used:
             continue
         nr, nc = rmap[r], cmap[c]
@@ -253,7 +251,7 @@ def _compact(raw: list[tuple[tuple[int, int, int, int], str]]) -> tuple[list[Tab
         seen.add((nr, nc))
         cells.append(TableCell(
             row=nr, col=nc, text=text,
-            row_span=max(1, rmap[r + rs] - nr), col_span=max(1, cmap[c + cs] - nc),
+            row_span=max(1, rmap[r + rs] - nr), col_span=max(1, cmap[c + cs] - nc), bbox=box,
         ))
     cells.sort(key=lambda c: (c.row, c.col))
     return cells, sorted(cols_used)
@@ -298,7 +296,9 @@ def _merge_split(
                 key = (start, o)
                 if key in merged and merged[key].text:
                     if nc.text and nc is not merged[key]:
-                        merged[key] = merged[key].model_copy(update={"text": merged[key].text + nc.text})
+                        merged[key] = merged[key].model_copy(update={
+                            "text": merged[key].text + nc.text, "bbox": union_box(
+                                [b for b in (merged[key].bbox, nc.bbox) if b is not None])})
                     continue
                 merged[key] = nc
             cells = sorted(merged.values(), key=lambda c: (c.row, c.col))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from extractor.models import Box, union_box
 from extractor.parse.pdf.objects import PageObjects, read_page
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,6 +98,11 @@ def chars_text(chars: list[Ch]) -> str:
         out.append(c.text)
         prev = c
     return "".join(out)
+
+
+def glyph_box(chars: Iterable[Ch]) -> Box | None:
+    """The box holding these glyphs (None for none)."""
+    return union_box([(c.x0, c.top, c.x1, c.bottom) for c in chars])
 
 
 def cell_text(chars: list[Ch]) -> str:
@@ -283,7 +290,36 @@ def build_rows(chars: list[Ch]) -> list[Row]:
     return out
 
 
-def _seg_text(chars: list[Ch]) -> str:
+def _seg_order(chars: list[Ch]) -> list[Ch]:
+    """A segment's characters in the order its text is read: as drawn, or left to right when
+    the content stream goes back."""
     if any(b.x0 < a.x0 - 0.5 * a.size for a, b in zip(chars, chars[1:], strict=False)):
-        chars = sorted(chars, key=lambda c: c.x0)
-    return chars_text(chars)
+        return sorted(chars, key=lambda c: c.x0)
+    return chars
+
+
+def _seg_text(chars: list[Ch]) -> str:
+    return chars_text(_seg_order(chars))
+
+
+def text_glyphs(chars: list[Ch], text: str) -> list[Ch | None]:
+    """The glyph that drew each character of ``text`` (what :func:`chars_text` made of ``chars``),
+    None for a space put in between words; all None when the two do not line up."""
+    out: list[Ch | None] = []
+    i, n = 0, len(text)
+    for c in chars:
+        while i < n and text[i] == " " and c.text[0] != " ":
+            out.append(None)
+            i += 1
+        if not text.startswith(c.text, i):
+            return [None] * n
+        out.extend([c] * len(c.text))
+        i += len(c.text)
+    if i != n:
+        return [None] * n
+    return out
+
+
+def seg_glyphs(seg: Seg) -> list[Ch | None]:
+    """The glyph of each character of ``seg.text`` (see :func:`text_glyphs`)."""
+    return text_glyphs(_seg_order(seg.chars), seg.text)

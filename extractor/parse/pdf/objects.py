@@ -137,13 +137,18 @@ class PageObjects:
     ocr: OcrPage | None = None  # how OCR read the page, when it did
 
     @cached_property
-    def page_map(self) -> PageMap:
-        """This page's map between PDF user space and its coordinates (from its box, /Rotate and skew)."""
+    def upright_map(self) -> PageMap:
+        """The map of the page as it is drawn (its box and /Rotate; no straightening)."""
         x0, top, x1, bottom = self.bbox
         y0 = -top
         y1 = y0 + (bottom - top)
-        pm = PageMap.of((y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1), self.rotation)
-        return pm.tilted(self.skew, (x0 + x1) / 2, (top + bottom) / 2)
+        return PageMap.of((y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1), self.rotation)
+
+    @cached_property
+    def page_map(self) -> PageMap:
+        """This page's map between PDF user space and its coordinates (from its box, /Rotate and skew)."""
+        x0, top, x1, bottom = self.bbox
+        return self.upright_map.tilted(self.skew, (x0 + x1) / 2, (top + bottom) / 2)
 
     @cached_property
     def edges(self) -> list[dict[str, Any]]:

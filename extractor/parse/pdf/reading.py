@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.models import Table
 from extractor.parse.pdf.cells import DetectedTable
-from extractor.parse.pdf.layout import Row, Seg, is_latin
+from extractor.parse.pdf.layout import Ch, Row, Seg, is_latin, seg_glyphs
 from extractor.settings import SETTINGS
 
 _LAYOUT = SETTINGS.layout
@@ -44,6 +44,8 @@ class Line:
     size: float
     col: int  # column index, -1 for a line spanning columns
     band: int
+    #: the glyph that drew each character of ``text`` (None: a space put in between words)
+    glyphs: list[Ch | None] = field(default_factory=list)
 
 
 def _gutters(segs: list[Seg]) -> list[tuple[float, float]]:
@@ -122,15 +124,18 @@ def _spans(x0: float, x1: float, gutters: list[tuple[float, float]], bounds: lis
 def _make_line(segs: list[Seg], col: int, band: int) -> Line:
     segs.sort(key=lambda s: s.x0)
     text = segs[0].text
+    glyphs = seg_glyphs(segs[0])
     for a, b in zip(segs, segs[1:], strict=False):
         gap = b.x0 - a.x1
         if text and b.text and is_latin(text[-1]) and is_latin(b.text[0]) and (
                 gap > 0.2 * b.size or (gap > -0.1 * b.size and b.chars[0].sp)):
             text += " "
+            glyphs.append(None)
         text += b.text
+        glyphs += seg_glyphs(b)
     main = max(segs, key=lambda s: len(s.chars))
     return Line(text, segs[0].x0, max(s.x1 for s in segs), min(s.top for s in segs),
-                max(s.bottom for s in segs), main.size, col, band)
+                max(s.bottom for s in segs), main.size, col, band, glyphs)
 
 
 def reading_order(rows: list[Row], tables: list[DetectedTable]) -> list[Line | DetectedTable]:
@@ -295,13 +300,17 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
-def paragraphs(items: list[Line | DetectedTable], fallback: Geom | None) -> list[str | Table]:
+def paragraphs(items: list[Line | DetectedTable], fallback: Geom | None,
+               glyphs: list[list[Ch | None]] | None = None) -> list[str | Table]:
+    """The page's paragraphs (lines joined) and tables, in reading order. ``glyphs``, when given,
+    receives for each paragraph the glyph of each of its characters (see :attr:`Line.glyphs`)."""
     cols: dict[int, list[Line]] = defaultdict(list)
     for it in items:
         if isinstance(it, Line):
             cols[it.col].append(it)
     geoms = {c: geometry(lines, fallback if c in (0, -1) else None) for c, lines in cols.items()}
     out: list[str | Table] = []
+    marks: list[list[Ch | None]] = []
     prev: Line | None = None
     for it in items:
         if isinstance(it, DetectedTable):
@@ -311,9 +320,18 @@ def paragraphs(items: list[Line | DetectedTable], fallback: Geom | None) -> list
         text = it.text.strip()
         if not text:
             continue
-        if prev is not None and isinstance(out[-1], str) and not _breaks(prev, it, geoms[it.col], geoms[prev.col]):
-            out[-1] = _join(out[-1], text)
+        lead = len(it.text) - len(it.text.lstrip())
+        own = it.glyphs[lead:lead + len(text)] if len(it.glyphs) == len(it.text) else [None] * len(text)
+        last = out[-1] if out else None
+        if prev is not None and isinstance(last, str) and not _breaks(prev, it, geoms[it.col], geoms[prev.col]):
+            out[-1] = joined = _join(last, text)
+            if len(joined) > len(last) + len(text):
+                marks[-1].append(None)
+            marks[-1] += own
         else:
             out.append(text)
+            marks.append(own)
         prev = it
+    if glyphs is not None:
+        glyphs.extend(marks)
     return out
