@@ -1,3 +1,3 @@
 """policy-facts: figures and claims from Chinese policy texts into SQLite."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
