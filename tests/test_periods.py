@@ -54,6 +54,21 @@ def test_words_for_the_present_resolve_to_the_documents_month(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("浙江国际数字贸易协会日前发布的报告显示，今年上半年，进出口649.14亿元", ["2022-H1"]),
+        ("国家统计局近日公布，全国粮食产量6.9亿吨", []),
+        ("该负责人昨日表示，项目投资20亿元", []),
+        ("近日，全市新增企业300家", ["2022-07"]),  # a time word of its own: the figure's
+        ("目前在建项目120个", ["2022-07"]),
+    ],
+)
+def test_a_word_for_the_present_that_dates_an_act_is_no_period(text, expected):
+    """日前发布的报告: when the report came out, not what its figures cover."""
+    assert [p.period for p in find_periods(text, 2022, 7)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("公司22年1季度产能712万公里", "2022-Q1"),
         ("22年底公司有望实现超20GW切割代工产能", "2022"),
         ("光伏金刚线及硅片切割代工业务推动公司22Q1业绩大超预期", "2022-Q1"),
@@ -145,7 +160,8 @@ def test_a_bare_part_of_a_year_belongs_to_the_year_the_sentence_states():
 
 
 def test_yesterday_and_last_month_against_the_documents_date():
-    assert [p.period for p in find_periods("国家统计局昨日发布数据", 2024, 3)] == ["2024-03"]
+    assert [p.period for p in find_periods("昨日全市出口增长5%", 2024, 3)] == ["2024-03"]
+    assert find_periods("国家统计局昨日发布数据", 2024, 3) == []  # when it was published (an act)
     assert [p.period for p in find_periods("上月出口增长5%", 2024, 3)] == ["2024-02"]
     assert [p.period for p in find_periods("上个月出口增长5%", 2024, 1)] == ["2023-12"]
     assert [p.period for p in find_periods("上月出口增长5%", 2024)] == ["2024"]  # no month known: its year

@@ -116,6 +116,14 @@ def _bare_day() -> re.Pattern[str]:
 
 
 @cache
+def _act_date() -> re.Pattern[str]:
+    """日前发布, 近日召开, 昨日表示: a word for the present that dates an act (periods.yml
+    ``act_after_current``), not a figure."""
+    data = load("periods.yml")
+    return re.compile(rf"(?:{_alts(data['current'])})\s*(?:{_alts(data['act_after_current'])})")
+
+
+@cache
 def _dated_words() -> frozenset[str]:
     """Relative words that name their year themselves (今年一季度, 去年下半年), not a bare part (四季度)."""
     relative = load("periods.yml")["relative"]
@@ -218,6 +226,9 @@ class _Scan:
         _, rel, _, same_last = _patterns()
         for m in rel.finditer(self.text):
             if not self.free(m.start()):
+                continue
+            if _act_date().match(self.text, m.start()):  # 日前发布的报告: when it was published
+                self.taken.append((m.start(), m.end()))
                 continue
             if m.group("word") in same_last:
                 self.add(PeriodRef(m.start(), m.end(), "", "same_last_year", None))

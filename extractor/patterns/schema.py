@@ -105,6 +105,7 @@ class Periods(Section):
     year_before_stated: Words  # 上年 after a stated year: the year before it
     same_period_last_year: Words
     current: Words  # 目前, 今日: the document's own month
+    act_after_current: Words  # 日前发布: a present-time word before these dates an act, not a figure
     day_lead: Words  # 当地时间3日: a day of the document's month after these
     day_not_after: Words  # …unless one of these follows (3日内)
     year_parts: Words
