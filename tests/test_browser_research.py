@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fixtures_db import CORPUS, _corpus_key, cached_ingest
 from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, running
-from test_crosscheck import CORPUS, _corpus_key, cached_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 

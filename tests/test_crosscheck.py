@@ -2,7 +2,7 @@
 
 Hand-made documents test each relation in isolation (pass, fail, and the cases
 where no check may be made); the seed corpus, ingested once per code version
-(see :func:`corpus_db`), must give the passing checks the issue lists and no
+(see :func:`fixtures_db.corpus_db`), must give the passing checks the issue lists and no
 failure but its one real inconsistency.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from fixtures_db import CORPUS, ROOT, _corpus_key, cached_ingest, corpus_db  # noqa: F401 (re-exported)
+from fixtures_db import ROOT, corpus_db
 
 from extractor.checks import crosscheck as cc
 from extractor.cli import cli

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures_db import corpus_db
 from fixtures_shared import shared_files
-from test_crosscheck import corpus_db, fact, save, sentences, share_doc, trade_doc
+from test_crosscheck import fact, save, sentences, share_doc, trade_doc
 
 from extractor.checks.verify import segments, verify_bytes, verify_text
 from extractor.cli import cli

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_crosscheck import corpus_db
+from fixtures_db import corpus_db
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = ("extractor/py.typed", "extractor/patterns/cues.yml", "extractor/patterns/checks.yml",

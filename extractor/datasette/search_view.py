@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from datasette import Response
 from datasette.database import QueryInterrupted
+from datasette.utils.asgi import BadRequest
 
 from extractor.datasette import labels
 from extractor.datasette.common import MAX_PAGE_SIZE, config, int_arg, number, viewable_database
@@ -101,15 +102,6 @@ def _csv(rows: list[dict]) -> Response:
                     headers={"content-disposition": 'attachment; filename="facts-search.csv"'})
 
 
-def _too_broad(fmt: str | None, q: str) -> Response:
-    """The answer to a search that ran past the server's time limit: what to do about it (400, as
-    Datasette answers a query that takes too long)."""
-    if fmt in ("json", "csv"):
-        return Response.json({"ok": False, "q": q, "error": TOO_BROAD}, status=400)
-    return Response.html(f"<!DOCTYPE html><html lang=\"zh\"><meta charset=\"utf-8\"><title>Search too broad</title>"
-                         f"<p>{TOO_BROAD}</p><p><a href=\"javascript:history.back()\">Back</a></p></html>", status=400)
-
-
 async def search_view(datasette, request) -> Response:
     """``/-/search`` as HTML, ``.json`` or ``.csv`` (see the module doc)."""
     database = await viewable_database(datasette, request, "facts")
@@ -130,8 +122,8 @@ async def search_view(datasette, request) -> Response:
         select, count_sql, params = search.search_sql(query, filters, limit=limit, offset=offset, count_cap=COUNT_CAP)
         try:
             rows = [dict(r) for r in (await db.execute(select, params)).rows]
-        except QueryInterrupted:
-            return _too_broad(fmt, q)
+        except QueryInterrupted as exc:  # Datasette's error page (JSON for .json), as for its own slow queries
+            raise BadRequest(TOO_BROAD) from exc
         try:
             count = (await db.execute(count_sql, params)).rows[0][0]
         except QueryInterrupted:
