@@ -81,8 +81,34 @@ def index_row(values: Sequence[str | None]) -> tuple[str, ...]:
     return tuple(index_text(v) for v in values)
 
 
-def term_phrase(term: str) -> str | None:
-    """One word as an FTS5 phrase over the bigram index, or None if it has no runs."""
+@dataclass(frozen=True)
+class _Phrase:
+    """An FTS5 phrase over the bigram index: consecutive tokens, the last a prefix when ``prefix``."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+    def __str__(self) -> str:
+        return '"{}"'.format(" ".join(self.tokens)) + ("*" if self.prefix else "")
+
+    def covers(self, other: _Phrase) -> bool:
+        """Whether every text ``other`` matches is matched by this phrase too: its tokens sit in
+        ``other``'s (a prefix token covering any token it begins)."""
+        k, n = len(self.tokens), len(other.tokens)
+        for i in range(n - k + 1):
+            window = other.tokens[i : i + k]
+            if window[:-1] != self.tokens[:-1]:
+                continue
+            last, ours = window[-1], self.tokens[-1]
+            if self.prefix and last.startswith(ours):
+                return True
+            # ``other``'s own prefix token stands for longer tokens than ``ours``
+            if not self.prefix and last == ours and not (other.prefix and i + k == n):
+                return True
+        return False
+
+
+def _phrase_of(term: str) -> _Phrase | None:
     term_runs = runs(term)
     if not term_runs:
         return None
@@ -92,33 +118,61 @@ def term_phrase(term: str) -> str | None:
         tokens.append(run[-1])
     last = term_runs[-1]
     if len(last) == 1:
-        return '"{}"*'.format(" ".join([*tokens, last]))
-    return '"{}"'.format(" ".join([*tokens, *_bigrams(last)]))
+        return _Phrase((*tokens, last), prefix=True)
+    return _Phrase((*tokens, *_bigrams(last)))
 
 
-def _term_match(term: Term) -> str | None:
-    found = list(dict.fromkeys(p for p in (term_phrase(f) for f in term.forms) if p))
-    if not found:
-        return None
-    return found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
+def term_phrase(term: str) -> str | None:
+    """One word as an FTS5 phrase over the bigram index, or None if it has no runs."""
+    phrase = _phrase_of(term)
+    return None if phrase is None else str(phrase)
+
+
+def _fewest(phrases: Iterable[_Phrase]) -> tuple[_Phrase, ...]:
+    """``phrases`` (OR-ed) without those another of them covers: 杭州 OR 杭州市 is 杭州."""
+    unique = list(dict.fromkeys(phrases))
+    return tuple(p for p in unique if not any(q != p and q.covers(p) for q in unique))
+
+
+def _alternatives(phrases: Sequence[_Phrase]) -> str:
+    return str(phrases[0]) if len(phrases) == 1 else "(" + " OR ".join(map(str, phrases)) + ")"
 
 
 def _query(query: str | Query) -> Query:
     return parse_query(query) if isinstance(query, str) else query
 
 
-def match_expression(query: str | Query) -> str | None:
+def match_expression(query: str | Query, simplify: bool = True) -> str | None:
     """FTS5 MATCH expression for ``query``: every word of a group (any of its forms), any group;
-    None when a group has no word the index can look up (only punctuation)."""
-    groups = []
+    None when a group has no word the index can look up (only punctuation).
+
+    With ``simplify`` (the default) the expression matches the same facts with fewer phrases
+    to look up: a form another form covers is dropped (杭州 OR 杭州市 → 杭州), repeated groups
+    are dropped, and one-word groups are merged into one alternation (外贸 OR 进出口, each with
+    the other as a synonym, is one list). Every facet of a searched table re-runs the match,
+    so this is paid for many times over."""
+    groups: list[tuple[tuple[_Phrase, ...], ...]] = []
     for group in _query(query).groups:
-        parts = [_term_match(t) for t in group]
-        if not all(parts):
-            return None
-        groups.append(" AND ".join(p for p in parts if p))
+        terms = []
+        for term in group:
+            found = [p for p in (_phrase_of(f) for f in term.forms) if p]
+            if not found:
+                return None
+            terms.append(_fewest(found) if simplify else tuple(dict.fromkeys(found)))
+        groups.append(tuple(terms))
     if not groups:
         return None
-    return groups[0] if len(groups) == 1 else " OR ".join(f"({g})" for g in groups)
+    if not simplify:
+        parts = [" AND ".join(_alternatives(t) for t in g) for g in groups]
+        return parts[0] if len(parts) == 1 else " OR ".join(f"({p})" for p in parts)
+    single = _fewest(p for g in groups if len(g) == 1 for p in g[0])
+    # a group one of whose words is covered by the one-word groups adds nothing
+    several = [g for g in dict.fromkeys(g for g in groups if len(g) > 1)
+               if not any(all(any(s.covers(p) for s in single) for p in t) for t in g)]
+    parts = ([_alternatives(single)] if single else []) + [" AND ".join(_alternatives(t) for t in g) for g in several]
+    if len(parts) == 1:
+        return parts[0]
+    return " OR ".join(f"({p})" for p in parts)
 
 
 def escape_fts(query: str) -> str:
