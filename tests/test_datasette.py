@@ -137,6 +137,35 @@ def test_default_facets(get):
     assert "qualifier" in data["facet_results"]
 
 
+FACETED = ("kind", "unit_norm", "region", "period_year", "modality", "doc_id", "method")
+
+
+@pytest.mark.parametrize("args", ["", f"_search={q('杭州')}", f"_search={q('杭州 OR 浙江')}&kind=amount",
+                                  "kind=count", f"_search={q('没有的词')}"])
+def test_facets_count_the_rows_the_table_shows(get, args):
+    """Facets counted in one pass (pf_column) give each column's values among the rows shown,
+    searched or filtered, as Datasette's own column facet does."""
+    data = get(f"/facts/facts.json?{args}&_size=max&_facet_size=max&_shape=objects").json()
+    rows = data["rows"]
+    assert len(rows) == data["filtered_table_rows_count"]
+    for column in FACETED:
+        counts = {}
+        for row in rows:
+            if row[column] is not None:
+                counts[row[column]] = counts.get(row[column], 0) + 1
+        facet = data["facet_results"][column]
+        assert facet["type"] == "column" and not facet["hideable"]
+        assert {v["value"]: v["count"] for v in facet["results"]} == counts, (args, column)
+
+
+def test_facet_values_link_to_their_filter(get):
+    data = get(f"/facts/facts.json?_search={q('杭州')}").json()
+    value = data["facet_results"]["kind"]["results"][0]
+    assert value["toggle_url"].endswith(f"_search={q('杭州')}&kind={value['value']}") and not value["selected"]
+    chosen = get(f"/facts/facts.json?_search={q('杭州')}&kind={value['value']}").json()["facet_results"]["kind"]
+    assert [v["selected"] for v in chosen["results"]] == [True] and "kind=" not in chosen["results"][0]["toggle_url"]
+
+
 def test_plugin_registered(get):
     plugins = get("/-/plugins.json").json()
     ours = [p for p in plugins if p["name"] in ("extractor.datasette.plugin", "policy-facts", "policy_facts")]

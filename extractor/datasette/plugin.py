@@ -12,6 +12,8 @@
 * Cells: coded values with their Chinese label (增长 growth), ids that are no foreign
   key as links (a fact's claim, the facts of a check); column headers in Chinese and
   English (templates ``table.html``, ``_table.html``).
+* Facets ``{pf_column: COLUMN}`` (the facts table's): every column counted in one query
+  (:mod:`.facets`), so a searched table runs its match once for all of them.
 * ``?_bom=1`` on any ``.csv`` puts a UTF-8 byte order mark first (Excel reads it as UTF-8).
 * On start, the metadata is checked against each facts database (:mod:`.metadata`).
 
@@ -43,6 +45,7 @@ from extractor.datasette.evidence_views import (
     page_image_view,
     source_view,
 )
+from extractor.datasette.facets import OnePassColumnFacet
 from extractor.datasette.metadata import check_datasette
 from extractor.datasette.search_view import search_view
 from extractor.datasette.table_view import source_table_view
@@ -205,6 +208,11 @@ def render_cell(row, value, column: str, table: str, database: str, datasette) -
     if zh is None:
         return None
     return Markup(f'<span class="pf-zh">{escape(zh)}</span> <span class="pf-code">{escape(value)}</span>')
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [OnePassColumnFacet]
 
 
 @hookimpl
