@@ -40,6 +40,16 @@ class Ingest(_Group):
         "an extraction makes hundreds of thousands of short-lived containers that reference counting frees, and "
         "at 700 the collector took a fifth of a worker's time on the seed and real PDFs; at 20,000 about 1%")
     cluster_wait_s: float = Field(60.0, gt=0, description="--cluster: wait this long for the scheduler and a worker")
+    cluster_batch_docs: int = Field(
+        4, ge=1, description="--cluster: documents one Dask task reads (one after the other, each under its own "
+        "time limit): each task costs the scheduler, the client and the dask worker a few ms of CPU")
+    cluster_batch_hashes: int = Field(16, ge=1, description="--cluster: files one Dask task hashes")
+    local_cluster_config: dict[str, str] = Field(
+        default_factory=lambda: {"distributed.admin.tick.interval": "1s",
+                                 "distributed.admin.system-monitor.interval": "1s",
+                                 "distributed.worker.memory.monitor-interval": "1s"},
+        description="--cluster local:N: Dask settings of its scheduler and workers (how often they take their own "
+        "pulse: Dask's defaults, 20-500 ms, cost an idle two-worker cluster a tenth of a core)")
 
 
 class Store(_Group):

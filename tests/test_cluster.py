@@ -272,6 +272,96 @@ def test_a_document_whose_workers_keep_dying_is_recorded_failed(tmp_path: Path) 
     assert result.error.startswith("WorkerCrashed: every dask worker that read this file died")
 
 
+# ---------------------------------------------------------------- batches
+
+
+class _FakeFuture:
+    """A task's future: not done until ``finish``; its value computed from the items, or KilledWorker
+    when one of them is in ``dying``."""
+
+    def __init__(self, kind: str, items: list, dying: set[str]):
+        self.kind, self.items, self.dying, self.finished, self.released = kind, items, dying, False, False
+
+    def done(self) -> bool:
+        return self.finished
+
+    def result(self):
+        from distributed.scheduler import KilledWorker
+
+        self.finished = True
+        if self.kind == "extract_batch_task":
+            if any(job.rel in self.dying for job, _source in self.items):
+                raise KilledWorker("extract-x", None, 0)
+            return [cluster_mod.Extraction(path=job.rel, root="", sha256=job.sha, size_bytes=job.size, status="ok")
+                    for job, _source in self.items]
+        return [((f"sha-{Path(src).name}", 1), "", "") for src in self.items]
+
+    def release(self) -> None:
+        self.released = True
+
+
+class _FakeClient:
+    def __init__(self, dying: set[str] = frozenset()):
+        self.futures: list[_FakeFuture] = []
+        self.dying = dying
+
+    def submit(self, fn, items, limits, pure, key):
+        self.futures.append(_FakeFuture(fn.__name__, list(items), self.dying))
+        return self.futures[-1]
+
+    def tasks(self, kind: str) -> list[int]:
+        return [len(f.items) for f in self.futures if f.kind == kind]
+
+
+def _pool_with(client: _FakeClient) -> ClusterWorkers:
+    pool = ClusterWorkers("local:2", timeout=None, memory_mb=0, password=None, max_text_bytes=None)
+    pool._client = client  # no cluster: the tasks are the fake client's
+    pool._sizes = {"hash": 16, "extract": 4}
+    return pool
+
+
+def _jobs(tmp_path: Path, n: int) -> list[Job]:
+    return [Job(tmp_path / f"{i}.txt", f"{i}.txt", f"{i:064d}", i, {}) for i in range(n)]
+
+
+def test_documents_go_in_batches_once_the_workers_are_busy(tmp_path: Path) -> None:
+    client = _FakeClient()
+    pool = _pool_with(client)
+    jobs = _jobs(tmp_path, 11)
+    futures = [pool.submit(job) for job in jobs]
+    # one task each while a worker may be idle (2 workers), then full batches; the rest waits
+    assert client.tasks("extract_batch_task") == [1, 1, 4, 4]
+    assert not futures[-1].done()
+    assert not pool.ready(futures[-1], 0.0)  # waiting for it sends its batch
+    assert client.tasks("extract_batch_task") == [1, 1, 4, 4, 1]
+    results = [pool.result(job, f) for job, f in zip(jobs, futures, strict=True)]
+    assert [(r.path, r.sha256, r.status) for r in results] == [(j.rel, j.sha, "ok") for j in jobs]
+    assert all(f.released for f in client.futures)  # each task's result let go once taken
+
+
+def test_files_are_hashed_in_batches(tmp_path: Path) -> None:
+    client = _FakeClient()
+    pool = _pool_with(client)
+    files = [tmp_path / f"{i}.txt" for i in range(40)]
+    futures = [pool.hash(f) for f in files]
+    assert client.tasks("hash_batch_task") == [1, 1, 16, 16]
+    assert [pool.hashed(f) for f in futures] == [((f"sha-{f.name}", 1), "", "") for f in files]
+    assert client.tasks("hash_batch_task") == [1, 1, 16, 16, 6]
+
+
+def test_a_batch_whose_workers_die_is_sent_again_one_document_a_task(tmp_path: Path) -> None:
+    """Only the document that kills its workers is recorded failed; the others of its batch are read."""
+    client = _FakeClient(dying={"4.txt"})
+    pool = _pool_with(client)
+    jobs = _jobs(tmp_path, 10)
+    futures = [pool.submit(job) for job in jobs]
+    results = {r.path: r for r in (pool.result(job, f) for job, f in zip(jobs, futures, strict=True))}
+    assert client.tasks("extract_batch_task") == [1, 1, 4, 4, 1, 1, 1, 1]  # 2-5 failed, then one by one
+    assert results["4.txt"].status == "failed" and results["4.txt"].error.startswith("WorkerCrashed")
+    assert all(r.status == "ok" for path, r in results.items() if path != "4.txt")
+    assert len(results) == 10
+
+
 # ---------------------------------------------------------------- clear errors
 
 

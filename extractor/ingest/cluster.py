@@ -3,16 +3,19 @@
 Everything but the workers stays as it is for the local pool (:mod:`.pipeline`): the client
 discovers the files, reads the manifests, decides from the database what to read, and is the
 single writer, in discovery order, committing in batches. :class:`ClusterWorkers` stands in for
-:class:`~extractor.ingest.workers.Workers` (the same calls): each hash and each document is one
-``dask.distributed`` task, at most ``lookahead_per_worker`` per worker thread ahead of the writer,
-each result released as soon as it is written.
+:class:`~extractor.ingest.workers.Workers` (the same calls): files are hashed and documents read
+in ``dask.distributed`` tasks of a few each (``SETTINGS.ingest.cluster_batch_hashes`` and
+``cluster_batch_docs``; a batch goes out when full, or at once while a worker may be idle), at
+most ``lookahead_per_worker`` documents per worker thread ahead of the writer, each task's
+result released as soon as it is taken.
 
 A task runs its job as the local pool runs it, in a :class:`~extractor.ingest.workers.Workers`
 pool of the dask worker's own (one process per worker thread, made on the worker's first task):
 the per-document time limit, the memory cap and a crash that ends one document work as they do
 on one machine. A dask worker that dies mid-document (killed, its machine lost) has its tasks
-run again elsewhere by the scheduler (``distributed.scheduler.allowed-failures``); a document
-whose workers keep dying is recorded as failed, never missing.
+run again elsewhere by the scheduler (``distributed.scheduler.allowed-failures``); a batch
+whose workers keep dying is sent again one document a task, and the document that kills them
+is recorded as failed, never missing.
 
 Where the workers find a file:
 
@@ -51,7 +54,8 @@ from extractor.ingest.job import Extraction
 from extractor.ingest.workers import Job, WorkerPoolError, Workers
 from extractor.settings import SETTINGS
 
-__all__ = ["CLUSTER_WAIT_S", "DAEMON_HELP", "ClusterWorkers", "Limits", "extract_task", "hash_task", "hash_url", "worker_source"]
+__all__ = ["CLUSTER_WAIT_S", "DAEMON_HELP", "ClusterWorkers", "Limits", "extract_batch_task", "extract_task",
+           "hash_batch_task", "hash_task", "hash_url", "worker_source"]
 
 DAEMON_HELP = ("a dask worker cannot start the processes that read documents (it is a daemon process): start "
                "`dask worker` with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment, or with --no-nanny")
@@ -99,6 +103,10 @@ def _pool(limits: Limits) -> Workers:
         if pool is None:
             if multiprocessing.current_process().daemon:
                 raise WorkerPoolError(DAEMON_HELP)
+            # a dask nanny starts its worker with MALLOC_TRIM_THRESHOLD_=65536 (memory back to the OS at
+            # once); the pool's processes would inherit it and run ~15% slower, for memory their cap and
+            # their exit return anyway
+            os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             pool = Workers(_threads(), timeout=limits.timeout, memory_mb=limits.memory_mb,
                            password=limits.password, max_text_bytes=limits.max_text_bytes,
                            pdf_engine=limits.pdf_engine, ocr=limits.ocr)
@@ -162,7 +170,48 @@ def extract_task(job: Job, source: str | bytes, limits: Limits) -> Extraction:
         return pool.result(job, pool.submit(dataclasses.replace(job, file=local)))
 
 
+def hash_batch_task(sources: list[str], limits: Limits) -> list[tuple[tuple[str, int] | None, str, str]]:
+    """:func:`hash_task` for several files, in one task."""
+    return [hash_task(source, limits) for source in sources]
+
+
+def extract_batch_task(items: list[tuple[Job, str | bytes]], limits: Limits) -> list[Extraction]:
+    """:func:`extract_task` for several documents, in one task: read one after the other, each
+    under its own time limit, a failure the failed Extraction of that document alone."""
+    return [extract_task(job, source, limits) for job, source in items]
+
+
 # ---------------------------------------------------------------- on the client
+
+
+class _Batch:
+    """Files to hash, or documents to read, sent to the cluster as one task (fewer round trips:
+    each task costs the scheduler, the client and a dask worker a few ms of CPU)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind  # "hash" or "extract"
+        self.items: list[Any] = []
+        self.future: Any = None  # the dask future, once sent
+        self.values: list[Any] | None = None  # its result, once taken (the future is then released)
+        self.error: Exception | None = None
+        self.split: list[_Batch] | None = None  # sent again one item a task, after its worker died
+
+    def done(self) -> bool:
+        return self.values is not None or self.error is not None or (self.future is not None and self.future.done())
+
+
+class _Member:
+    """What the run holds for one file of a batch: done when its batch is."""
+
+    __slots__ = ("batch", "index")
+
+    def __init__(self, batch: _Batch, index: int):
+        self.batch, self.index = batch, index
+
+    def done(self) -> bool:
+        split = self.batch.split
+        return split[self.index].done() if split is not None else self.batch.done()
+
 
 
 def worker_source(file: Path, worker_paths: list[tuple[str, str]]) -> str:
@@ -206,6 +255,9 @@ class ClusterWorkers:
         self._here = Workers(0, timeout=timeout, memory_mb=memory_mb, password=password, max_text_bytes=max_text_bytes)
         self._client: Any = None
         self._cluster: Any = None
+        self._open: dict[str, _Batch] = {}  # the batch of each kind being filled
+        self._sent: list[_Batch] = []  # batches sent, maybe not done
+        self._sizes = {"hash": SETTINGS.ingest.cluster_batch_hashes, "extract": SETTINGS.ingest.cluster_batch_docs}
         local = _LOCAL.fullmatch(address)
         if local:
             self.n = max(1, int(local.group(1)))
@@ -226,8 +278,10 @@ class ClusterWorkers:
             import logging
 
             # workers start their own pool; no statistical profiler (it samples every thread 100 times a
-            # second, for a dashboard nobody opens here)
-            dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False})
+            # second, for a dashboard nobody opens here); the monitors and the event loop's tick once a
+            # second rather than 10-50 times (a cluster otherwise idle takes 0.1 of a core for them)
+            dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False,
+                             **SETTINGS.ingest.local_cluster_config})
             self._cluster = LocalCluster(n_workers=self.n, threads_per_worker=1, processes=True,
                                          dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
@@ -269,29 +323,90 @@ class ClusterWorkers:
             if hashlib.sha256(source).hexdigest() != job.sha:
                 return self.known(self._failed(job, "FileChanged: the file changed while it was being ingested; "
                                                     "run the ingest again"))
-        return self.client.submit(extract_task, job, source, self.limits, pure=False, key=f"extract-{_key()}")
+        return self._add("extract", (job, source))
 
     def hash(self, file: Path) -> Any:
         """Hash ``file`` on a dask worker (with ``ship_bytes``: here), see :meth:`hashed`."""
         if self.ship_bytes:
             return self._here.hash(file)
-        return self.client.submit(hash_task, worker_source(file, self.worker_paths), self.limits, pure=False,
-                                  key=f"hash-{_key()}")
+        return self._add("hash", worker_source(file, self.worker_paths))
+
+    # -- batches: a batch is sent when full, or at once while a worker may be idle
+
+    def _add(self, kind: str, item: Any) -> _Member:
+        batch = self._open.setdefault(kind, _Batch(kind))
+        batch.items.append(item)
+        member = _Member(batch, len(batch.items) - 1)
+        if len(batch.items) >= self._sizes[kind] or self._busy() < self.n:
+            self._send(batch)
+        return member
+
+    def _send(self, batch: _Batch) -> None:
+        if self._open.get(batch.kind) is batch:
+            del self._open[batch.kind]
+        task = hash_batch_task if batch.kind == "hash" else extract_batch_task
+        batch.future = self.client.submit(task, batch.items, self.limits, pure=False, key=f"{batch.kind}-{_key()}")
+        self._sent.append(batch)
+
+    def _busy(self) -> int:
+        """Batches sent and not done (at most one a worker thread runs, the rest wait)."""
+        self._sent = [b for b in self._sent if not b.done()]
+        return len(self._sent)
+
+    def _value(self, member: _Member) -> Any:
+        """The result of one member of a batch; raises what its task raised. A batch whose workers
+        died is sent again one item a task, so that only the file that kills them fails."""
+        batch = member.batch
+        if batch.split is not None:
+            return self._value(_Member(batch.split[member.index], 0))
+        if batch.future is None:
+            self._send(batch)
+        if batch.values is None and batch.error is None:
+            try:
+                batch.values = batch.future.result()
+            except Exception as exc:
+                batch.error = exc
+            finally:
+                batch.future.release()  # the worker may drop it now
+        if batch.error is not None:
+            from distributed.scheduler import KilledWorker
+
+            if isinstance(batch.error, KilledWorker) and len(batch.items) > 1:
+                batch.split = []
+                for item in batch.items:
+                    single = _Batch(batch.kind)
+                    single.items.append(item)
+                    self._send(single)
+                    batch.split.append(single)
+                return self._value(member)
+            raise batch.error
+        assert batch.values is not None
+        return batch.values[member.index]
 
     def hashed(self, future: Any) -> tuple[tuple[str, int] | None, str, str]:
-        if not _is_dask(future):
+        if not _is_dask(future) and not isinstance(future, _Member):
             return self._here.hashed(future)
         try:
-            return future.result()
+            return self._value(future) if isinstance(future, _Member) else future.result()
         except Exception as exc:
             status, error = self._failure(exc)
             return None, status, error + " (while hashing it)"
         finally:
-            future.release()
+            if _is_dask(future):
+                future.release()
 
-    @staticmethod
-    def ready(future: Any, timeout: float) -> bool:
-        """Whether the job's result is there, waiting up to ``timeout`` seconds for it."""
+    def ready(self, future: Any, timeout: float) -> bool:
+        """Whether the job's result is there, waiting up to ``timeout`` seconds for it (sending its
+        batch, and any other while a worker may be idle, first)."""
+        if isinstance(future, _Member):
+            for batch in list(self._open.values()):
+                if batch is future.batch or self._busy() < self.n:
+                    self._send(batch)
+            split = future.batch.split
+            target = split[future.index] if split is not None else future.batch
+            if target.done():
+                return True
+            future = target.future
         if future.done() or not _is_dask(future):
             return bool(future.done())
         from distributed import wait
@@ -302,15 +417,16 @@ class ClusterWorkers:
 
     def result(self, job: Job, future: Any) -> Extraction:
         """The job's result; a task whose workers kept dying becomes a ``failed`` Extraction."""
-        if not _is_dask(future):
+        if not _is_dask(future) and not isinstance(future, _Member):
             return future.result()
         try:
-            return future.result()
+            return self._value(future) if isinstance(future, _Member) else future.result()
         except Exception as exc:
             status, error = self._failure(exc)
             return self._failed(job, error, status)
         finally:
-            future.release()  # the worker may drop it now
+            if _is_dask(future):
+                future.release()  # the worker may drop it now
 
     @staticmethod
     def _failed(job: Job, error: str, status: str = "failed") -> Extraction:
@@ -334,6 +450,7 @@ class ClusterWorkers:
     def close(self, *, cancel: bool = False) -> None:
         """Disconnect (the scheduler drops what this client still had running) and stop a LocalCluster."""
         client, cluster, self._client, self._cluster = self._client, self._cluster, None, None
+        self._open, self._sent = {}, []
         with contextlib.suppress(Exception):
             if client is not None:
                 client.close(timeout=10)
