@@ -79,3 +79,39 @@ def test_the_part_of_speech_tagger_knows_the_domain_words_whichever_tagger_came_
     other = jieba.posseg.POSTokenizer(jieba_tokenizer())
     list(other.cut("综试区", HMM=False))  # a tagger that cuts first takes the tokenizer's user tags
     assert [(w.word, w.flag) for w in pos_tokenizer().cut("综试区", HMM=False)] == [("综试区", "n")]
+
+
+_TAGS_CHECK = """
+import sys, jieba
+from extractor.facts.segment import _tags_cache_file, pos_tokenizer
+tagger = pos_tokenizer()
+import jieba.posseg
+read = jieba.posseg.POSTokenizer(jieba.Tokenizer())  # jieba reading the tags from its dictionary file
+assert jieba.posseg.dt.word_tag_tab == read.word_tag_tab, "the default tagger's tags differ"
+assert tagger.word_tag_tab["综试区"] == "n" and tagger.word_tag_tab["中国"] == read.word_tag_tab["中国"]
+print(_tags_cache_file())
+"""
+
+
+def test_the_dictionary_tags_cached_are_those_jieba_reads(tmp_path):
+    """jieba.posseg's tags come from a marshal cache after the first process wrote it: the same
+    table jieba reads from its dictionary; a cache that cannot be read is read again and rewritten."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+
+    def run() -> Path:
+        out = subprocess.run([sys.executable, "-c", _TAGS_CHECK], env=env, capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return Path(out.stdout.strip())
+
+    cache = run()  # no cache yet: jieba reads the file, the table is written
+    assert cache.parent == tmp_path and cache.stat().st_size > 1_000_000
+    assert run() == cache  # read from the cache
+    cache.write_bytes(b"not marshal")
+    run()
+    assert cache.stat().st_size > 1_000_000  # read again, rewritten
