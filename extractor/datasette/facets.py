@@ -44,6 +44,10 @@ class OnePassColumnFacet(ColumnFacet):
 
     type = TYPE
 
+    async def suggest(self) -> list[dict[str, Any]]:
+        """Nothing: Datasette's own column facet makes the suggestions (once, not twice)."""
+        return []
+
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
         configs = self.get_configs()
         if not configs:
