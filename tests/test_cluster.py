@@ -305,7 +305,7 @@ class _FakeClient:
         self.futures: list[_FakeFuture] = []
         self.dying = dying
 
-    def submit(self, fn, items, limits, pure, key):
+    def submit(self, fn, items, limits, pure, key, priority=0):
         self.futures.append(_FakeFuture(fn.__name__, list(items), self.dying))
         return self.futures[-1]
 
@@ -360,6 +360,38 @@ def test_a_batch_whose_workers_die_is_sent_again_one_document_a_task(tmp_path: P
     assert results["4.txt"].status == "failed" and results["4.txt"].error.startswith("WorkerCrashed")
     assert all(r.status == "ok" for path, r in results.items() if path != "4.txt")
     assert len(results) == 10
+
+
+def test_closing_a_local_cluster_closes_its_workers_pools(tmp_path: Path, monkeypatch) -> None:
+    """A LocalCluster's workers have their pools closed before it stops (else each took seconds
+    to be let go); on a cluster of others' they stay, for the other runs that use them."""
+    monkeypatch.setattr(cluster_mod, "_POOLS", {})
+    pool = cluster_mod._pool(Limits(None, 0, None, None))
+    assert pool._pool is not None
+    assert cluster_mod.close_pools() == 1 and cluster_mod._POOLS == {} and pool._pool is None
+
+    calls = []
+
+    class Client:
+        def run(self, fn, *args):
+            calls.append((fn, args))
+
+        def close(self, timeout):
+            calls.append(("close", timeout))
+
+    class Cluster:
+        def close(self, timeout):
+            calls.append(("cluster close", timeout))
+
+    workers = ClusterWorkers("local:2", timeout=None, memory_mb=0, password=None, max_text_bytes=None)
+    workers._client, workers._cluster = Client(), Cluster()
+    workers.close(cancel=True)
+    assert calls == [(cluster_mod.close_pools, (True,)), ("close", 10), ("cluster close", 10)]
+    calls.clear()
+    remote = ClusterWorkers("local:2", timeout=None, memory_mb=0, password=None, max_text_bytes=None)
+    remote._client = Client()  # connected to a scheduler: no cluster of its own
+    remote.close()
+    assert calls == [("close", 10)]
 
 
 # ---------------------------------------------------------------- clear errors
