@@ -20,23 +20,12 @@ from typing import Any
 
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import path_with_added_args, path_with_removed_args
+
+from extractor.store.search import column_counts_sql
 
 TYPE = "pf_column"
 _WHERE = re.compile(r"\swhere\s", re.IGNORECASE)
-
-
-def counts_sql(sql: str, columns: list[str], limit: int) -> str:
-    """One query over ``sql``'s rows giving ``(i, value, count)``: the ``limit`` most frequent
-    non-null values of ``columns[i]``, for each ``i``."""
-    cols = [escape_sqlite(c) for c in columns]
-    hits = f"with hits as materialized (select {', '.join(dict.fromkeys(cols))} from ({sql}))"
-    parts = [
-        f"select * from (select {i} as facet, {c} as value, count(*) as count from hits where {c} is not null"
-        f" group by {c} order by count desc, value limit {limit})"
-        for i, c in enumerate(cols)
-    ]
-    return hits + " " + " union all ".join(parts)
 
 
 class OnePassColumnFacet(ColumnFacet):
@@ -60,17 +49,17 @@ class OnePassColumnFacet(ColumnFacet):
         # the time the per-column queries would have had between them (capped by sql_time_limit_ms)
         time_limit = self.ds.setting("facet_time_limit_ms") * len(columns)
         try:
-            rows = await self.ds.execute(self.database, counts_sql(self.sql, columns, facet_size + 1), self.params,
-                                         truncate=False, custom_time_limit=time_limit)
+            rows = await self.ds.execute(self.database, column_counts_sql(self.sql, columns, facet_size + 1),
+                                         self.params, truncate=False, custom_time_limit=time_limit)
         except QueryInterrupted:
             return [], columns
-        by_facet: dict[int, list[Any]] = {i: [] for i in range(len(columns))}
+        by_facet: dict[str, list[Any]] = {c: [] for c in columns}
         for row in rows.rows:
             by_facet[row["facet"]].append(row)
         qs_pairs = self.get_querystring_pairs()
         results = []
-        for i, (config, column) in enumerate(zip(configs, columns, strict=True)):
-            facet_rows = by_facet[i]
+        for config, column in zip(configs, columns, strict=True):
+            facet_rows = by_facet[column]
             results.append({
                 "name": column,
                 "type": "column",  # laid out (and labelled) as Datasette's column facet

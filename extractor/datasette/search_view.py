@@ -68,9 +68,8 @@ async def _facets(datasette, db, query, filters: search.Filters, base: list[tupl
     URL that adds or removes it)."""
     sql, params = search.facets_sql(query, filters)
     counts: dict[str, list[tuple[object, int]]] = {c: [] for c in FACET_FILTERS}
-    for column, value, n in (await db.execute(sql, params)).rows:
-        if value is not None:
-            counts[column].append((value, n))
+    for column, value, n in (await db.execute(sql, params)).rows:  # no null values
+        counts[column].append((value, n))
     docs = [v for v, _ in counts["doc_id"]]
     titles = {}
     if docs:

@@ -149,13 +149,14 @@ def _import_posseg() -> Any:
         return sys.modules["jieba.posseg"]
     import jieba
 
-    cache_file = _tags_cache_file()
+    # another main dictionary has other tags: jieba reads them, nothing is cached
+    cache_file = _tags_cache_file() if jieba.dt.dictionary == jieba.DEFAULT_DICT else None
     tags = None
     if cache_file is not None:
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             with open(cache_file, "rb") as fh:
                 tags = marshal.loads(fh.read())
-    if isinstance(tags, dict) and tags and jieba.dt.dictionary == jieba.DEFAULT_DICT:
+    if isinstance(tags, dict) and tags:
         read = jieba.Tokenizer.get_dict_file
         jieba.Tokenizer.get_dict_file = lambda self: io.BytesIO(b"")
         try:
@@ -166,7 +167,7 @@ def _import_posseg() -> Any:
         return jieba.posseg
     import jieba.posseg
 
-    if cache_file is not None and jieba.posseg.dt.tokenizer.dictionary == jieba.DEFAULT_DICT:
+    if cache_file is not None:
         tmp = f"{cache_file}.{os.getpid()}.tmp"
         with contextlib.suppress(OSError, ValueError):
             with open(tmp, "wb") as fh:

@@ -220,10 +220,13 @@ class _Member:
     def __init__(self, batch: _Batch, index: int):
         self.batch, self.index = batch, index
 
-    def done(self) -> bool:
+    def holder(self) -> tuple[_Batch, int]:
+        """The batch that has this file now, and its place there: after a split, its own."""
         split = self.batch.split
-        return split[self.index].done() if split is not None else self.batch.done()
+        return (split[self.index], 0) if split is not None else (self.batch, self.index)
 
+    def done(self) -> bool:
+        return self.holder()[0].done()
 
 
 def worker_source(file: Path, worker_paths: list[tuple[str, str]]) -> str:
@@ -372,9 +375,7 @@ class ClusterWorkers:
     def _value(self, member: _Member) -> Any:
         """The result of one member of a batch; raises what its task raised. A batch whose workers
         died is sent again one item a task, so that only the file that kills them fails."""
-        batch = member.batch
-        if batch.split is not None:
-            return self._value(_Member(batch.split[member.index], 0))
+        batch, index = member.holder()
         if batch.future is None:
             self._send(batch)
         if batch.values is None and batch.error is None:
@@ -397,19 +398,25 @@ class ClusterWorkers:
                 return self._value(member)
             raise batch.error
         assert batch.values is not None
-        return batch.values[member.index]
+        return batch.values[index]
+
+    def _take(self, future: Any) -> Any:
+        """The value of a batch member, or of a dask future (released once taken)."""
+        if isinstance(future, _Member):
+            return self._value(future)
+        try:
+            return future.result()
+        finally:
+            future.release()  # the worker may drop it now
 
     def hashed(self, future: Any) -> tuple[tuple[str, int] | None, str, str]:
         if not _is_dask(future) and not isinstance(future, _Member):
             return self._here.hashed(future)
         try:
-            return self._value(future) if isinstance(future, _Member) else future.result()
+            return self._take(future)
         except Exception as exc:
             status, error = self._failure(exc)
             return None, status, error + " (while hashing it)"
-        finally:
-            if _is_dask(future):
-                future.release()
 
     def ready(self, future: Any, timeout: float) -> bool:
         """Whether the job's result is there, waiting up to ``timeout`` seconds for it (sending its
@@ -418,11 +425,10 @@ class ClusterWorkers:
             for batch in list(self._open.values()):
                 if batch is future.batch or self._busy() < self.n:
                     self._send(batch)
-            split = future.batch.split
-            target = split[future.index] if split is not None else future.batch
-            if target.done():
+            holder = future.holder()[0]
+            if holder.done():
                 return True
-            future = target.future
+            future = holder.future
         if future.done() or not _is_dask(future):
             return bool(future.done())
         from distributed import wait
@@ -436,13 +442,10 @@ class ClusterWorkers:
         if not _is_dask(future) and not isinstance(future, _Member):
             return future.result()
         try:
-            return self._value(future) if isinstance(future, _Member) else future.result()
+            return self._take(future)
         except Exception as exc:
             status, error = self._failure(exc)
             return self._failed(job, error, status)
-        finally:
-            if _is_dask(future):
-                future.release()  # the worker may drop it now
 
     @staticmethod
     def _failed(job: Job, error: str, status: str = "failed") -> Extraction:

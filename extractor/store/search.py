@@ -397,11 +397,24 @@ def search_sql(query: str | Query, filters: Filters | None = None, *, limit: int
 FACET_COLUMNS = ("region", "period_year", "kind", "modality", "metric_key", "doc_id")
 
 
+def column_counts_sql(rows_sql: str, columns: Sequence[str], limit: int | None = None) -> str:
+    """One query giving ``(column, value, count)`` for the non-null values of each of ``columns``
+    among the rows of ``rows_sql`` (with ``limit``: the most frequent of each, that many): the
+    rows are read once, into a materialised CTE, and each column grouped from there, rather than
+    ``rows_sql`` run again for every column."""
+    names = list(dict.fromkeys(columns))
+    quoted = {c: '"' + c.replace('"', '""') + '"' for c in names}
+    hits = f"with hits as materialized (select {', '.join(quoted.values())} from ({rows_sql}))"
+    top = f" order by count desc, value limit {int(limit)}" if limit is not None else ""
+    parts = [f"select * from (select '{c.replace(chr(39), chr(39) * 2)}' as facet, {q} as value, count(*) as count"
+             f" from hits where {q} is not null group by {q}{top})" for c, q in quoted.items()]
+    return hits + " " + " union all ".join(parts)
+
+
 def facets_sql(query: str | Query, filters: Filters | None = None,
                columns: Sequence[str] = FACET_COLUMNS) -> tuple[str, dict]:
     """One query giving ``(column, value, count)`` for each value of each of ``columns`` among
-    the facts a search finds."""
+    the facts a search finds (:func:`column_counts_sql`)."""
     where, params = where_sql(query, filters)
-    hits = f"with hits as materialized (select {', '.join('f.' + c for c in columns)} from {FROM_SQL} where {where})"
-    parts = [f"select '{c}', {c}, count(*) from hits group by {c}" for c in columns]
-    return hits + " " + " union all ".join(parts), params
+    rows = f"select {', '.join('f.' + c for c in columns)} from {FROM_SQL} where {where}"
+    return column_counts_sql(rows, columns), params
