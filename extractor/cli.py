@@ -108,6 +108,12 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     not be listed; 130 when interrupted; 1 for a missing path, a cluster that cannot
     run, or --ship-bytes/--worker-path without --cluster; 3 for a broken pattern file.
     """
+    if (ship_bytes or worker_paths) and not cluster:
+        raise click.UsageError("--ship-bytes and --worker-path go with --cluster")
+    if workers != 0 and not cluster:
+        from extractor.ingest import forkserver
+
+        forkserver.start()  # its ~2 s of loading overlap what follows
     import signal
     import sqlite3
 
@@ -115,8 +121,6 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     from extractor.ingest.pipeline import ingest as run_ingest
     from extractor.ingest.progress import Progress, print_summary
 
-    if (ship_bytes or worker_paths) and not cluster:
-        raise click.UsageError("--ship-bytes and --worker-path go with --cluster")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     show = not quiet and not as_json and sys.stderr.isatty()
 

@@ -407,10 +407,10 @@ def test_forkserver_preload_loads_the_models_once_and_stays_single_threaded(monk
     import os
     import subprocess
 
-    from extractor.ingest.workers import _mp_context
+    from extractor.ingest.forkserver import context
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    _mp_context()
+    context()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     code = ("import os, gc, extractor.ingest.preload\n"
             "from extractor.claims.names import nlp\n"

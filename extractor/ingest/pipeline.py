@@ -78,7 +78,6 @@ from extractor.ingest.keep_sources import keep_sources as keep_all
 from extractor.ingest.workers import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
-    WORKER_PRELOAD,
     Job,
     Pool,
     WorkerPoolError,
@@ -90,7 +89,7 @@ from extractor.store.sources import sources_dir
 
 __all__ = [
     "COMMIT_DOCS", "COMMIT_SECONDS", "DEFAULT_MAX_TEXT_MB", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MANIFEST_FIELDS",
-    "SKIP_NAMES", "STATUSES", "WORKER_PRELOAD", "Extraction", "Link", "ManifestError", "Manifests", "Summary",
+    "SKIP_NAMES", "STATUSES", "Extraction", "Link", "ManifestError", "Manifests", "Summary",
     "WorkerPoolError", "Workers", "Writer", "discover", "extract_file", "extract_rows", "ingest", "load_manifest",
     "needs_reading", "sha256_file",
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import resource
 import signal
@@ -24,20 +23,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import PolicyFactsError
+from extractor.ingest import forkserver
 from extractor.ingest.discover import display, hash_file
 from extractor.ingest.job import MEMORY_ERROR, Extraction, extract_file, extract_rows
 from extractor.settings import OCR_MODES, PDF_ENGINES, SETTINGS
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "WORKER_PRELOAD", "Job", "Pool", "WorkerPoolError", "Workers"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Job", "Pool", "WorkerPoolError", "Workers"]
 
 DEFAULT_TIMEOUT = SETTINGS.ingest.timeout_s
 DEFAULT_MEMORY_MB = SETTINGS.ingest.memory_mb
-#: Modules the worker processes import once, before forking (forkserver start method); the last
-#: one loads the models.
-WORKER_PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
-                  "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
-                  "extractor.facts.sentence", "extractor.facts.segment",
-                  "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
 #: The collector's thresholds in a worker (see ``SETTINGS.ingest.worker_gc_threshold``).
 GC_THRESHOLDS = (SETTINGS.ingest.worker_gc_threshold, 20, 20)
 
@@ -127,19 +121,6 @@ def _worker_init(memory_mb: int) -> None:
         pass
 
 
-def _mp_context():
-    """forkserver where available: workers fork from a clean single-threaded process that has
-    already imported the parsers (fork from a threaded process is unsafe)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        # numpy (under sqlite-utils and spaCy) would start a pool of BLAS threads in the forkserver;
-        # nothing here uses BLAS, and a process that forks should have one thread
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(WORKER_PRELOAD)
-        return ctx
-    return multiprocessing.get_context()
-
-
 @dataclass
 class Job:
     """One file to read: where it is, its identity (root, path in the database, hash), size and
@@ -219,7 +200,7 @@ class Workers:
 
             self.start(self.n)
             self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
-                                     context=_mp_context())
+                                     context=forkserver.context())
 
     def _run(self, fn, args: tuple, kwargs: dict | None = None):
         if self.n == 0:

@@ -1,0 +1,45 @@
+"""The forkserver the worker processes fork from: what it loads before forking, and starting it early.
+
+It imports the parsers and loads the pattern files and the heavy models once
+(:mod:`extractor.ingest.preload`): about 2 s. ``policy-facts ingest`` starts it as its
+first step (:func:`start`), so that this loading runs on another core while the command
+imports the pipeline and finds the files, instead of after. This module imports nothing
+of the pipeline, so that starting the forkserver waits for nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from multiprocessing.context import BaseContext
+
+__all__ = ["PRELOAD", "context", "start"]
+
+#: Modules the forkserver imports once, before it forks any worker; the last one loads the models.
+PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
+           "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
+           "extractor.facts.sentence", "extractor.facts.segment",
+           "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
+
+
+def context() -> BaseContext:
+    """forkserver where available: workers fork from a clean single-threaded process that has
+    already imported the parsers (fork from a threaded process is unsafe)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # numpy (under sqlite-utils and spaCy) would start a pool of BLAS threads in the forkserver;
+        # nothing here uses BLAS, and a process that forks should have one thread
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context()
+
+
+def start() -> None:
+    """Start the forkserver now, loading in the background (nothing where there is no forkserver;
+    nothing if it runs already). A run that then has nothing to read leaves it unused: it ends
+    with this process."""
+    if context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()

@@ -1,0 +1,61 @@
+"""The forkserver module: light to import, started by ``policy-facts ingest`` before the pipeline's imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Runs the CLI in a fresh interpreter, noting which of the pipeline's modules were imported when
+# the forkserver was asked to start (and the start method asked for).
+_PROBE = """
+import json, sys
+import multiprocessing.forkserver as fs
+calls = []
+real = fs.ensure_running
+def spy():
+    calls.append(sorted(m for m in sys.modules if m.startswith(("extractor.ingest.pipeline", "extractor.store"))))
+    return real()
+fs.ensure_running = spy
+from extractor.cli import cli
+try:
+    cli.main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(json.dumps(calls))
+"""
+
+
+def _run_cli(*args: str) -> list[list[str]]:
+    out = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_importing_it_imports_nothing_of_the_pipeline() -> None:
+    code = ("import sys, extractor.ingest.forkserver\n"
+            "print(sorted(m for m in sys.modules if m.startswith('extractor.') and m not in "
+            "('extractor.ingest', 'extractor.ingest.forkserver')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+def test_ingest_starts_it_before_importing_the_pipeline(tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("2024年，全市数字贸易进出口额达到1234.5亿元，同比增长12.5%。\n", encoding="utf-8")
+    calls = _run_cli("ingest", str(doc), "--db", str(tmp_path / "f.db"), "--workers", "1", "-q")
+    assert calls and calls[0] == []  # the first start came before the pipeline or the store was imported
+    # and the pool then used that forkserver: the document was read by a worker
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "f.db") as con:
+        assert con.execute("select status from documents").fetchall() == [("ok",)]
+
+
+def test_ingest_in_process_starts_no_forkserver(tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("2024年，全市数字贸易进出口额达到1234.5亿元。\n", encoding="utf-8")
+    assert _run_cli("ingest", str(doc), "--db", str(tmp_path / "f.db"), "--workers", "0", "-q") == []
