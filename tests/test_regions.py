@@ -1,3 +1,8 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from extractor.facts.regions import document_places, gazetteer, resolve
 
 
@@ -70,3 +75,17 @@ def test_a_place_named_once_in_passing_is_no_home_unless_the_text_says_our_provi
     assert document_places(None, "数据业大整顿\n从9月上旬开始，先是杭州的两家数据公司被带走调查。")[4] == "中国"
     assert document_places(None, "数字赋能双循环\n我省应牢牢把握数字赋能的机遇。\n浙江省国际数字贸易协会")[4] == "浙江省"
     assert document_places(None, "杭州出口增长\n全市外贸平稳。")[4] == "杭州市"  # the first line names it
+
+
+_SURFACES = sorted(gazetteer().entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SURFACES), st.text(alphabet="省市县区中国江州南北东西的和与 1", max_size=3)),
+                max_size=12))
+def test_the_scan_finds_what_one_alternation_of_every_surface_finds(parts: list[str]) -> None:
+    """Leftmost, longest, non-overlapping: the same matches as ``re`` with the surfaces longest first."""
+    text = "".join(parts)
+    alternation = re.compile("|".join(re.escape(s) for s in sorted(_SURFACES, key=len, reverse=True)))
+    expected = [(m.start(), m.end(), m.group()) for m in alternation.finditer(text)]
+    assert list(gazetteer().matches(text)) == expected

@@ -8,9 +8,9 @@ regions, foreign countries, organisations, ambiguous short names).
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
 
 from extractor.patterns import load, patterns_dir
@@ -34,7 +34,29 @@ class Place:
 @dataclass
 class Gazetteer:
     entries: dict[str, tuple[str, str, str | None]]  # surface → (name, level, province)
-    pattern: re.Pattern[str]
+    #: first character → the lengths of the surfaces that start with it, longest first
+    starts: dict[str, tuple[int, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        lengths: dict[str, set[int]] = {}
+        for surface in self.entries:
+            lengths.setdefault(surface[0], set()).add(len(surface))
+        self.starts = {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
+
+    def matches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, surface)`` of every surface in ``text``: left to right, the longest at each
+        place, none overlapping (what one regex alternation of them all, longest first, finds;
+        Python's ``re`` tries each of its thousands of alternatives at every place: 8× slower)."""
+        entries, starts = self.entries, self.starts
+        i, n = 0, len(text)
+        while i < n:
+            for k in starts.get(text[i], ()):
+                if i + k <= n and (surface := text[i : i + k]) in entries:
+                    yield i, i + k, surface
+                    i += k
+                    break
+            else:
+                i += 1
 
     def find(self, text: str) -> list[Place]:
         """Every place in ``text``, longest match first, left to right.
@@ -43,11 +65,11 @@ class Gazetteer:
         context, so 大运河源头 names no 河源市.
         """
         out = []
-        for m in self.pattern.finditer(text):
-            name, level, province = self.entries[m.group()]
-            if m.group() != name and level in ("province", "city") and not _whole_word(text, m.start(), m.end()):
+        for start, end, surface in self.matches(text):
+            name, level, province = self.entries[surface]
+            if surface != name and level in ("province", "city") and not _whole_word(text, start, end):
                 continue
-            out.append(Place(m.group(), name, level, province, m.start(), m.end()))
+            out.append(Place(surface, name, level, province, start, end))
         return out
 
     def lookup(self, surface: str) -> Place | None:
@@ -102,9 +124,7 @@ def gazetteer() -> Gazetteer:
     for key, level in (("province", "self_province"), ("city", "self_city"), ("county", "self_county")):
         for surface in (places.get("self_reference") or {}).get(key, []):
             entries[surface] = (surface, level, None)
-    alternatives = sorted(entries, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(a) for a in alternatives))
-    return Gazetteer(entries, pattern)
+    return Gazetteer(entries)
 
 
 def document_places(title: str | None, text: str) -> tuple[str | None, str | None, str | None, str, str]:
