@@ -8,7 +8,6 @@ facts → :class:`Fact`
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -60,12 +59,9 @@ class Page(BaseModel):
         flat = memoryview(self.boxes).cast("f")
         n = len(flat) // 4
         start, end = max(0, start), min(end, n)
-        out = []
-        for i in range(4 * start, 4 * end, 4):
-            x0 = flat[i]
-            if not math.isnan(x0):
-                out.append((x0, flat[i + 1], flat[i + 2], flat[i + 3]))
-        return out
+        values = iter(flat[4 * start : 4 * end].tolist())
+        # four values per glyph; x0 != x0: NaN, a character no glyph drew
+        return [g for g in zip(values, values, values, values, strict=True) if g[0] == g[0]]
 
     def box(self, start: int, end: int) -> Box | None:
         """The box holding the glyphs of ``text[start:end]`` (None: no glyph drew them)."""
@@ -73,7 +69,8 @@ class Page(BaseModel):
 
     def line_boxes(self, start: int, end: int) -> list[Box]:
         """The glyphs of ``text[start:end]`` as one box per printed line: a line ends where the
-        next glyph does not share its height (wrapped to the next line or column)."""
+        next glyph does not share its height (wrapped to the next line or column). Their union is
+        :meth:`box`."""
         out: list[Box] = []
         for g in self._glyphs(start, end):
             if out:

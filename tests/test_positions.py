@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from fixtures_pdf import FONT, H, W, make_aligned_pdf, make_ruled_pdf, make_two_column_pdf, paragraph
 from reportlab.pdfgen import canvas
 
 from extractor.facts.segment import sentences as split
-from extractor.models import Page, ParsedDocument
+from extractor.models import Page, ParsedDocument, union_box
 from extractor.parse.pdf.document import glyph_boxes, parse_pdf
 from extractor.parse.pdf.layout import Ch, normalize_text, text_glyphs
 from extractor.store.positions import outward, paragraphs
@@ -58,6 +60,21 @@ def test_page_box_and_lines_from_the_packed_glyph_boxes() -> None:
     assert page.line_boxes(0, 6) == [pytest.approx((10, 100, 22, 110)), pytest.approx((300, 120, 306, 130)),
                                      pytest.approx((10, 140, 16, 150))]
     assert page.box(4, 5) is None and page.line_boxes(4, 5) == []
+
+
+_GLYPH = st.one_of(st.none(), st.tuples(*(st.floats(0, 800, width=32) for _ in range(4))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_GLYPH, max_size=40), st.integers(-3, 45), st.integers(-3, 45))
+def test_the_lines_hold_the_box_and_every_glyph_drawn(glyphs: list, start: int, end: int) -> None:
+    """A span's glyphs read from the packed floats (NaN: no glyph), and its lines' union is its box."""
+    nan = float("nan")
+    page = Page(number=1, text="x" * len(glyphs),
+                boxes=array("f", [v for g in glyphs for v in (g or (nan,) * 4)]).tobytes())
+    drawn = [g for g in glyphs[max(0, start):max(0, end)] if g is not None]
+    assert page.box(start, end) == union_box(drawn)
+    assert union_box(page.line_boxes(start, end)) == page.box(start, end)
 
 
 def test_glyph_boxes_of_a_page_without_glyphs_are_empty() -> None:
