@@ -7,11 +7,14 @@ from functools import cache
 from pathlib import Path
 
 import pdfplumber
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.models import ParsedDocument, Table, TableCell
 from extractor.parse.pdf.cells import header_row_count, unit_of
 from extractor.parse.pdf.continuation import column_map, merge_tables, table_text
 from extractor.parse.pdf.document import parse_pdf
+from extractor.parse.pdf.grid import merge_rules
 from extractor.parse.pdf.tables import find_tables
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -310,3 +313,26 @@ def test_a_numbered_item_cut_by_the_page_break_is_one_row() -> None:
     d = part([["营业外收入", "1.00", ""], ["2.其他", "2.00", "2.00"]], 8, 0)  # figures on both sides of the cut
     e = part([["项目", "本期", "上期"], ["1.政府补助", "5.00", ""]], 7, 1)
     assert merge_tables(e, d).n_rows == 4
+
+
+# -- rules merged as pdfplumber merges edges ------------------------------------------------
+
+_POS = st.one_of(st.integers(0, 60).map(float), st.floats(0, 60, allow_nan=False, allow_infinity=False))
+_RULE = st.tuples(_POS, _POS, st.floats(0, 30, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RULE, max_size=25), st.lists(_RULE, max_size=25), st.sampled_from([0.0, 1.0, 3.0]))
+def test_rules_merge_as_pdfplumber_merges_edges(h: list, v: list, tol: float) -> None:
+    """merge_rules gives the numbers of pdfplumber's merge_edges (snapped, joined), in its order."""
+    from pdfplumber.table import merge_edges
+
+    edges = ([{"orientation": "h", "top": p, "bottom": p, "doctop": p, "x0": a, "x1": a + n, "width": n, "height": 0.0}
+              for p, a, n in h]
+             + [{"orientation": "v", "x0": p, "x1": p, "top": a, "bottom": a + n, "doctop": a, "width": 0.0,
+                 "height": n} for p, a, n in v])
+    want = merge_edges(edges, tol, tol, tol, tol) if edges else []
+    assert merge_rules([(p, a, a + n) for p, a, n in h], tol) == [
+        (e["top"], e["x0"], e["x1"]) for e in want if e["orientation"] == "h"]
+    assert merge_rules([(p, a, a + n) for p, a, n in v], tol) == [
+        (e["x0"], e["top"], e["bottom"]) for e in want if e["orientation"] == "v"]

@@ -31,15 +31,65 @@ def _index(edges: list[float], v: float, tol: float) -> int:
     return min(i, len(edges) - 1)
 
 
+Rule = tuple[float, float, float]  # (position across, start, end along): (top, x0, x1) or (x0, top, bottom)
+
+
+def merge_rules(rules: list[Rule], tol: float) -> list[Rule]:
+    """pdfplumber's ``merge_edges`` for rules of one orientation, on tuples: positions within
+    ``tol`` of one another snap to their mean (``p + (mean - p)``, as pdfplumber moves an
+    edge), then rules on one line join where less than ``tol`` apart; the same numbers in the
+    same order, without a dict per edge."""
+    if not rules:
+        return []
+    values = sorted(set(r[0] for r in rules))
+    cluster: dict[float, int] = {}
+    k, last = 0, values[0]
+    for p in values:
+        if p > last + tol:
+            k += 1
+        cluster[p] = k
+        last = p
+    members: list[list[Rule]] = [[] for _ in range(k + 1)]
+    for r in rules:
+        members[cluster[r[0]]].append(r)
+    snapped = []
+    for group in members:
+        mean = sum(r[0] for r in group) / len(group)
+        snapped += [(r[0] + (mean - r[0]), r[1], r[2]) for r in group]
+    snapped.sort(key=lambda r: r[0])  # stable: pdfplumber groups by exact position, in this order
+    out: list[Rule] = []
+    line: list[Rule] = []
+    for r in snapped:
+        if line and r[0] != line[0][0]:
+            out += _join(line, tol)
+            line = []
+        line.append(r)
+    return out + _join(line, tol)
+
+
+def _join(line: list[Rule], tol: float) -> list[Rule]:
+    """Rules along one line joined where the next starts at most ``tol`` after the last ends."""
+    line = sorted(line, key=lambda r: r[1])
+    joined = [line[0]]
+    for r in line[1:]:
+        pos, start, end = joined[-1]
+        if r[1] <= end + tol:
+            if r[2] > end:
+                joined[-1] = (pos, start, r[2])
+        else:
+            joined.append(r)
+    return joined
+
+
 def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     """Cells enclosed by drawn lines, one list per connected grid (what pdfplumber's
     "lines" strategy finds, computed on the grid of line positions instead of corners)."""
-    from pdfplumber.table import merge_edges
-
     # a curve's slanted segments have no orientation and are no rules
-    edges = merge_edges([e for e in page.edges if e.get("orientation") in ("h", "v")], tol, tol, tol, tol)
-    hs = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= tol]
-    vs = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= tol]
+    edges = page.edges
+    hs = [h for h in merge_rules([(e["top"], e["x0"], e["x1"]) for e in edges if e.get("orientation") == "h"], tol)
+          if h[2] - h[1] >= tol]
+    vs = [v for v in merge_rules([(e["x0"], e["top"], e["bottom"]) for e in edges if e.get("orientation") == "v"], tol)
+          if v[2] - v[1] >= tol]
     parent = list(range(len(hs) + len(vs)))
 
     def find(i: int) -> int:
