@@ -13,7 +13,7 @@ _LAYOUT = SETTINGS.layout
 
 
 def _row_texts(t: Table, rows: range) -> list[str]:
-    cells = sorted((c for c in t.cells if c.row in rows), key=lambda c: (c.row, c.col))
+    cells = sorted([c for c in t.cells if c.row in rows], key=lambda c: (c.row, c.col))
     return ["".join(c.text for c in cells if c.row == r).replace(" ", "") for r in rows]
 
 
@@ -96,6 +96,8 @@ def _rows_of(t: Table, lo: int, hi: int) -> list[list[str]]:
     """Rows ``lo``..``hi - 1`` of ``t`` as text (spanning cells repeated), without the whole grid."""
     out = [["" for _ in range(t.n_cols)] for _ in range(lo, hi)]
     for c in t.cells:
+        if c.row >= hi or c.row + c.row_span <= lo:  # the many cells elsewhere, passed over at once
+            continue
         for r in range(max(c.row, lo), min(c.row + c.row_span, hi)):
             for k in range(c.col, min(c.col + c.col_span, t.n_cols)):
                 out[r - lo][k] = c.text
