@@ -59,3 +59,15 @@ def test_ingest_in_process_starts_no_forkserver(tmp_path: Path) -> None:
     doc = tmp_path / "a.txt"
     doc.write_text("2024年，全市数字贸易进出口额达到1234.5亿元。\n", encoding="utf-8")
     assert _run_cli("ingest", str(doc), "--db", str(tmp_path / "f.db"), "--workers", "0", "-q") == []
+
+
+def test_the_workers_modules_leave_the_database_alone() -> None:
+    """What the forkserver loads (the models too) imports neither the run nor the database writer:
+    a worker reads documents into rows, the main process writes them."""
+    code = ("import sys, importlib\n"
+            "from extractor.ingest.forkserver import PRELOAD\n"
+            "for m in PRELOAD: importlib.import_module(m)\n"
+            "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database', 'extractor.ingest.pipeline',"
+            " 'extractor.ingest.writer') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from fixtures_pdf import FONT, H, W, make_aligned_pdf, make_ruled_pdf, make_two_column_pdf, paragraph
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from fixtures_pdf import FONT, H, W, make_aligned_pdf, make_ruled_pdf, make_two_column_pdf, paragraph
 from reportlab.pdfgen import canvas
 
 from extractor.facts.segment import sentences as split
