@@ -183,9 +183,9 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
     x_lo, y_lo, x_hi, y_hi = objs.bbox
     rotated = sum(1 for c in raw if not c.upright)
     drop_rotated = 0 < rotated < 0.2 * len(raw)
-    # glyphs seen, by text and line (a point high): a glyph drawn again within a point lies on
-    # its line or on one beside it
-    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    # glyphs seen, by text, then by line (a point high): a glyph drawn again within a point lies
+    # on its line or on one beside it
+    seen: dict[str, dict[int, list[tuple[float, float]]]] = {}
     get = seen.get
     out: list[Ch] = []
     space = False
@@ -201,21 +201,25 @@ def page_chars(page: pdfplumber.page.Page | PageObjects) -> list[Ch]:
         if x0 > x_hi or x1 < x_lo or top > y_hi or bottom < y_lo:
             continue
         ky = int(top)
-        dup = False
-        for key in ((text, ky), (text, ky - 1), (text, ky + 1)):
-            for px, py in get(key, ()):
-                if -1.0 <= px - x0 <= 1.0 and -1.0 <= py - top <= 1.0:
-                    dup = True
-                    break
-            if dup:
-                break
-        line = get((text, ky))
-        if line is None:
-            seen[text, ky] = [(x0, top)]
+        lines = get(text)
+        if lines is None:  # the first of its text: no duplicate
+            seen[text] = {ky: [(x0, top)]}
         else:
-            line.append((x0, top))
-        if dup:
-            continue
+            dup = False
+            for k in (ky, ky - 1, ky + 1):
+                for px, py in lines.get(k, ()):
+                    if -1.0 <= px - x0 <= 1.0 and -1.0 <= py - top <= 1.0:
+                        dup = True
+                        break
+                if dup:
+                    break
+            line = lines.get(ky)
+            if line is None:
+                lines[ky] = [(x0, top)]
+            else:
+                line.append((x0, top))
+            if dup:
+                continue
         size = size or (bottom - top)
         out.append(Ch(text, x0, x1, top, bottom, size if size > 1.0 else 1.0, space))
         space = False
