@@ -1,4 +1,5 @@
-"""The forkserver module: light to import, started by ``policy-facts ingest`` before the pipeline's imports."""
+"""The forkserver: light to import, started by ``policy-facts ingest`` (:mod:`extractor.launch`)
+before the command line and the pipeline are imported, harmless when started for nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from extractor.launch import reads_locally
 
 # Runs the CLI in a fresh interpreter, noting which of the pipeline's modules were imported when
 # the forkserver was asked to start (and the start method asked for).
@@ -71,3 +74,79 @@ def test_the_workers_modules_leave_the_database_alone() -> None:
             " 'extractor.ingest.writer') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["ingest", "corpus"], True),
+    (["ingest", "corpus", "--workers", "2", "-q"], True),
+    (["ingest", "corpus", "-w", "1"], True),
+    (["ingest", "corpus", "--workers", "0"], False),
+    (["ingest", "corpus", "--workers=0"], False),
+    (["ingest", "corpus", "-w", "0"], False),
+    (["ingest", "corpus", "-w0"], False),
+    (["ingest", "corpus", "--cluster", "local:2"], False),
+    (["ingest", "corpus", "--cluster=tcp://h:8786"], False),
+    (["ingest", "--help"], False),
+    (["ingest", "--", "--workers", "0"], True),  # a file called --workers, another called 0
+    (["serve"], False),
+    (["verify", "a.md"], False),
+    ([], False),
+])
+def test_the_launcher_starts_the_forkserver_for_local_ingests_only(args: list[str], expected: bool) -> None:
+    assert reads_locally(args) is expected
+
+
+_LAUNCH = """
+import json, sys
+import multiprocessing.forkserver as fs
+first = []
+real = fs.ensure_running
+def spy():
+    if not first:
+        first.append(sorted(m for m in ("extractor.cli", "extractor.patterns", "extractor.ingest.pipeline")
+                            if m in sys.modules))
+    return real()
+fs.ensure_running = spy
+sys.argv = ["policy-facts", *sys.argv[1:]]
+from extractor.launch import main
+try:
+    main()
+except SystemExit as exc:
+    print(json.dumps({"code": exc.code, "first": first}))
+"""
+
+
+def _launch(*args: str, env: dict | None = None) -> tuple[dict, str]:
+    import os
+
+    out = subprocess.run([sys.executable, "-c", _LAUNCH, *args], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, **(env or {})})
+    return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+def test_the_command_starts_it_before_the_command_line_is_imported(tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("2024年，全市数字贸易进出口额达到1234.5亿元。\n", encoding="utf-8")
+    got, _ = _launch("ingest", str(doc), "--db", str(tmp_path / "f.db"), "-w", "1", "-q")
+    assert got == {"code": 0, "first": [[]]}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+def test_a_broken_pattern_file_stops_the_command_and_not_the_forkserver_first(tmp_path: Path) -> None:
+    """The forkserver, started before the pattern check, loads what it can without a traceback of
+    its own; the command stops with its message and exit code 3."""
+    import shutil
+
+    patterns = tmp_path / "patterns"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "extractor" / "patterns", patterns,
+                    ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    parse = patterns / "parse.yml"
+    parse.write_text(parse.read_text(encoding="utf-8").replace("byline_words:", "byline_word:"), encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("2024年全市出口增长5%。", encoding="utf-8")
+    got, err = _launch("ingest", str(doc), "--db", str(tmp_path / "f.db"), "-q",
+                       env={"POLICY_FACTS_PATTERNS": str(patterns)})
+    assert got["code"] == 3 and got["first"] == [[]]
+    assert "byline_word" in err and "Traceback" not in err
+    assert not (tmp_path / "f.db").exists()

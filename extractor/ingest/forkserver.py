@@ -1,10 +1,11 @@
 """The forkserver the worker processes fork from: what it loads before forking, and starting it early.
 
 It imports the parsers and loads the pattern files and the heavy models once
-(:mod:`extractor.ingest.preload`): about 2 s. ``policy-facts ingest`` starts it as its
-first step (:func:`start`), so that this loading runs on another core while the command
-imports the pipeline and finds the files, instead of after. This module imports nothing
-of the pipeline, so that starting the forkserver waits for nothing.
+(:mod:`extractor.ingest.preload`): about 1.5 s. ``policy-facts ingest`` starts it as its
+first step (:func:`start`; :mod:`extractor.launch`, before the command line is even
+imported), so that this loading runs on another core while the command imports the
+pipeline, checks the pattern files and finds the files, instead of after. This module
+imports nothing of the pipeline, so that starting the forkserver waits for nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from multiprocessing.context import BaseContext
 
 __all__ = ["PRELOAD", "context", "start"]
 
-#: Modules the forkserver imports once, before it forks any worker; the last one loads the models.
-PRELOAD = ["extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
-           "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
-           "extractor.facts.sentence", "extractor.facts.segment",
-           "extractor.claims.statements", "extractor.claims.entities", "extractor.ingest.preload"]
+#: What the forkserver imports before it forks any worker: :mod:`extractor.ingest.preload`,
+#: which imports the parsers and extractors and loads the models, and never raises.
+PRELOAD = ["extractor.ingest.preload"]
 
 
 def context() -> BaseContext:
