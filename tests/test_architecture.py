@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "extractor"
 
 #: Pipeline stages, top to bottom: data flows down, and a stage may import only
 #: from stages before it (and from the shared core).
-STAGES = ("parse", "facts", "claims", "store", "checks", "ingest", "datasette", "cli")
+STAGES = ("parse", "facts", "claims", "store", "checks", "ingest", "datasette", "cli", "launch")
 CORE = ("__init__", "errors", "models", "patterns", "settings")
 MAX_LINES = 560
 
