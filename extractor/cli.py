@@ -143,6 +143,9 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
         raise click.ClickException(printable(f"{db_path}: {exc}")) from exc
     finally:
         signal.signal(signal.SIGTERM, old_term)
+        from extractor.ingest import forkserver
+
+        forkserver.stop_if_unused()  # nothing was read: do not wait for it
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -4,8 +4,9 @@ for ``policy-facts ingest``, by the start of the workers' forkserver.
 The forkserver takes ~1.5 s to load the parsers and models; started here, before the command
 line, its settings and the pattern check are imported and run (~0.3 s), it loads on another
 core meanwhile. The arguments are only glanced at (:func:`reads_locally`): a wrong guess costs
-time, never a result — a forkserver started for nothing ends with the command, and the ingest
-command starts it itself when it is not running.
+time, never a result — a forkserver no run used is ended with the command (it would otherwise
+hold the command's output open until it had loaded), and the ingest command starts it itself
+when it is not running.
 """
 
 from __future__ import annotations
@@ -41,13 +42,20 @@ def reads_locally(args: list[str]) -> bool:
 
 def main() -> None:
     """Run ``policy-facts``."""
-    if reads_locally(sys.argv[1:]):
-        from extractor.ingest import forkserver
+    if not reads_locally(sys.argv[1:]):
+        from extractor.cli import cli
 
-        forkserver.start()
-    from extractor.cli import cli
+        cli()
+        return
+    from extractor.ingest import forkserver
 
-    cli()
+    forkserver.start()
+    try:
+        from extractor.cli import cli
+
+        cli()
+    finally:
+        forkserver.stop_if_unused()  # the command stopped before reading anything
 
 
 if __name__ == "__main__":

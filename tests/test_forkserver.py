@@ -150,3 +150,51 @@ def test_a_broken_pattern_file_stops_the_command_and_not_the_forkserver_first(tm
     assert got["code"] == 3 and got["first"] == [[]]
     assert "byline_word" in err and "Traceback" not in err
     assert not (tmp_path / "f.db").exists()
+
+
+_STOP = """
+import json, os
+from extractor.ingest import forkserver
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+if __name__ == "__main__":
+    import multiprocessing.forkserver as fs
+    forkserver.start()
+    pid = fs._forkserver._forkserver_pid
+    if USE:
+        forkserver.for_pool()
+    forkserver.stop_if_unused()
+    print(json.dumps(alive(pid)))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+@pytest.mark.parametrize("use", [False, True])
+def test_a_forkserver_no_pool_used_is_ended(use: bool) -> None:
+    out = subprocess.run([sys.executable, "-c", _STOP.replace("USE", str(use))], capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is use
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+def test_a_run_with_nothing_to_read_ends_the_forkserver_it_started(tmp_path: Path) -> None:
+    """Re-ingesting unchanged files reads nothing: the forkserver the command started is gone when
+    it returns (else it would hold the command's output open while it finished loading)."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("2024年，全市数字贸易进出口额达到1234.5亿元。\n", encoding="utf-8")
+    db = str(tmp_path / "f.db")
+    probe = _LAUNCH.replace("    print(json.dumps({", "    import os\n    pid = fs._forkserver._forkserver_pid\n"
+                                                     "    print(json.dumps({'server': pid, ")
+    for run in ("first", "again"):
+        out = subprocess.run([sys.executable, "-c", probe, "ingest", str(doc), "--db", db, "-q"],
+                             capture_output=True, text=True, timeout=300)
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        assert got["code"] == 0
+        # read: the pool used it, it ends with the command; unchanged: ended before the command returned
+        assert (got["server"] is None) is (run == "again"), (run, got)

@@ -10,11 +10,13 @@ imports nothing of the pipeline, so that starting the forkserver waits for nothi
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 from multiprocessing.context import BaseContext
 
-__all__ = ["PRELOAD", "context", "start"]
+__all__ = ["PRELOAD", "context", "for_pool", "start", "stop_if_unused"]
 
 #: What the forkserver imports before it forks any worker: :mod:`extractor.ingest.preload`,
 #: which imports the parsers and extractors and loads the models, and never raises.
@@ -34,11 +36,47 @@ def context() -> BaseContext:
     return multiprocessing.get_context()
 
 
+#: the forkserver :func:`start` launched, while no pool has used it
+_unused: int | None = None
+
+
+def _server() -> object | None:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver, "_forkserver", None)
+
+
 def start() -> None:
     """Start the forkserver now, loading in the background (nothing where there is no forkserver;
-    nothing if it runs already). A run that then has nothing to read leaves it unused: it ends
-    with this process."""
-    if context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    nothing if it runs already)."""
+    global _unused
+    if context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+    before = getattr(_server(), "_forkserver_pid", None)
+    forkserver.ensure_running()
+    pid = getattr(_server(), "_forkserver_pid", None)
+    if pid is not None and pid != before:
+        _unused = pid
+
+
+def for_pool() -> BaseContext:
+    """The context a pool of workers starts from (see :func:`context`): the forkserver has a use."""
+    global _unused
+    _unused = None
+    return context()
+
+
+def stop_if_unused() -> None:
+    """End the forkserver :func:`start` launched if no pool has used it (a run with nothing to read).
+    Left alone it would finish loading (~1.5 s) before noticing this process is gone, holding the
+    command's output open meanwhile: a pipe reading it would wait."""
+    global _unused
+    server, pid, _unused = _server(), _unused, None
+    if pid is None or server is None or getattr(server, "_forkserver_pid", None) != pid:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(Exception):
+        server._stop()  # type: ignore[attr-defined]  # closes its pipe, reaps it: the next start() starts anew
