@@ -41,6 +41,21 @@ def merge_rules(rules: list[Rule], tol: float) -> list[Rule]:
     same order, without a dict per edge."""
     if not rules:
         return []
+    snapped = _snap(rules, tol) if tol > 0 else list(rules)  # pdfplumber snaps only with a tolerance
+    snapped.sort(key=lambda r: r[0])  # stable: pdfplumber groups by exact position, in this order
+    out: list[Rule] = []
+    line: list[Rule] = []
+    for r in snapped:
+        if line and r[0] != line[0][0]:
+            out += _join(line, tol)
+            line = []
+        line.append(r)
+    return out + _join(line, tol)
+
+
+def _snap(rules: list[Rule], tol: float) -> list[Rule]:
+    """Positions within ``tol`` of the next one clustered, each moved to its cluster's mean, cluster
+    by cluster (in each, the rules in their order)."""
     values = sorted(set(r[0] for r in rules))
     cluster: dict[float, int] = {}
     k, last = 0, values[0]
@@ -56,15 +71,7 @@ def merge_rules(rules: list[Rule], tol: float) -> list[Rule]:
     for group in members:
         mean = sum(r[0] for r in group) / len(group)
         snapped += [(r[0] + (mean - r[0]), r[1], r[2]) for r in group]
-    snapped.sort(key=lambda r: r[0])  # stable: pdfplumber groups by exact position, in this order
-    out: list[Rule] = []
-    line: list[Rule] = []
-    for r in snapped:
-        if line and r[0] != line[0][0]:
-            out += _join(line, tol)
-            line = []
-        line.append(r)
-    return out + _join(line, tol)
+    return snapped
 
 
 def _join(line: list[Rule], tol: float) -> list[Rule]:
