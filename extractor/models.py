@@ -69,18 +69,26 @@ class Page(BaseModel):
 
     def line_boxes(self, start: int, end: int) -> list[Box]:
         """The glyphs of ``text[start:end]`` as one box per printed line: a line ends where the
-        next glyph does not share its height (wrapped to the next line or column). Their union is
-        :meth:`box`."""
-        out: list[Box] = []
-        for g in self._glyphs(start, end):
-            if out:
-                x0, top, x1, bottom = out[-1]
-                overlap = min(bottom, g[3]) - max(top, g[1])
-                if overlap >= 0.5 * min(bottom - top, g[3] - g[1]) and g[0] >= x0 - 0.5 * (g[3] - g[1]):
-                    out[-1] = (x0, min(top, g[1]), max(x1, g[2]), max(bottom, g[3]))
-                    continue
-            out.append(g)
-        return out
+        next glyph does not share its height (wrapped to the next line or column)."""
+        return _lines(self._glyphs(start, end))
+
+    def box_and_lines(self, start: int, end: int) -> tuple[Box | None, list[Box]]:
+        """:meth:`box` and :meth:`line_boxes` of ``text[start:end]``, its glyphs read once."""
+        glyphs = self._glyphs(start, end)
+        return union_box(glyphs), _lines(glyphs)
+
+
+def _lines(glyphs: list[Box]) -> list[Box]:
+    out: list[Box] = []
+    for g in glyphs:
+        if out:
+            x0, top, x1, bottom = out[-1]
+            overlap = min(bottom, g[3]) - max(top, g[1])
+            if overlap >= 0.5 * min(bottom - top, g[3] - g[1]) and g[0] >= x0 - 0.5 * (g[3] - g[1]):
+                out[-1] = (x0, min(top, g[1]), max(x1, g[2]), max(bottom, g[3]))
+                continue
+        out.append(g)
+    return out
 
 
 class TableCell(BaseModel):

@@ -67,14 +67,15 @@ _GLYPH = st.one_of(st.none(), st.tuples(*(st.floats(0, 800, width=32) for _ in r
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_GLYPH, max_size=40), st.integers(-3, 45), st.integers(-3, 45))
-def test_the_lines_hold_the_box_and_every_glyph_drawn(glyphs: list, start: int, end: int) -> None:
-    """A span's glyphs read from the packed floats (NaN: no glyph), and its lines' union is its box."""
+def test_a_span_has_the_box_of_every_glyph_drawn(glyphs: list, start: int, end: int) -> None:
+    """A span's glyphs read from the packed floats (NaN: no glyph); its box and its lines read at once
+    are those read apart."""
     nan = float("nan")
     page = Page(number=1, text="x" * len(glyphs),
                 boxes=array("f", [v for g in glyphs for v in (g or (nan,) * 4)]).tobytes())
     drawn = [g for g in glyphs[max(0, start):max(0, end)] if g is not None]
     assert page.box(start, end) == union_box(drawn)
-    assert union_box(page.line_boxes(start, end)) == page.box(start, end)
+    assert page.box_and_lines(start, end) == (page.box(start, end), page.line_boxes(start, end))
 
 
 def test_glyph_boxes_of_a_page_without_glyphs_are_empty() -> None:

@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from extractor.models import Box, Fact, Page, ParsedDocument, Sentence, Table, TableCell, union_box
+from extractor.models import Box, Fact, Page, ParsedDocument, Sentence, Table, TableCell
 
 __all__ = ["Paragraph", "cell_page", "fact_evidence", "json_boxes", "outward", "paragraphs", "sentence_evidence"]
 
@@ -72,8 +72,8 @@ def sentence_evidence(page: Page | None, s: Sentence) -> tuple:
     """A sentence's box and its lines' boxes (JSON): the :data:`BOX_COLUMNS` and ``lines``."""
     if page is None or not page.boxes:
         return (*NO_BOX, None)
-    lines = page.line_boxes(s.char_start, s.char_end)
-    return (*outward(union_box(lines)), json_boxes(lines))
+    box, lines = page.box_and_lines(s.char_start, s.char_end)
+    return (*outward(box), json_boxes(lines))
 
 
 def cell_page(table: Table, cell: TableCell) -> int | None:
