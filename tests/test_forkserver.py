@@ -37,12 +37,15 @@ def _run_cli(*args: str) -> list[list[str]]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _python(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_importing_it_imports_nothing_of_the_pipeline() -> None:
-    code = ("import sys, extractor.ingest.forkserver\n"
-            "print(sorted(m for m in sys.modules if m.startswith('extractor.') and m not in "
-            "('extractor.ingest', 'extractor.ingest.forkserver')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _python("import sys, extractor.ingest.forkserver\n"
+                   "print(sorted(m for m in sys.modules if m.startswith('extractor.') and m not in "
+                   "('extractor.ingest', 'extractor.ingest.forkserver')))") == "[]"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
@@ -67,13 +70,28 @@ def test_ingest_in_process_starts_no_forkserver(tmp_path: Path) -> None:
 def test_the_workers_modules_leave_the_database_alone() -> None:
     """What the forkserver loads (the models too) imports neither the run nor the database writer:
     a worker reads documents into rows, the main process writes them."""
-    code = ("import sys, importlib\n"
-            "from extractor.ingest.forkserver import PRELOAD\n"
-            "for m in PRELOAD: importlib.import_module(m)\n"
-            "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database', 'extractor.ingest.pipeline',"
-            " 'extractor.ingest.writer') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _python("import sys, importlib\n"
+                   "from extractor.ingest.forkserver import PRELOAD\n"
+                   "for m in PRELOAD: importlib.import_module(m)\n"
+                   "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database', 'extractor.ingest.pipeline',"
+                   " 'extractor.ingest.writer') if m in sys.modules))") == "[]"
+
+
+def test_the_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
+    """What the forkserver imports before forking: the models loaded, the heap frozen, and — with the
+    environment the forkserver is started with — no BLAS threads."""
+    import os
+
+    from extractor.ingest.forkserver import context
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    context()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert _python("import os, gc, extractor.ingest.preload\n"
+                   "from extractor.claims.names import nlp\n"
+                   "from extractor.facts.segment import jieba_tokenizer\n"
+                   "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
+                   " len(os.listdir('/proc/self/task')))").split() == ["1", "True", "True", "1"]
 
 
 @pytest.mark.parametrize(("args", "expected"), [

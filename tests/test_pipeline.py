@@ -401,26 +401,6 @@ def test_rows_the_store_refuses_fail_that_file_only(store, sample) -> None:
     assert store.counts()["facts"] == 0 and summary.failed == 1 and summary.ok == 0
 
 
-def test_forkserver_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
-    """What the forkserver imports before forking: the models loaded, the heap frozen, and — with the
-    environment the forkserver is started with — no BLAS threads."""
-    import os
-    import subprocess
-
-    from extractor.ingest.forkserver import context
-
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    context()
-    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
-    code = ("import os, gc, extractor.ingest.preload\n"
-            "from extractor.claims.names import nlp\n"
-            "from extractor.facts.segment import jieba_tokenizer\n"
-            "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
-            " len(os.listdir('/proc/self/task')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["1", "True", "True", "1"]
-
-
 def test_files_as_they_were_when_hashed_are_not_hashed_again(tmp_path: Path, corpus: Path, monkeypatch) -> None:
     """Hashing runs in the workers; a file whose size, times and inode are unchanged is not hashed
     (no worker starts), a touched one is hashed and, its content the same, not read."""
