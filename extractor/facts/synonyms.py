@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from extractor.facts.scan import Literals
 from extractor.patterns import load
 
 _ASCII = re.compile(r"[a-z0-9]")
@@ -40,7 +41,7 @@ class Group:
 class Table:
     groups: tuple[Group, ...]
     by_phrase: dict[str, Group]  # normalised phrase → its group
-    pattern: re.Pattern[str]  # every phrase, longest first
+    phrases: Literals  # every phrase, found longest first
     filler: frozenset[str]
     change_words: tuple[str, ...]  # longest first: checks.yml kind words and synonyms.yml change_words
     loss_words: tuple[str, ...]
@@ -64,15 +65,13 @@ def table() -> Table:
         groups.append(group)
         for phrase in (group.name, *group.variants):
             by_phrase[norm(phrase)] = group  # one group per phrase: checked by the schema
-    phrases = sorted(by_phrase, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else re.compile(r"(?!)")
     filler = frozenset(norm(w) for w in data.get("filler") or ())
 
     def longest_first(*words: str) -> tuple[str, ...]:
         return tuple(sorted(dict.fromkeys(norm(str(w)) for w in words), key=len, reverse=True))
 
     kind_words = load("checks.yml")["metric_core"]["kind_words"]
-    return Table(tuple(groups), by_phrase, pattern, filler,
+    return Table(tuple(groups), by_phrase, Literals(by_phrase), filler,
                  longest_first(*kind_words, *(data.get("change_words") or ())),
                  longest_first(*(data.get("loss_words") or ())), longest_first(*load("qualifiers.yml")["decline"]))
 
@@ -82,11 +81,10 @@ def phrases(text: str) -> list[tuple[int, int, Group]]:
     not overlapping; ASCII ones only as whole words (PE, not PEople)."""
     t = table()
     out = []
-    for m in t.pattern.finditer(text):
-        a, b = m.span()
-        if _ASCII.match(m.group()) and ((a and _ASCII.match(text[a - 1])) or (b < len(text) and _ASCII.match(text[b]))):
+    for a, b, phrase in t.phrases.matches(text):
+        if _ASCII.match(phrase) and ((a and _ASCII.match(text[a - 1])) or (b < len(text) and _ASCII.match(text[b]))):
             continue
-        out.append((a, b, t.by_phrase[m.group()]))
+        out.append((a, b, t.by_phrase[phrase]))
     return out
 
 
