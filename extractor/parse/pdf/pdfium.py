@@ -54,10 +54,11 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
 
 
 def _handles(fn: Any) -> Any:
-    """``fn`` taking and returning PDFium handles as plain addresses (ints): handles can then be
-    compared and used as keys, and no pointer object is made per call."""
+    """``fn`` taking and returning pointers — PDFium's handles, and where it writes its answers —
+    as plain addresses (ints; ``byref`` works too): handles can then be compared and used as keys,
+    and no pointer object is made, or checked, per call (the glyph loop calls these ~10⁵ times)."""
     def plain(t: Any) -> Any:
-        return ctypes.c_void_p if getattr(t, "__name__", "").startswith("LP_struct_fpdf_") else t
+        return ctypes.c_void_p if isinstance(t, type) and issubclass(t, ctypes._Pointer) else t
 
     return ctypes.cast(fn, ctypes.CFUNCTYPE(plain(fn.restype), *map(plain, fn.argtypes)))
 
@@ -81,6 +82,11 @@ _text_font = _handles(pdfium_c.FPDFTextObj_GetFont)
 _text_size = _handles(pdfium_c.FPDFTextObj_GetFontSize)
 _font_descent = _handles(pdfium_c.FPDFFont_GetDescent)
 _glyph_width = _handles(pdfium_c.FPDFFont_GetGlyphWidth)
+_loose_box = _handles(pdfium_c.FPDFText_GetLooseCharBox)
+_char_box = _handles(pdfium_c.FPDFText_GetCharBox)
+_char_origin = _handles(pdfium_c.FPDFText_GetCharOrigin)
+_char_matrix = _handles(pdfium_c.FPDFText_GetMatrix)
+_char_size = _handles(pdfium_c.FPDFText_GetFontSize)
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: a text object narrower than this (points) is left out of PDFium's text page
 _BLANK = 1e-4
@@ -282,16 +288,17 @@ class _Run(NamedTuple):
     upright: bool  # pdfminer's test, on the glyph matrix turned by the page's /Rotate (y up)
 
     @classmethod
-    def of(cls, textpage: Any, k: int, obj: int, pm: PageMap, descents: dict[tuple[int | None, float], float],
+    def of(cls, textpage: int, k: int, obj: int, pm: PageMap, descents: dict[tuple[int | None, float], float],
            mat: Any, value: Any) -> _Run:
-        """The run of glyph ``k``, of text object ``obj`` (``mat``, ``value``: ctypes buffers to reuse)."""
-        pdfium_c.FPDFText_GetMatrix(textpage, k, mat)
+        """The run of glyph ``k`` of text page ``textpage`` (its address), of text object ``obj``
+        (``mat``, ``value``: ctypes buffers to reuse)."""
+        _char_matrix(textpage, k, ctypes.addressof(mat))
         a, b, c, d = mat.a, mat.b, mat.c, mat.d
-        size = pdfium_c.FPDFText_GetFontSize(textpage, k)
+        size = _char_size(textpage, k)
         font = _text_font(obj) if obj else None
         descent = descents.get((font, size))
         if descent is None:
-            ok = font and _font_descent(font, size, value)
+            ok = font and _font_descent(font, size, ctypes.addressof(value))
             descent = descents[font, size] = value.value if ok else 0.0
         ma, mb = a * pm.a + b * pm.c, -(a * pm.b + b * pm.d)
         mc, md = c * pm.a + d * pm.c, -(c * pm.b + d * pm.d)
@@ -324,12 +331,13 @@ def _read_glyphs(textpage: Any, n: int, pm: PageMap, order: dict[int, int]
     """The ``n`` glyphs of the text page (see :func:`_glyphs`), each with its text object's place in
     the content stream, and the text objects they came from."""
     units = _page_text(textpage, n)
-    loose_box, origin, text_object = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _text_object
+    page: int = ctypes.cast(textpage, ctypes.c_void_p).value or 0
+    loose_box, origin, text_object = _loose_box, _char_origin, _text_object
     rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, tl, tr, tb, tt = (ctypes.c_double() for _ in range(6))  # tight box: left, right, bottom, top
     value = ctypes.c_float()
-    rect_p, ox_p, oy_p, value_p = (ctypes.byref(v) for v in (rect, ox, oy, value))
-    tight_p = [ctypes.byref(v) for v in (tl, tr, tb, tt)]
+    rect_p, ox_p, oy_p, value_p = (ctypes.addressof(v) for v in (rect, ox, oy, value))
+    tight_p = [ctypes.addressof(v) for v in (tl, tr, tb, tt)]
     pa, pb, pc, pd, pe, pf = pm.a, pm.b, pm.c, pm.d, pm.e, pm.f
     descents: dict[tuple[int | None, float], float] = {}
     keyed: list[tuple[int, RawChar]] = []
@@ -348,23 +356,23 @@ def _read_glyphs(textpage: Any, n: int, pm: PageMap, order: dict[int, int]
         i += taken
         if text is None:
             continue
-        this = text_object(textpage, k) or 0
+        this = text_object(page, k) or 0
         if this != obj:  # a new text object: its matrix, size and font, once
             obj, key = this, order.get(this, key)
             seen.add(obj)
-            a, d, size, font, descent, axis, upright = _Run.of(textpage, k, obj, pm, descents, mat, value)
-        loose_box(textpage, k, rect_p)
+            a, d, size, font, descent, axis, upright = _Run.of(page, k, obj, pm, descents, mat, value)
+        loose_box(page, k, rect_p)
         if axis:
             # pdfminer's box: origin → advance along the baseline, descent → descent + size across it.
             # PDFium's loose box ends at the advance, or at the glyph's outline where that reaches
             # further: an overhang (italics; a CJK glyph wider than its em, as a substitute for a
             # font the PDF does not embed may be), or no metrics for the glyph at all; then the
             # font's width for the glyph
-            origin(textpage, k, ox_p, oy_p)
+            origin(page, k, ox_p, oy_p)
             x, y, u = ox.value, oy.value, ord(text[0])
             end = rect.right if a > 0 else rect.left
             if u < 0x2E80 or 0xFB00 <= u < 0xFE30 or abs(end - x) > abs(size * a):
-                pdfium_c.FPDFText_GetCharBox(textpage, k, *tight_p)
+                _char_box(page, k, *tight_p)
                 if end == (tr.value if a > 0 else tl.value) and font \
                         and _glyph_width(font, u, size, value_p) and value.value > 0:
                     end = x + value.value * a
