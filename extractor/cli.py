@@ -113,7 +113,7 @@ def ingest(paths, db_path, workers, timeout, memory_mb, max_text_mb, password, f
     if workers != 0 and not cluster:
         from extractor.ingest import forkserver
 
-        forkserver.start()  # if not started yet (a run in process): its loading overlaps what follows
+        forkserver.start(ocr=ocr != "off")  # if not started yet (a run in process): its loading overlaps what follows
     import signal
     import sqlite3
 

@@ -13,31 +13,45 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["main", "reads_locally"]
+__all__ = ["main", "may_ocr", "reads_locally"]
+
+#: the ingest options glanced at, by how they are spelled
+_OPTIONS = {"--workers": "workers", "-w": "workers", "--ocr": "ocr", "--cluster": "cluster", "--help": "help"}
+
+
+def _glance(args: list[str]) -> dict[str, str] | None:
+    """The options of ``policy-facts ingest ARGS`` that :data:`_OPTIONS` names, the last of each
+    (as the command line takes them), or None for another command."""
+    if args[:1] != ["ingest"]:
+        return None
+    seen: dict[str, str] = {}
+    rest = args[1:]
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if eq and name in _OPTIONS and name.startswith("--"):  # --workers=2
+            seen[_OPTIONS[name]] = value
+        elif arg in _OPTIONS:  # --workers 2 (for --help: whatever follows)
+            seen[_OPTIONS[arg]] = rest[i + 1] if i + 1 < len(rest) else ""
+        elif arg.startswith("-w") and not arg.startswith("--"):
+            seen["workers"] = arg[2:]
+    return seen
 
 
 def reads_locally(args: list[str]) -> bool:
     """Whether ``policy-facts ARGS`` is an ingest that reads with local worker processes (not
     ``--workers 0``, ``--cluster``, or ``--help``)."""
-    if args[:1] != ["ingest"]:
+    seen = _glance(args)
+    if seen is None or "help" in seen or "cluster" in seen:
         return False
-    rest = args[1:]
-    for i, arg in enumerate(rest):
-        if arg == "--":
-            break
-        if arg == "--help" or arg == "--cluster" or arg.startswith("--cluster="):
-            return False
-        if arg in ("--workers", "-w"):
-            value = rest[i + 1] if i + 1 < len(rest) else ""
-        elif arg.startswith("--workers="):
-            value = arg.partition("=")[2]
-        elif arg.startswith("-w") and not arg.startswith("--"):
-            value = arg[2:]
-        else:
-            continue
-        if value.strip().isdigit() and int(value) == 0:
-            return False
-    return True
+    workers = seen.get("workers", "").strip()
+    return not (workers.isdigit() and int(workers) == 0)
+
+
+def may_ocr(args: list[str]) -> bool:
+    """Whether the ingest ``policy-facts ARGS`` may run OCR (not ``--ocr off``)."""
+    return (_glance(args) or {}).get("ocr") != "off"
 
 
 def main() -> None:
@@ -49,7 +63,7 @@ def main() -> None:
         return
     from extractor.ingest import forkserver
 
-    forkserver.start()
+    forkserver.start(ocr=may_ocr(sys.argv[1:]))
     try:
         from extractor.cli import cli
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.launch import reads_locally
+from extractor.launch import may_ocr, reads_locally
 
 # Runs the CLI in a fresh interpreter, noting which of the pipeline's modules were imported when
 # the forkserver was asked to start (and the start method asked for).
@@ -71,8 +71,8 @@ def test_the_workers_modules_leave_the_database_alone() -> None:
     """What the forkserver loads (the models too) imports neither the run nor the database writer:
     a worker reads documents into rows, the main process writes them."""
     assert _python("import sys, importlib\n"
-                   "from extractor.ingest.forkserver import PRELOAD\n"
-                   "for m in PRELOAD: importlib.import_module(m)\n"
+                   "from extractor.ingest.forkserver import OCR_PRELOAD, PRELOAD\n"
+                   "for m in PRELOAD + OCR_PRELOAD: importlib.import_module(m)\n"
                    "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database', 'extractor.ingest.pipeline',"
                    " 'extractor.ingest.writer') if m in sys.modules))") == "[]"
 
@@ -106,12 +106,53 @@ def test_the_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch
     (["ingest", "corpus", "--cluster=tcp://h:8786"], False),
     (["ingest", "--help"], False),
     (["ingest", "--", "--workers", "0"], True),  # a file called --workers, another called 0
+    (["ingest", "corpus", "-w", "0", "--workers", "2"], True),  # the last one counts
     (["serve"], False),
     (["verify", "a.md"], False),
     ([], False),
 ])
 def test_the_launcher_starts_the_forkserver_for_local_ingests_only(args: list[str], expected: bool) -> None:
     assert reads_locally(args) is expected
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["ingest", "corpus"], True),
+    (["ingest", "corpus", "--ocr", "auto"], True),
+    (["ingest", "corpus", "--ocr", "off"], False),
+    (["ingest", "corpus", "--ocr=off", "-w", "2"], False),
+    (["ingest", "corpus", "--ocr", "off", "--ocr", "force"], True),
+    (["ingest", "--", "--ocr", "off"], True),
+])
+def test_the_launcher_leaves_the_ocr_reader_out_for_ocr_off(args: list[str], expected: bool) -> None:
+    assert may_ocr(args) is expected
+
+
+def test_the_ocr_reader_is_preloaded_only_when_ocr_may_run() -> None:
+    """OpenCV (~0.1 s of the forkserver's start) is loaded for all workers when OCR may run, and
+    not for ``--ocr off``."""
+    code = ("import sys, importlib\n"
+            "from extractor.ingest.forkserver import OCR_PRELOAD, PRELOAD\n"
+            "for m in PRELOAD + (OCR_PRELOAD if WITH_OCR else []): importlib.import_module(m)\n"
+            "print('cv2' in sys.modules, 'extractor.parse.ocr.page' in sys.modules)")
+    assert _python(code.replace("WITH_OCR", "False")) == "False False"
+    assert _python(code.replace("WITH_OCR", "True")) == "True True"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
+def test_a_forkserver_started_for_ocr_off_still_serves_a_run_with_ocr(tmp_path: Path) -> None:
+    """A wrong guess costs time, never a result: a worker forked from a forkserver that left the OCR
+    reader out imports it itself and reads the scan."""
+    import fixtures_pdf as fx
+    import fixtures_scan as fscan
+
+    scan = fscan.scan_pdf(fx.make_ruled_pdf(tmp_path / "ruled.pdf"), tmp_path / "scan.pdf", tilt=0.0)
+    code = ("from extractor.ingest import forkserver\n"
+            "from extractor.ingest.pipeline import ingest\n"
+            "if __name__ == '__main__':\n"
+            "    forkserver.start(ocr=False)\n"
+            f"    s = ingest([{str(scan)!r}], {str(tmp_path / 'f.db')!r}, workers=1, ocr='auto')\n"
+            "    print(s.ok)")
+    assert _python(code).splitlines()[-1] == "1"
 
 
 _LAUNCH = """

@@ -16,22 +16,27 @@ import os
 import signal
 from multiprocessing.context import BaseContext
 
-__all__ = ["PRELOAD", "context", "for_pool", "start", "stop_if_unused"]
+__all__ = ["OCR_PRELOAD", "PRELOAD", "context", "for_pool", "start", "stop_if_unused"]
 
 #: What the forkserver imports before it forks any worker: :mod:`extractor.ingest.preload`,
 #: which imports the parsers and extractors and loads the models, and never raises.
 PRELOAD = ["extractor.ingest.preload"]
+#: Imported after :data:`PRELOAD` when OCR may run (not ``--ocr off``): the OCR page reader and its
+#: image library (OpenCV, ~0.1 s), once for all workers. Without it a worker imports them itself
+#: on its first scan: a wrong guess costs time, never a result.
+OCR_PRELOAD = ["extractor.ingest.preload_ocr"]
 
 
-def context() -> BaseContext:
+def context(ocr: bool = True) -> BaseContext:
     """forkserver where available: workers fork from a clean single-threaded process that has
-    already imported the parsers (fork from a threaded process is unsafe)."""
+    already imported the parsers (fork from a threaded process is unsafe). ``ocr``: whether a
+    forkserver started from here also imports the OCR reader (:data:`OCR_PRELOAD`)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         # numpy (under sqlite-utils and spaCy) would start a pool of BLAS threads in the forkserver;
         # nothing here uses BLAS, and a process that forks should have one thread
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        ctx.set_forkserver_preload(PRELOAD + OCR_PRELOAD if ocr else PRELOAD)
         return ctx
     return multiprocessing.get_context()
 
@@ -46,11 +51,11 @@ def _server() -> object | None:
     return getattr(forkserver, "_forkserver", None)
 
 
-def start() -> None:
+def start(ocr: bool = True) -> None:
     """Start the forkserver now, loading in the background (nothing where there is no forkserver;
-    nothing if it runs already)."""
+    nothing if it runs already); ``ocr``: whether OCR may run (see :func:`context`)."""
     global _unused
-    if context().get_start_method() != "forkserver":
+    if context(ocr).get_start_method() != "forkserver":
         return
     from multiprocessing import forkserver
 
@@ -61,11 +66,11 @@ def start() -> None:
         _unused = pid
 
 
-def for_pool() -> BaseContext:
+def for_pool(ocr: bool = True) -> BaseContext:
     """The context a pool of workers starts from (see :func:`context`): the forkserver has a use."""
     global _unused
     _unused = None
-    return context()
+    return context(ocr)
 
 
 def stop_if_unused() -> None:

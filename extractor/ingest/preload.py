@@ -1,7 +1,8 @@
 """Imported by the forkserver (:data:`~extractor.ingest.forkserver.PRELOAD`) before it forks any
 worker: imports the parsers and extractors (:data:`MODULES`), then loads the pattern files and
 the heavy models once (:func:`~extractor.ingest.workers.preload_models`), so that each worker
-starts with them instead of loading its own copy (again after every restart).
+starts with them instead of loading its own copy (again after every restart). The OCR reader
+comes after, when OCR may run (:mod:`extractor.ingest.preload_ocr`).
 
 Nothing here raises: the forkserver may start before the command has checked the pattern files
 (a broken one stops the command with its own message, exit code 3), and a worker imports what
@@ -13,7 +14,6 @@ import importlib
 
 #: What the workers use, imported in this order.
 MODULES = ("extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
-           "extractor.parse.ocr.page",  # OpenCV and numpy for OCR (the models load in the worker, on the first scan)
            "extractor.facts.sentence", "extractor.facts.segment",
            "extractor.claims.statements", "extractor.claims.entities")
 

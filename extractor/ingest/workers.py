@@ -200,7 +200,7 @@ class Workers:
 
             self.start(self.n)
             self._pool = ProcessPool(max_workers=self.size or 1, initializer=_worker_init, initargs=(self.memory_mb,),
-                                     context=forkserver.for_pool())
+                                     context=forkserver.for_pool(ocr=(self.ocr or SETTINGS.ocr.mode) != "off"))
 
     def _run(self, fn, args: tuple, kwargs: dict | None = None):
         if self.n == 0:
