@@ -14,7 +14,7 @@ from extractor.models import ParsedDocument, Table, TableCell
 from extractor.parse.pdf.cells import header_row_count, unit_of
 from extractor.parse.pdf.continuation import column_map, merge_tables, table_text
 from extractor.parse.pdf.document import parse_pdf
-from extractor.parse.pdf.grid import merge_rules
+from extractor.parse.pdf.grid import _enclosed, merge_rules
 from extractor.parse.pdf.tables import find_tables
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -336,3 +336,30 @@ def test_rules_merge_as_pdfplumber_merges_edges(h: list, v: list, tol: float) ->
         (e["top"], e["x0"], e["x1"]) for e in want if e["orientation"] == "h"]
     assert merge_rules([(p, a, a + n) for p, a, n in v], tol) == [
         (e["x0"], e["top"], e["bottom"]) for e in want if e["orientation"] == "v"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RULE, min_size=2, max_size=20), st.lists(_RULE, min_size=2, max_size=20), st.sampled_from([1.0, 3.0]))
+def test_grid_cells_are_closed_all_round_and_do_not_overlap(h: list, v: list, tol: float) -> None:
+    """Each cell a grid of rules encloses has a rule, within ``tol``, along all of each side,
+    and no two cells overlap."""
+    hs = merge_rules([(p, a, a + n) for p, a, n in h], tol)
+    vs = merge_rules([(p, a, a + n) for p, a, n in v], tol)
+    boxes = _enclosed(hs, vs, tol)
+
+    def covered(rules: list, at: float, lo: float, hi: float) -> bool:
+        spans = sorted((a - tol, b + tol) for p, a, b in rules if abs(p - at) <= tol + 1e-9)
+        reach = lo
+        for a, b in spans:
+            if a > reach + 1e-9:
+                break
+            reach = max(reach, b)
+        return reach >= hi - 1e-9
+
+    for x0, y0, x1, y1 in boxes:
+        assert x0 < x1 and y0 < y1
+        assert covered(hs, y0, x0, x1) and covered(hs, y1, x0, x1)
+        assert covered(vs, x0, y0, y1) and covered(vs, x1, y0, y1)
+    for k, (a0, b0, a1, b1) in enumerate(boxes):
+        for c0, d0, c1, d1 in boxes[k + 1:]:
+            assert min(a1, c1) <= max(a0, c0) or min(b1, d1) <= max(b0, d0)

@@ -132,13 +132,29 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
     for x, t, u in vs:
         by_x.setdefault(_index(xs, x, tol), []).append((t, u))
 
+    nr, nc = len(ys) - 1, len(xs) - 1
+    # which rules are drawn: along ys[i] over column j, and along xs[j] over row i
+    h_lines = [[False] * nc for _ in range(nr + 1)]
+    v_lines = [[False] * nr for _ in range(nc + 1)]
+    for i, spans in by_y.items():
+        over = h_lines[i]
+        for a, b in spans:
+            for j in range(nc):
+                if a <= xs[j] + tol and b >= xs[j + 1] - tol:
+                    over[j] = True
+    for j, spans in by_x.items():
+        over = v_lines[j]
+        for t, u in spans:
+            for i in range(nr):
+                if t <= ys[i] + tol and u >= ys[i + 1] - tol:
+                    over[i] = True
+
     def h_line(i: int, j: int) -> bool:  # a line along ys[i] over column j
-        return any(a <= xs[j] + tol and b >= xs[j + 1] - tol for a, b in by_y.get(i, ()))
+        return h_lines[i][j]
 
     def v_line(j: int, i: int) -> bool:  # a line along xs[j] over row i
-        return any(t <= ys[i] + tol and u >= ys[i + 1] - tol for t, u in by_x.get(j, ()))
+        return v_lines[j][i]
 
-    nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))
 
     def find(k: int) -> int:
