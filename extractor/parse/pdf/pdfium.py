@@ -185,7 +185,7 @@ def _path_ops(obj: int, outer: Matrix) -> list[tuple]:
     _object_matrix(obj, ctypes.byref(m))
     a, b, c, d, e, f = _mul((m.a, m.b, m.c, m.d, m.e, m.f), outer)
     x, y = ctypes.c_float(), ctypes.c_float()
-    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    x_p, y_p = ctypes.addressof(x), ctypes.addressof(y)
     ops: list[tuple] = []
     bezier: list[float] = []
     for i in range(_count_segments(obj)):
