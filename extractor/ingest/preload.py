@@ -14,6 +14,7 @@ import importlib
 
 #: What the workers use, imported in this order.
 MODULES = ("extractor.ingest.workers", "extractor.parse", "extractor.parse.pdf.document",
+           "extractor.parse.pdf.pdfium",  # pypdfium2 and the PDFium library, the default engine
            "extractor.facts.sentence", "extractor.facts.segment",
            "extractor.claims.statements", "extractor.claims.entities")
 
