@@ -77,6 +77,20 @@ def test_the_workers_modules_leave_the_database_alone() -> None:
                    " 'extractor.ingest.writer') if m in sys.modules))") == "[]"
 
 
+def test_a_worker_reads_documents_without_importing_anything() -> None:
+    """What the forkserver preloads is all a worker needs to read a PDF (PDFium's reader included)
+    or a text: nothing is imported, and so paid again by each worker, on its first document."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    files = [str(p) for p in sorted(corpus.iterdir()) if p.suffix in (".pdf", ".md")][:3]
+    assert _python("import sys, pathlib\n"
+                   "import extractor.ingest.preload\n"
+                   "from extractor.ingest.job import extract_rows\n"
+                   "before = set(sys.modules)\n"
+                   f"for f in map(pathlib.Path, {files!r}):\n"
+                   "    extract_rows(f, f.name, 'x', f.stat().st_size, ocr='off')\n"
+                   "print(sorted(m for m in set(sys.modules) - before if not m.startswith('encodings.')))") == "[]"
+
+
 def test_the_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
     """What the forkserver imports before forking: the models loaded, the heap frozen, and — with the
     environment the forkserver is started with — no BLAS threads."""
