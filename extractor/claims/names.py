@@ -17,8 +17,12 @@ Offsets are into the string given.
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from extractor.claims.rules import BOUNDARY, CJK, Span, data
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 # -- credits -------------------------------------------------------------------
 
@@ -151,9 +155,9 @@ def nlp():
     ``segmenter: jieba`` in the config would load a second copy of jieba's
     dictionary, without the domain words.
     """
-    import spacy
+    from extractor.claims.spacy_import import import_spacy
 
-    pipeline = spacy.blank("zh")
+    pipeline: Language = import_spacy().blank("zh")
     pipeline.tokenizer.segmenter = "jieba"  # type: ignore[union-attr]
     pipeline.tokenizer.jieba_seg = _JiebaSegmenter()  # type: ignore[union-attr]
     ruler = pipeline.add_pipe("entity_ruler", config={"overwrite_ents": True})
