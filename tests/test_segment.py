@@ -115,3 +115,28 @@ def test_the_dictionary_tags_cached_are_those_jieba_reads(tmp_path):
     cache.write_bytes(b"not marshal")
     run()
     assert cache.stat().st_size > 1_000_000  # read again, rewritten
+
+
+_NO_PKG_RESOURCES = """
+import json, sys
+from extractor.facts.segment import jieba_tokenizer, pos_tokenizer
+cut = jieba_tokenizer().lcut("浙江省跨境电商进出口额同比增长")
+tags = [[p.word, p.flag] for p in pos_tokenizer().lcut("综试区建设")]
+print(json.dumps(["pkg_resources" in sys.modules, cut, tags], ensure_ascii=False))
+import jieba, pkg_resources
+print(json.dumps([pkg_resources.__name__, jieba.get_module_res("dict.txt").name.endswith("dict.txt")]))
+"""
+
+
+def test_jieba_is_imported_without_pkg_resources_which_stays_importable() -> None:
+    """jieba opens its own data files rather than asking pkg_resources (which reads every installed
+    distribution's metadata); pkg_resources imports as usual afterwards."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _NO_PKG_RESOURCES], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, then = map(json.loads, out.stdout.strip().splitlines()[-2:])
+    assert first == [False, ["浙江省", "跨境电商", "进出口额", "同比增长"], [["综试区", "n"], ["建设", "vn"]]]
+    assert then == ["pkg_resources", True]
