@@ -1,7 +1,7 @@
 """The ``policy-facts`` command's entry point: the command line (:mod:`extractor.cli`), preceded,
 for ``policy-facts ingest``, by the start of the workers' forkserver.
 
-The forkserver takes ~1.5 s to load the parsers and models; started here, before the command
+The forkserver takes ~1.2 s to load the parsers and models; started here, before the command
 line, its settings and the pattern check are imported and run (~0.3 s), it loads on another
 core meanwhile. The arguments are only glanced at (:func:`reads_locally`): a wrong guess costs
 time, never a result — a forkserver no run used is ended with the command (it would otherwise

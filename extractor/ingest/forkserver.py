@@ -1,7 +1,7 @@
 """The forkserver the worker processes fork from: what it loads before forking, and starting it early.
 
 It imports the parsers and loads the pattern files and the heavy models once
-(:mod:`extractor.ingest.preload`): about 1.5 s. ``policy-facts ingest`` starts it as its
+(:mod:`extractor.ingest.preload`): about 1.2 s. ``policy-facts ingest`` starts it as its
 first step (:func:`start`; :mod:`extractor.launch`, before the command line is even
 imported), so that this loading runs on another core while the command imports the
 pipeline, checks the pattern files and finds the files, instead of after. This module
