@@ -121,6 +121,19 @@ def _grid_boxes(page: PageGeometry, tol: float = 3.0) -> list[list[Box]]:
     return sorted(out, key=lambda bs: min((b[1] for b in bs), default=0.0))
 
 
+def _ruled(rules: dict[int, list[tuple[float, float]]], lines: int, cuts: list[float], tol: float) -> list[list[bool]]:
+    """Which rules are drawn: for each of ``lines`` grid lines, whether a rule along it (``rules``:
+    its spans, by line) covers the stretch between each two ``cuts`` across it."""
+    out = [[False] * (len(cuts) - 1) for _ in range(lines)]
+    for i, spans in rules.items():
+        over = out[i]
+        for a, b in spans:
+            for j in range(len(cuts) - 1):
+                if a <= cuts[j] + tol and b >= cuts[j + 1] - tol:
+                    over[j] = True
+    return out
+
+
 def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]], tol: float) -> list[Box]:  # noqa: C901
     """Cells of one grid: fine cells joined across missing inner lines, kept when closed all round."""
     ys = _cluster([h[0] for h in hs], tol)
@@ -133,21 +146,7 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
         by_x.setdefault(_index(xs, x, tol), []).append((t, u))
 
     nr, nc = len(ys) - 1, len(xs) - 1
-    # which rules are drawn: along ys[i] over column j, and along xs[j] over row i
-    h_lines = [[False] * nc for _ in range(nr + 1)]
-    v_lines = [[False] * nr for _ in range(nc + 1)]
-    for i, spans in by_y.items():
-        over = h_lines[i]
-        for a, b in spans:
-            for j in range(nc):
-                if a <= xs[j] + tol and b >= xs[j + 1] - tol:
-                    over[j] = True
-    for j, spans in by_x.items():
-        over = v_lines[j]
-        for t, u in spans:
-            for i in range(nr):
-                if t <= ys[i] + tol and u >= ys[i + 1] - tol:
-                    over[i] = True
+    h_lines, v_lines = _ruled(by_y, len(ys), xs, tol), _ruled(by_x, len(xs), ys, tol)
 
     def h_line(i: int, j: int) -> bool:  # a line along ys[i] over column j
         return h_lines[i][j]
