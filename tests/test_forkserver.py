@@ -141,6 +141,16 @@ def test_the_launcher_leaves_the_ocr_reader_out_for_ocr_off(args: list[str], exp
     assert may_ocr(args) is expected
 
 
+def test_the_preload_leaves_out_what_no_worker_uses() -> None:
+    """The forkserver loads spaCy without its command line and jieba without pkg_resources: time
+    before the first worker starts, and memory in every process forked from it."""
+    assert _python("import sys, importlib\n"
+                   "from extractor.ingest.forkserver import PRELOAD\n"
+                   "for m in PRELOAD: importlib.import_module(m)\n"
+                   "print(sorted(m for m in ('spacy.cli', 'typer', 'weasel', 'requests', 'pkg_resources')"
+                   " if m in sys.modules), 'spacy' in sys.modules and 'jieba' in sys.modules)") == "[] True"
+
+
 def test_the_ocr_reader_is_preloaded_only_when_ocr_may_run() -> None:
     """OpenCV (~0.1 s of the forkserver's start) is loaded for all workers when OCR may run, and
     not for ``--ocr off``."""

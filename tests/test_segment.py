@@ -140,3 +140,20 @@ def test_jieba_is_imported_without_pkg_resources_which_stays_importable() -> Non
     first, then = map(json.loads, out.stdout.strip().splitlines()[-2:])
     assert first == [False, ["浙江省", "跨境电商", "进出口额", "同比增长"], [["综试区", "n"], ["建设", "vn"]]]
     assert then == ["pkg_resources", True]
+
+
+def test_with_other_threads_running_jieba_imports_pkg_resources_as_it_comes() -> None:
+    """Another thread could meet the gap: in a process of several threads nothing is hidden."""
+    import subprocess
+    import sys
+
+    code = ("import sys, threading\n"
+            "stop = threading.Event()\n"
+            "threading.Thread(target=stop.wait, daemon=True).start()\n"
+            "from extractor.facts.segment import jieba_tokenizer\n"
+            "jieba_tokenizer()\n"
+            "print('pkg_resources' in sys.modules)\n"
+            "stop.set()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True"]

@@ -55,3 +55,16 @@ def test_a_spacy_that_fails_with_the_stand_in_is_imported_as_it_comes() -> None:
         "spacy = import_spacy()\n"
         "print(FailOnce.failed, spacy.blank('zh').lang, hasattr(sys.modules['spacy.cli'], 'setup_cli'))\n"
     ) == ["True zh True"]
+
+
+def test_with_other_threads_running_spacy_is_imported_as_it_comes() -> None:
+    """Another thread could meet the stand-in: in a process of several threads nothing is replaced."""
+    assert _python(
+        "import sys, threading\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait, daemon=True).start()\n"
+        "from extractor.claims.spacy_import import import_spacy\n"
+        "spacy = import_spacy()\n"
+        "print(hasattr(sys.modules['spacy.cli'], 'setup_cli'))\n"
+        "stop.set()\n"
+    ) == ["True"]

@@ -11,11 +11,14 @@ While spaCy is imported, :func:`import_spacy` puts an empty stand-in for ``spacy
 place, whose ``info`` imports the real one when called; the stand-in is taken away as soon as
 spaCy is imported, so ``import spacy.cli`` later imports the real package. Should a spaCy
 version need more of ``spacy.cli`` while it is imported, spaCy is imported again the usual way.
+This is done in a process of one thread only (the forkserver, a worker), where no other import
+can meet the stand-in; elsewhere spaCy is imported as it comes.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import types
 from typing import Any
 
@@ -30,8 +33,9 @@ def _info(*args: Any, **kwargs: Any) -> Any:
 
 
 def import_spacy() -> types.ModuleType:
-    """The ``spacy`` module, imported without ``spacy.cli`` if it is not imported yet."""
-    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+    """The ``spacy`` module, imported without ``spacy.cli`` if it is not imported yet (and this
+    process runs one thread)."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules or threading.active_count() > 1:
         import spacy
 
         return spacy

@@ -89,10 +89,12 @@ def _import_jieba() -> Any:
     jieba finds its data files through ``pkg_resources`` when that imports, which reads the
     metadata of every installed distribution (~0.07 s and ~8 MB, in the forkserver of every
     ingest); without it jieba opens the same files beside its modules itself. Only jieba's own
-    import sees ``pkg_resources`` missing: it imports as usual afterwards."""
+    import sees ``pkg_resources`` missing: it imports as usual afterwards. Done in a process of one
+    thread only (the forkserver, a worker), where no other import can see the gap."""
     import sys
+    import threading
 
-    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules and threading.active_count() == 1:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import pkg_resources: ImportError
         try:
             import jieba
