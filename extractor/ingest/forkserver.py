@@ -75,7 +75,7 @@ def for_pool(ocr: bool = True) -> BaseContext:
 
 def stop_if_unused() -> None:
     """End the forkserver :func:`start` launched if no pool has used it (a run with nothing to read).
-    Left alone it would finish loading (~1.5 s) before noticing this process is gone, holding the
+    Left alone it would finish loading (~1.2 s) before noticing this process is gone, holding the
     command's output open meanwhile: a pipe reading it would wait."""
     global _unused
     server, pid, _unused = _server(), _unused, None

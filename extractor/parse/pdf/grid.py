@@ -134,7 +134,7 @@ def _ruled(rules: dict[int, list[tuple[float, float]]], lines: int, cuts: list[f
     return out
 
 
-def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]], tol: float) -> list[Box]:  # noqa: C901
+def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]], tol: float) -> list[Box]:
     """Cells of one grid: fine cells joined across missing inner lines, kept when closed all round."""
     ys = _cluster([h[0] for h in hs], tol)
     xs = _cluster([v[0] for v in vs], tol)
@@ -146,14 +146,8 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
         by_x.setdefault(_index(xs, x, tol), []).append((t, u))
 
     nr, nc = len(ys) - 1, len(xs) - 1
-    h_lines, v_lines = _ruled(by_y, len(ys), xs, tol), _ruled(by_x, len(xs), ys, tol)
-
-    def h_line(i: int, j: int) -> bool:  # a line along ys[i] over column j
-        return h_lines[i][j]
-
-    def v_line(j: int, i: int) -> bool:  # a line along xs[j] over row i
-        return v_lines[j][i]
-
+    # h_line[i][j]: a rule along ys[i] over column j; v_line[j][i]: along xs[j] over row i
+    h_line, v_line = _ruled(by_y, len(ys), xs, tol), _ruled(by_x, len(xs), ys, tol)
     parent = list(range(nr * nc))
 
     def find(k: int) -> int:
@@ -164,9 +158,9 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
 
     for i in range(nr):
         for j in range(nc):
-            if j + 1 < nc and not v_line(j + 1, i):
+            if j + 1 < nc and not v_line[j + 1][i]:
                 parent[find(i * nc + j)] = find(i * nc + j + 1)
-            if i + 1 < nr and not h_line(i + 1, j):
+            if i + 1 < nr and not h_line[i + 1][j]:
                 parent[find(i * nc + j)] = find((i + 1) * nc + j)
     members: dict[int, list[tuple[int, int]]] = {}
     for i in range(nr):
@@ -178,8 +172,8 @@ def _enclosed(hs: list[tuple[float, float, float]], vs: list[tuple[float, float,
         c0, c1 = min(j for _, j in group), max(j for _, j in group)
         if len(group) != (r1 - r0 + 1) * (c1 - c0 + 1):
             continue
-        closed = (all(h_line(r0, j) and h_line(r1 + 1, j) for j in range(c0, c1 + 1))
-                  and all(v_line(c0, i) and v_line(c1 + 1, i) for i in range(r0, r1 + 1)))
+        closed = (all(h_line[r0][j] and h_line[r1 + 1][j] for j in range(c0, c1 + 1))
+                  and all(v_line[c0][i] and v_line[c1 + 1][i] for i in range(r0, r1 + 1)))
         if closed:
             boxes.append((xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
     return boxes
