@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fresh_python import run_python
 
 from extractor.launch import may_ocr, reads_locally
 
@@ -32,20 +33,13 @@ finally:
 
 
 def _run_cli(*args: str) -> list[list[str]]:
-    out = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _python(code: str) -> str:
-    """What ``code`` prints, run in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    return json.loads(run_python(_PROBE, *args).splitlines()[-1])
 
 
 def test_importing_it_imports_nothing_of_the_pipeline() -> None:
-    assert _python("import sys, extractor.ingest.forkserver\n"
-                   "print(sorted(m for m in sys.modules if m.startswith('extractor.') and m not in "
-                   "('extractor.ingest', 'extractor.ingest.forkserver')))") == "[]"
+    assert run_python("import sys, extractor.ingest.forkserver\n"
+                      "print(sorted(m for m in sys.modules if m.startswith('extractor.') and m not in "
+                      "('extractor.ingest', 'extractor.ingest.forkserver')))") == "[]"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
@@ -70,11 +64,11 @@ def test_ingest_in_process_starts_no_forkserver(tmp_path: Path) -> None:
 def test_the_workers_modules_leave_the_database_alone() -> None:
     """What the forkserver loads (the models too) imports neither the run nor the database writer:
     a worker reads documents into rows, the main process writes them."""
-    assert _python("import sys, importlib\n"
-                   "from extractor.ingest.forkserver import OCR_PRELOAD, PRELOAD\n"
-                   "for m in PRELOAD + OCR_PRELOAD: importlib.import_module(m)\n"
-                   "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database', 'extractor.ingest.pipeline',"
-                   " 'extractor.ingest.writer') if m in sys.modules))") == "[]"
+    assert run_python("import sys, importlib\n"
+                      "from extractor.ingest.forkserver import OCR_PRELOAD, PRELOAD\n"
+                      "for m in PRELOAD + OCR_PRELOAD: importlib.import_module(m)\n"
+                      "print(sorted(m for m in ('sqlite_utils', 'extractor.store.database',"
+                      " 'extractor.ingest.pipeline', 'extractor.ingest.writer') if m in sys.modules))") == "[]"
 
 
 def test_a_worker_reads_documents_without_importing_anything() -> None:
@@ -82,13 +76,13 @@ def test_a_worker_reads_documents_without_importing_anything() -> None:
     or a text: nothing is imported, and so paid again by each worker, on its first document."""
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     files = [str(p) for p in sorted(corpus.iterdir()) if p.suffix in (".pdf", ".md")][:3]
-    assert _python("import sys, pathlib\n"
-                   "import extractor.ingest.preload\n"
-                   "from extractor.ingest.job import extract_rows\n"
-                   "before = set(sys.modules)\n"
-                   f"for f in map(pathlib.Path, {files!r}):\n"
-                   "    extract_rows(f, f.name, 'x', f.stat().st_size, ocr='off')\n"
-                   "print(sorted(m for m in set(sys.modules) - before if not m.startswith('encodings.')))") == "[]"
+    assert run_python("import sys, pathlib\n"
+                      "import extractor.ingest.preload\n"
+                      "from extractor.ingest.job import extract_rows\n"
+                      "before = set(sys.modules)\n"
+                      f"for f in map(pathlib.Path, {files!r}):\n"
+                      "    extract_rows(f, f.name, 'x', f.stat().st_size, ocr='off')\n"
+                      "print(sorted(m for m in set(sys.modules) - before if not m.startswith('encodings.')))") == "[]"
 
 
 def test_the_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch) -> None:
@@ -101,11 +95,11 @@ def test_the_preload_loads_the_models_once_and_stays_single_threaded(monkeypatch
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     context()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
-    assert _python("import os, gc, extractor.ingest.preload\n"
-                   "from extractor.claims.names import nlp\n"
-                   "from extractor.facts.segment import jieba_tokenizer\n"
-                   "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
-                   " len(os.listdir('/proc/self/task')))").split() == ["1", "True", "True", "1"]
+    assert run_python("import os, gc, extractor.ingest.preload\n"
+                      "from extractor.claims.names import nlp\n"
+                      "from extractor.facts.segment import jieba_tokenizer\n"
+                      "print(nlp.cache_info().currsize, jieba_tokenizer().initialized, gc.get_freeze_count() > 10000,"
+                      " len(os.listdir('/proc/self/task')))").split() == ["1", "True", "True", "1"]
 
 
 @pytest.mark.parametrize(("args", "expected"), [
@@ -144,11 +138,11 @@ def test_the_launcher_leaves_the_ocr_reader_out_for_ocr_off(args: list[str], exp
 def test_the_preload_leaves_out_what_no_worker_uses() -> None:
     """The forkserver loads spaCy without its command line and jieba without pkg_resources: time
     before the first worker starts, and memory in every process forked from it."""
-    assert _python("import sys, importlib\n"
-                   "from extractor.ingest.forkserver import PRELOAD\n"
-                   "for m in PRELOAD: importlib.import_module(m)\n"
-                   "print(sorted(m for m in ('spacy.cli', 'typer', 'weasel', 'requests', 'pkg_resources')"
-                   " if m in sys.modules), 'spacy' in sys.modules and 'jieba' in sys.modules)") == "[] True"
+    assert run_python("import sys, importlib\n"
+                      "from extractor.ingest.forkserver import PRELOAD\n"
+                      "for m in PRELOAD: importlib.import_module(m)\n"
+                      "print(sorted(m for m in ('spacy.cli', 'typer', 'weasel', 'requests', 'pkg_resources')"
+                      " if m in sys.modules), 'spacy' in sys.modules and 'jieba' in sys.modules)") == "[] True"
 
 
 def test_the_ocr_reader_is_preloaded_only_when_ocr_may_run() -> None:
@@ -158,8 +152,8 @@ def test_the_ocr_reader_is_preloaded_only_when_ocr_may_run() -> None:
             "from extractor.ingest.forkserver import OCR_PRELOAD, PRELOAD\n"
             "for m in PRELOAD + (OCR_PRELOAD if WITH_OCR else []): importlib.import_module(m)\n"
             "print('cv2' in sys.modules, 'extractor.parse.ocr.page' in sys.modules)")
-    assert _python(code.replace("WITH_OCR", "False")) == "False False"
-    assert _python(code.replace("WITH_OCR", "True")) == "True True"
+    assert run_python(code.replace("WITH_OCR", "False")) == "False False"
+    assert run_python(code.replace("WITH_OCR", "True")) == "True True"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")
@@ -176,7 +170,7 @@ def test_a_forkserver_started_for_ocr_off_still_serves_a_run_with_ocr(tmp_path: 
             "    forkserver.start(ocr=False)\n"
             f"    s = ingest([{str(scan)!r}], {str(tmp_path / 'f.db')!r}, workers=1, ocr='auto')\n"
             "    print(s.ok)")
-    assert _python(code).splitlines()[-1] == "1"
+    assert run_python(code).splitlines()[-1] == "1"
 
 
 _LAUNCH = """

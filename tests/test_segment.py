@@ -1,3 +1,5 @@
+from fresh_python import run_python
+
 from extractor.facts.segment import sentences, split_sentences, words
 from extractor.models import Page
 
@@ -96,18 +98,10 @@ print(_tags_cache_file())
 def test_the_dictionary_tags_cached_are_those_jieba_reads(tmp_path):
     """jieba.posseg's tags come from a marshal cache after the first process wrote it: the same
     table jieba reads from its dictionary; a cache that cannot be read is read again and rewritten."""
-    import os
-    import subprocess
-    import sys
     from pathlib import Path
 
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-
     def run() -> Path:
-        out = subprocess.run([sys.executable, "-c", _TAGS_CHECK], env=env, capture_output=True, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
-        assert out.returncode == 0, out.stderr[-2000:]
-        return Path(out.stdout.strip())
+        return Path(run_python(_TAGS_CHECK, env={"TMPDIR": str(tmp_path)}, cwd=Path(__file__).resolve().parent.parent))
 
     cache = run()  # no cache yet: jieba reads the file, the table is written
     assert cache.parent == tmp_path and cache.stat().st_size > 1_000_000
@@ -132,21 +126,14 @@ def test_jieba_is_imported_without_pkg_resources_which_stays_importable() -> Non
     """jieba opens its own data files rather than asking pkg_resources (which reads every installed
     distribution's metadata); pkg_resources imports as usual afterwards."""
     import json
-    import subprocess
-    import sys
 
-    out = subprocess.run([sys.executable, "-c", _NO_PKG_RESOURCES], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    first, then = map(json.loads, out.stdout.strip().splitlines()[-2:])
+    first, then = map(json.loads, run_python(_NO_PKG_RESOURCES).splitlines()[-2:])
     assert first == [False, ["浙江省", "跨境电商", "进出口额", "同比增长"], [["综试区", "n"], ["建设", "vn"]]]
     assert then == ["pkg_resources", True]
 
 
 def test_with_other_threads_running_jieba_imports_pkg_resources_as_it_comes() -> None:
     """Another thread could meet the gap: in a process of several threads nothing is hidden."""
-    import subprocess
-    import sys
-
     code = ("import sys, threading\n"
             "stop = threading.Event()\n"
             "threading.Thread(target=stop.wait, daemon=True).start()\n"
@@ -154,6 +141,4 @@ def test_with_other_threads_running_jieba_imports_pkg_resources_as_it_comes() ->
             "jieba_tokenizer()\n"
             "print('pkg_resources' in sys.modules)\n"
             "stop.set()\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["True"]
+    assert run_python(code) == "True"

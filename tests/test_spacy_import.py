@@ -3,15 +3,12 @@ command line is not loaded, and a later ``import spacy.cli`` still gets the real
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from fresh_python import run_python
 
 
 def _python(code: str) -> list[str]:
     """What ``code`` prints, line by line, run in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout.strip().splitlines()
+    return run_python(code).splitlines()
 
 
 def test_spacy_is_imported_without_its_command_line_which_stays_importable() -> None:
